@@ -1,0 +1,31 @@
+# recsh: two commands on a fresh Debian/Ubuntu machine with Swift installed.
+#   make run    installs system libraries if missing, builds release, starts recsh
+#   make test   installs system libraries if missing, runs every test in release
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps bench clean
+
+run: build
+	.build/release/recsh $(ARGS)
+
+build: deps
+	$(SWIFT) build -c release --product recsh
+
+test: deps
+	$(SWIFT) build -c release --product recsh
+	$(SWIFT) test -c release
+
+bench: build
+	.build/release/recsh --quiet -c 'bench' $(ARGS)
+
+# libedit (line editing) and OpenBLAS (CBLAS + LAPACK), found through pkg-config.
+deps:
+	@if ! pkg-config --exists libedit openblas 2>/dev/null; then \
+		echo "Installing libedit-dev libopenblas-dev pkg-config through apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libopenblas-dev pkg-config; \
+	fi
+
+clean:
+	rm -rf .build

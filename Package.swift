@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// recsh: an interactive shell for graph-neural-network movie recommendation.
+///
+/// Modules, bottom up: `Tensors` (dense and sparse linear algebra, a small
+/// autodiff tape, Adam; knows nothing about movies), `GraphRec` (data, models,
+/// training, evaluation, retrieval, persistence), `RecShell` (line editor,
+/// command language, renderers) and the `recsh` executable.
+let package = Package(
+    name: "recsh",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "recsh", targets: ["recsh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CEditLine",
+            path: "Sources/CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        .target(
+            name: "Tensors",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .target(
+            name: "GraphRec",
+            dependencies: ["Tensors", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
+            name: "RecShell",
+            dependencies: ["GraphRec", "Tensors", "CEditLine"]
+        ),
+        .executableTarget(
+            name: "recsh",
+            dependencies: ["RecShell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),
+        .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

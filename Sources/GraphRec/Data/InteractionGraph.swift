@@ -1,0 +1,105 @@
+import Tensors
+
+/// The bipartite user-movie graph the models see: nodes with features, and
+/// the train positives as undirected edges.
+///
+/// Node space: users are nodes `0..<userCount`, movie m is node
+/// `userCount + m`. The graph is a value: what-if questions build a changed
+/// copy (`adding(_:)`, `addingUser(features:)`) and re-run the model on it,
+/// leaving the session's graph untouched.
+public struct InteractionGraph: Sendable {
+    public private(set) var userCount: Int
+    public let movieCount: Int
+    /// users x F_u node features, or nil when the data set has none.
+    public private(set) var userFeatures: Matrix?
+    /// movies x F_m node features, or nil when the data set has none.
+    public let movieFeatures: Matrix?
+    /// The edges, sorted by (user, movie), without duplicates.
+    public private(set) var edges: [Edge]
+    /// userCount x movieCount, 1 at each edge.
+    public private(set) var userItems: CSRMatrix
+    /// movieCount x userCount, the transpose of `userItems`.
+    public private(set) var itemUsers: CSRMatrix
+
+    public init(userCount: Int, movieCount: Int, edges: [Edge],
+                userFeatures: Matrix? = nil, movieFeatures: Matrix? = nil) {
+        precondition(userFeatures == nil || userFeatures!.rows == userCount, "user features rows != userCount")
+        precondition(movieFeatures == nil || movieFeatures!.rows == movieCount, "movie features rows != movieCount")
+        self.userCount = userCount
+        self.movieCount = movieCount
+        self.userFeatures = userFeatures
+        self.movieFeatures = movieFeatures
+        self.edges = Array(Set(edges)).sorted()
+        self.userItems = CSRMatrix(rows: 0, cols: 0, rowStart: [0], colIndex: [], values: [])
+        self.itemUsers = userItems
+        rebuildAdjacency()
+    }
+
+    private mutating func rebuildAdjacency() {
+        for e in edges {
+            precondition(Int(e.user) < userCount && Int(e.movie) < movieCount && e.user >= 0 && e.movie >= 0,
+                         "edge out of range")
+        }
+        let triplets = edges.map { (row: Int($0.user), col: Int($0.movie), value: Float(1)) }
+        userItems = CSRMatrix(rows: userCount, cols: movieCount, triplets: triplets)
+        itemUsers = userItems.transposed()
+    }
+
+    public var nodeCount: Int { userCount + movieCount }
+    public var edgeCount: Int { edges.count }
+
+    /// Node id of movie m in the shared node space.
+    public func movieNode(_ m: Int) -> Int { userCount + m }
+
+    /// Movies user u is linked to, ascending.
+    public func movies(ofUser u: Int) -> ArraySlice<Int32> { userItems.columns(ofRow: u) }
+    /// Users linked to movie m, ascending.
+    public func users(ofMovie m: Int) -> ArraySlice<Int32> { itemUsers.columns(ofRow: m) }
+
+    public func degree(user u: Int) -> Int { userItems.rowCount(u) }
+    public func degree(movie m: Int) -> Int { itemUsers.rowCount(m) }
+
+    /// The symmetric node-space adjacency (nodeCount x nodeCount, 1 per edge
+    /// in both directions), the starting point of every aggregation operator.
+    public func adjacency() -> CSRMatrix {
+        var triplets: [(row: Int, col: Int, value: Float)] = []
+        triplets.reserveCapacity(edges.count * 2)
+        for e in edges {
+            let u = Int(e.user), v = userCount + Int(e.movie)
+            triplets.append((u, v, 1))
+            triplets.append((v, u, 1))
+        }
+        return CSRMatrix(rows: nodeCount, cols: nodeCount, triplets: triplets)
+    }
+
+    /// The same graph with more edges (what-if: "user likes movie").
+    public func adding(_ newEdges: [Edge]) -> InteractionGraph {
+        var g = self
+        g.edges = Array(Set(edges).union(newEdges)).sorted()
+        g.rebuildAdjacency()
+        return g
+    }
+
+    /// The same graph without some edges (what-if: "user drops movie").
+    public func removing(_ gone: [Edge]) -> InteractionGraph {
+        var g = self
+        let drop = Set(gone)
+        g.edges = edges.filter { !drop.contains($0) }
+        g.rebuildAdjacency()
+        return g
+    }
+
+    /// The same graph with one more user (index `userCount`), no edges yet.
+    /// `features` must match the user feature width when features exist.
+    public func addingUser(features: [Float]?) -> InteractionGraph {
+        var g = self
+        if let uf = userFeatures {
+            let row = features ?? [Float](repeating: 0, count: uf.cols)
+            precondition(row.count == uf.cols, "new user feature width")
+            g.userFeatures = Matrix(rows: uf.rows + 1, cols: uf.cols, storage: uf.storage + row)
+        }
+        g.userCount += 1
+        g.rebuildAdjacency()
+        return g
+    }
+}

@@ -1,0 +1,3 @@
+import RecShell
+
+print("recsh \(RecshVersion.string)")
