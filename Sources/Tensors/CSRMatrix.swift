@@ -98,29 +98,6 @@ public struct CSRMatrix: Equatable, Sendable {
         return m
     }
 
-    /// self * x: a sparse-dense product.
-    public func multiply(_ x: Matrix) -> Matrix {
-        precondition(x.rows == cols, "CSR multiply: \(rows)x\(cols) * \(x.rows)x\(x.cols)")
-        var out = Matrix(rows: rows, cols: x.cols)
-        let d = x.cols
-        rowStart.withUnsafeBufferPointer { start in
-            colIndex.withUnsafeBufferPointer { ci in
-                values.withUnsafeBufferPointer { vals in
-                    x.storage.withUnsafeBufferPointer { src in
-                        out.storage.withUnsafeMutableBufferPointer { dst in
-                            for r in 0..<rows {
-                                let o = dst.baseAddress! + r &* d
-                                for p in start[r]..<start[r &+ 1] {
-                                    let v = vals[p]
-                                    let s = src.baseAddress! + Int(ci[p]) &* d
-                                    for j in 0..<d { o[j] += v * s[j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
+    /// self * x: a sparse-dense product (see `times(_:)`, which this calls).
+    public func multiply(_ x: Matrix) -> Matrix { times(x) }
 }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Elementwise nonlinearities. Sigmoid and log-sigmoid are written in their
+/// numerically stable forms, so scores of any size give finite losses.
+extension Tape {
+    /// max(x, 0). Backward passes g where the output is positive.
+    public func relu(_ a: Variable) -> Variable {
+        let out = value(a).relu()
+        return record(out, inputs: [a]) { t, g in
+            var d = g
+            let n = d.count
+            d.storage.withUnsafeMutableBufferPointer { pd in
+                out.storage.withUnsafeBufferPointer { po in
+                    for i in 0..<n where po[i] <= 0 { pd[i] = 0 }
+                }
+            }
+            t.accumulate(d, into: a)
+        }
+    }
+
+    /// x for x > 0, slope * x otherwise (GAT's attention nonlinearity).
+    public func leakyRelu(_ a: Variable, slope: Float = 0.2) -> Variable {
+        let x = value(a)
+        var out = x
+        for i in 0..<out.count where out.storage[i] < 0 { out.storage[i] *= slope }
+        return record(out, inputs: [a]) { t, g in
+            var d = g
+            for i in 0..<d.count where x.storage[i] < 0 { d.storage[i] *= slope }
+            t.accumulate(d, into: a)
+        }
+    }
+
+    /// 1 / (1 + e^-x), evaluated without overflow for large |x|.
+    public func sigmoid(_ a: Variable) -> Variable {
+        let out = value(a).map(Activations.sigmoid)
+        return record(out, inputs: [a]) { t, g in
+            var d = g
+            for i in 0..<d.count { let s = out.storage[i]; d.storage[i] *= s * (1 - s) }
+            t.accumulate(d, into: a)
+        }
+    }
+
+    /// ln sigmoid(x) = min(x, 0) - ln(1 + e^-|x|). Backward: g * sigmoid(-x).
+    public func logSigmoid(_ a: Variable) -> Variable {
+        let x = value(a)
+        let out = x.map(Activations.logSigmoid)
+        return record(out, inputs: [a]) { t, g in
+            var d = g
+            for i in 0..<d.count { d.storage[i] *= Activations.sigmoid(-x.storage[i]) }
+            t.accumulate(d, into: a)
+        }
+    }
+}
+
+/// Scalar forms of the activations, shared by the tape and inference code.
+public enum Activations {
+    @inlinable public static func sigmoid(_ x: Float) -> Float {
+        if x >= 0 { return 1 / (1 + expf(-x)) }
+        let e = expf(x)
+        return e / (1 + e)
+    }
+
+    @inlinable public static func logSigmoid(_ x: Float) -> Float {
+        min(x, 0) - log1pf(expf(-abs(x)))
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+@testable import Tensors
+
+@Suite(.serialized) struct TensorKernelTests {
+    func dense(_ m: CSRMatrix) -> Matrix { m.dense() }
+
+    @Test func csrProductsMatchDenseOnBothThreadCounts() {
+        let a = GradientCheck.randomCSR(rows: 300, cols: 200, density: 0.05, seed: 7)
+        var rng = SeededGenerator(seed: 8)
+        let x = Matrix.uniform(rows: 200, cols: 70, low: -1, high: 1, using: &rng)
+        let y = Matrix.uniform(rows: 300, cols: 70, low: -1, high: 1, using: &rng)
+        let op = SparseOperator(a)
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        var results: [Matrix] = []
+        for threads in [1, 2] {
+            Parallel.threads = threads
+            let ax = op.times(x), aty = op.transposeTimes(y)
+            #expect(ax.maxAbsDifference(BLAS.matmul(a.dense(), x)) < 1e-4)
+            #expect(aty.maxAbsDifference(BLAS.matmul(a.dense(), transposeA: true, y)) < 1e-4)
+            #expect(a.transposeTimes(y).maxAbsDifference(aty) < 1e-4)
+            results.append(ax)
+        }
+        // Row-parallel products are bitwise identical to the serial ones.
+        #expect(results[0] == results[1])
+        #expect(a.multiply(x) == op.times(x))
+    }
+
+    @Test func transposeBookkeepingIsConsistent() {
+        let a = GradientCheck.randomCSR(rows: 7, cols: 5, density: 0.5, seed: 9)
+        let op = SparseOperator(a)
+        #expect(op.transpose == a.transposed())
+        for q in 0..<op.nonZeroCount {
+            let p = Int(op.transposeEntry[q])
+            #expect(op.transpose.values[q] == a.values[p])
+            #expect(op.destination[p] == op.transpose.colIndex[q])
+        }
+    }
+
+    @Test func meanAndSymmetricNormalisation() {
+        let a = CSRMatrix(rows: 3, cols: 3, triplets: [(0, 1, 1), (0, 2, 1), (1, 0, 1), (2, 0, 1)])
+        let mean = SparseOperator.rowNormalized(a)
+        #expect(mean.times(Matrix([[3], [4], [8]])) == Matrix([[6], [3], [3]]))
+        let sym = SparseOperator.symmetricNormalized(a).matrix.dense()
+        #expect(abs(sym[0, 1] - 1 / Float(2).squareRoot()) < 1e-6)
+        #expect(sym == sym.transposed())
+    }
+
+    @Test func weightedMultiHeadProductMatchesPerHeadProducts() {
+        let a = GradientCheck.randomCSR(rows: 6, cols: 4, density: 0.6, seed: 10)
+        var rng = SeededGenerator(seed: 11)
+        let w = Matrix.uniform(rows: a.nonZeroCount, cols: 2, low: 0, high: 1, using: &rng)
+        let x = Matrix.uniform(rows: 4, cols: 6, low: -1, high: 1, using: &rng)
+        let out = a.times(x, edgeValues: w)
+        for h in 0..<2 {
+            let head = CSRMatrix(rows: 6, cols: 4, rowStart: a.rowStart, colIndex: a.colIndex,
+                                 values: (0..<a.nonZeroCount).map { w[$0, h] })
+            let xh = Matrix(rows: 4, cols: 3, storage: (0..<4).flatMap { r in (0..<3).map { x[r, h * 3 + $0] } })
+            let expected = head.times(xh)
+            for r in 0..<6 { for c in 0..<3 { #expect(abs(out[r, h * 3 + c] - expected[r, c]) < 1e-5) } }
+        }
+    }
+
+    @Test func gatherScatterAndRowOps() {
+        let m = Matrix([[1, 2], [3, 4], [5, 6]])
+        #expect(m.gatherRows([Int32(2), 0, 2]) == Matrix([[5, 6], [1, 2], [5, 6]]))
+        var z = Matrix(rows: 3, cols: 2)
+        z.scatterAddRows(Matrix([[1, 1], [2, 2], [3, 3]]), at: [Int32(2), 0, 2])
+        #expect(z == Matrix([[2, 2], [0, 0], [4, 4]]))
+        #expect(m.rowDot(m) == Matrix([[5], [25], [61]]))
+        var b = m
+        b.addRowBroadcast(Matrix([[10, 20]]))
+        #expect(b == Matrix([[11, 22], [13, 24], [15, 26]]))
+        #expect(m.columnSums() == Matrix([[9, 12]]))
+        #expect(GatheredRowDot.forward(m, [0, 2], m, [1, 1]) == Matrix([[11], [39]]))
+    }
+
+    @Test func stableSigmoidsAtExtremes() {
+        #expect(Activations.sigmoid(-200) == 0 && Activations.sigmoid(200) == 1)
+        #expect(Activations.logSigmoid(-200) == -200)
+        #expect(Activations.logSigmoid(200) == 0)
+        #expect(abs(Activations.logSigmoid(0) + 0.6931472) < 1e-6)
+    }
+
+    @Test func adamMatchesHandComputedFirstSteps() {
+        // Step 1: m = 0.1 g, v = 0.001 g², bias-corrected to g and g², so the step is lr * sign(g).
+        var params = ["w": Matrix([[1, -1]])]
+        var adam = Adam(learningRate: 0.1)
+        adam.step(&params, gradients: ["w": Matrix([[0.5, -2]])])
+        #expect(params["w"]!.maxAbsDifference(Matrix([[0.9, -0.9]])) < 1e-5)
+        // Weight decay adds wd * w to the gradient: a zero gradient still shrinks w.
+        var decayed = ["w": Matrix([[2]])]
+        var adamW = Adam(learningRate: 0.1, weightDecay: 0.5)
+        adamW.step(&decayed, gradients: ["w": Matrix([[0]])])
+        #expect(abs(decayed["w"]![0, 0] - 1.9) < 1e-5)
+        // A parameter without a gradient stays put.
+        var two = ["a": Matrix([[1]]), "b": Matrix([[1]])]
+        adam.step(&two, gradients: ["a": Matrix([[1]])])
+        #expect(two["b"] == Matrix([[1]]))
+    }
+
+    @Test func adamMinimisesAQuadratic() {
+        var p = ["x": Matrix([[3, -4]])]
+        var adam = Adam(learningRate: 0.05)
+        for _ in 0..<500 { adam.step(&p, gradients: ["x": 2 * p["x"]!]) }
+        #expect(p["x"]!.norm() < 0.05)
+    }
+
+    @Test func gemmBenchmarkReturnsAPositiveRate() {
+        #expect(BLAS.gemmGFLOPS(m: 64, k: 64, n: 64, repeats: 1) > 0)
+        #expect(!BLAS.coreName.isEmpty)
+    }
+}
