@@ -39,6 +39,11 @@ import Testing
         check([x(4, 2, 7), x(4, 3, 8)]) { t, v in t.concatColumns([v[0], v[1]]) }
     }
 
+    @Test func concatAndSliceRows() {
+        check([x(2, 3, 30), x(4, 3, 31)]) { t, v in t.concatRows([v[0], v[1]]) }
+        check([x(5, 3, 32)]) { t, v in t.sliceRows(v[0], 1..<4) }
+    }
+
     @Test func rowDot() {
         check([x(6, 4, 9), x(6, 4, 10)]) { t, v in t.rowDot(v[0], v[1]) }
     }

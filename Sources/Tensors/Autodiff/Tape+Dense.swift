@@ -104,3 +104,42 @@ extension Tape {
         }
     }
 }
+
+/// Row stacking and slicing: node-space matrices are users stacked on movies.
+extension Tape {
+    /// Rows stacked, [a; b; ...] (equal column counts).
+    public func concatRows(_ parts: [Variable]) -> Variable {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.cols == parts[0].cols }, "concatRows needs equal column counts")
+        var storage: [Float] = []
+        storage.reserveCapacity(parts.reduce(0) { $0 + $1.rows * $1.cols })
+        for p in parts { storage += value(p).storage }
+        let out = Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: parts[0].cols, storage: storage)
+        return record(out, inputs: parts) { t, g in
+            var offset = 0
+            for p in parts {
+                let n = p.rows * p.cols
+                if t.needsGradient(p) {
+                    t.accumulate(Matrix(rows: p.rows, cols: p.cols, storage: Array(g.storage[offset..<(offset + n)])), into: p)
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Rows `range` of a, as a new variable. Backward: g lands in those rows.
+    public func sliceRows(_ a: Variable, _ range: Range<Int>) -> Variable {
+        precondition(range.lowerBound >= 0 && range.upperBound <= a.rows, "sliceRows \(range) of \(a.rows) rows")
+        let c = a.cols
+        let out = Matrix(rows: range.count, cols: c, storage: Array(value(a).storage[(range.lowerBound * c)..<(range.upperBound * c)]))
+        return record(out, inputs: [a]) { t, g in
+            t.accumulateInPlace(into: a) { m in
+                m.storage.withUnsafeMutableBufferPointer { d in
+                    g.storage.withUnsafeBufferPointer { s in
+                        let base = range.lowerBound * c
+                        for i in 0..<s.count { d[base + i] += s[i] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Tensors
+
+/// The seed's GCN: GraphSAGE with mean aggregation and a separate root weight,
+///
+///     h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
+///
+/// on the shared user-movie node space, `layers` layers (hidden width
+/// `hidden`, output `dim`), ReLU between layers and none after the last.
+/// The bias b_k is PyG's SAGEConv bias; the seed's formula leaves it out.
+/// h(0) comes from `NodeInput` (42-dim shared features and/or ID embeddings).
+/// Score(u, m) = z_u . z_m.
+///
+/// Weights act on row vectors here (h W, N x in times in x out). Mean
+/// aggregation is linear, so `mean(h) W = mean(h W)`: each layer aggregates
+/// on the narrower side, before projecting when in <= out (layer 1: 42 -> 128)
+/// and after when out < in (layer 2: 128 -> 64). Both are exact.
+public struct GCN: TrainableModel {
+    public let kind = "gcn"
+    public var isInductive: Bool { true }
+    public var parameters: [String: Matrix]
+    public let input: NodeInput
+    public let layers: Int
+
+    /// A fresh model for `graph`, Glorot weights and zero biases from `options.seed`.
+    public init(graph: InteractionGraph, options: TrainOptions) {
+        input = NodeInput(graph: graph, options: options)
+        layers = options.layers
+        var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
+        var p = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        var width = input.width
+        for k in 1...layers {
+            let out = k == layers ? options.dim : options.hidden
+            p["layer\(k).W"] = .glorot(rows: width, cols: out, using: &rng)
+            p["layer\(k).B"] = .glorot(rows: width, cols: out, using: &rng)
+            p["layer\(k).bias"] = Matrix(rows: 1, cols: out)
+            width = out
+        }
+        parameters = p
+    }
+
+    /// Restores a trained model; its input layout is read off the parameter shapes.
+    public init(parameters: [String: Matrix], options: TrainOptions) throws {
+        let ids = parameters["ids.users"]
+        let w1 = try ParameterCheck.require(parameters, "layer1.W", model: "gcn")
+        let idWidth = ids?.cols ?? 0
+        input = NodeInput(useFeatures: w1.rows > idWidth, useIDs: ids != nil, idWidth: idWidth,
+                          featureWidth: w1.rows - idWidth)
+        if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gcn") }
+        layers = options.layers
+        var width = input.width
+        for k in 1...layers {
+            let out = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gcn").cols
+            _ = try ParameterCheck.require(parameters, "layer\(k).B", rows: width, cols: out, model: "gcn")
+            _ = try ParameterCheck.require(parameters, "layer\(k).bias", rows: 1, cols: out, model: "gcn")
+            width = out
+        }
+        self.parameters = parameters
+    }
+
+    /// The mean-aggregation operator and the (constant) input features with their mean.
+    public struct Context {
+        public let mean: SparseOperator
+        public let features: Matrix?
+        public let meanFeatures: Matrix?
+        public let userCount: Int
+    }
+
+    public func makeContext(_ graph: InteractionGraph) -> Context {
+        let mean = SparseOperator.rowNormalized(graph.adjacency())
+        let x = input.features(of: graph)
+        return Context(mean: mean, features: x, meanFeatures: x.map { mean.times($0) }, userCount: graph.userCount)
+    }
+
+    // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
+    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+        let a = context.mean
+        var (h, meanH) = input.forward(tape, weights, aggregate: a, features: context.features,
+                                       meanFeatures: context.meanFeatures, userCount: context.userCount)
+        for k in 1...layers {
+            let w = weights["layer\(k).W"]!, b = weights["layer\(k).B"]!
+            let neighbours: Variable
+            if k == 1 {
+                neighbours = tape.matmul(meanH, w)                       // aggregate, then project
+            } else if w.cols < w.rows {
+                neighbours = tape.spmm(a, tape.matmul(h, w))             // project, then aggregate
+            } else {
+                neighbours = tape.matmul(tape.spmm(a, h), w)
+            }
+            let z = tape.addRowBias(tape.add(neighbours, tape.matmul(h, b)), weights["layer\(k).bias"]!)
+            h = k < layers ? tape.relu(z) : z
+        }
+        let n = h.rows
+        return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))
+    }
+}

@@ -1,0 +1,52 @@
+import Tensors
+
+/// LightGCN (He et al., 2020): ID embeddings smoothed over the graph, no
+/// weights, no nonlinearity,
+///
+///     e(k+1) = D^-1/2 A D^-1/2 e(k),   z = mean(e(0), ..., e(K))
+///
+/// with K = `layers`. Score(u, m) = z_u . z_m. New edges change z through
+/// propagation; users added later start from a zero ID vector.
+public struct LightGCN: TrainableModel {
+    public let kind = "lightgcn"
+    public var isInductive: Bool { true }
+    public var parameters: [String: Matrix]
+    public let layers: Int
+    let input: NodeInput
+
+    public init(graph: InteractionGraph, options: TrainOptions) {
+        layers = options.layers
+        input = NodeInput(useFeatures: false, useIDs: true, idWidth: options.dim, featureWidth: 0)
+        var rng = SeededGenerator(seed: options.seed, stream: "lightgcn.init")
+        parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
+    }
+
+    public init(parameters: [String: Matrix], options: TrainOptions) throws {
+        let users = try ParameterCheck.require(parameters, "ids.users", model: "lightgcn")
+        _ = try ParameterCheck.require(parameters, "ids.movies", cols: users.cols, model: "lightgcn")
+        layers = options.layers
+        input = NodeInput(useFeatures: false, useIDs: true, idWidth: users.cols, featureWidth: 0)
+        self.parameters = parameters
+    }
+
+    public struct Context {
+        public let propagation: SparseOperator
+        public let userCount: Int
+    }
+
+    public func makeContext(_ graph: InteractionGraph) -> Context {
+        Context(propagation: .symmetricNormalized(graph.adjacency()), userCount: graph.userCount)
+    }
+
+    // e(k+1) = D^-1/2 A D^-1/2 e(k);  z = mean_k e(k)
+    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+        var e = input.idEmbeddings(tape, weights, userCount: context.userCount)
+        var total = e
+        for _ in 0..<layers {
+            e = tape.spmm(context.propagation, e)
+            total = tape.add(total, e)
+        }
+        let z = tape.scale(total, 1 / Float(layers + 1))
+        return (tape.sliceRows(z, 0..<context.userCount), tape.sliceRows(z, context.userCount..<z.rows))
+    }
+}

@@ -1,0 +1,90 @@
+import Tensors
+
+/// The input layer h(0) of the graph models, in the shared node space
+/// (users 0..<U, movie m at U + m).
+///
+/// Features: users and movies share one 42-dim input, `[x_u, 0]` for users
+/// (24 features) and `[0, x_m]` for movies (18 genres). We chose this over a
+/// per-type projection because it is the same function class (a per-type
+/// linear map followed by W_1 is one linear map on the block input, and one-hot
+/// gender/occupation give users a constant column for a type bias) with fewer
+/// weights and no extra product, and because the 42-dim input is constant
+/// during training, so its mean aggregation `mean_N(v) x_u` is computed once
+/// per graph, not per batch.
+///
+/// ID embeddings (`ids=on`): learnable vectors `e_v` (width `dim`, tables
+/// "ids.users" and "ids.movies"), appended to the features: `h_v(0) = [x_v, e_v]`.
+/// Without features the input is `e_v` alone. Users added after training
+/// (`newuser`) get a zero ID vector, so they are placed by features and
+/// edges only.
+public struct NodeInput: Sendable, Equatable {
+    public var useFeatures: Bool
+    public var useIDs: Bool
+    public var idWidth: Int
+    /// Width of the shared feature block (24 + 18 for ML-100K), 0 without features.
+    public var featureWidth: Int
+
+    /// The input a model trained with `options` on `graph` uses: features
+    /// when asked for and present; IDs when asked for or when there are no features.
+    public init(graph: InteractionGraph, options: TrainOptions) {
+        let width = (graph.userFeatures?.cols ?? 0) + (graph.movieFeatures?.cols ?? 0)
+        useFeatures = options.features && width > 0
+        useIDs = options.ids || !useFeatures
+        idWidth = options.dim
+        featureWidth = useFeatures ? width : 0
+    }
+
+    public init(useFeatures: Bool, useIDs: Bool, idWidth: Int, featureWidth: Int) {
+        self.useFeatures = useFeatures
+        self.useIDs = useIDs
+        self.idWidth = idWidth
+        self.featureWidth = featureWidth
+    }
+
+    /// Width of h(0).
+    public var width: Int { featureWidth + (useIDs ? idWidth : 0) }
+
+    /// Fresh ID tables, N(0, 0.1²).
+    public func initialParameters(users: Int, movies: Int, using rng: inout SeededGenerator) -> [String: Matrix] {
+        guard useIDs else { return [:] }
+        return ["ids.users": .normal(rows: users, cols: idWidth, std: 0.1, using: &rng),
+                "ids.movies": .normal(rows: movies, cols: idWidth, std: 0.1, using: &rng)]
+    }
+
+    /// The N x 42 feature block `[x_u, 0] / [0, x_m]`, or nil without features.
+    public func features(of graph: InteractionGraph) -> Matrix? {
+        guard useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures else { return nil }
+        precondition(uf.cols + mf.cols == featureWidth, "graph features are \(uf.cols)+\(mf.cols) wide, the model expects \(featureWidth)")
+        var x = Matrix(rows: graph.nodeCount, cols: featureWidth)
+        for u in 0..<graph.userCount { for c in 0..<uf.cols { x[u, c] = uf[u, c] } }
+        for m in 0..<graph.movieCount { for c in 0..<mf.cols { x[graph.userCount + m, uf.cols + c] = mf[m, c] } }
+        return x
+    }
+
+    /// ID rows for every node of a graph: trained users and movies keep
+    /// theirs, users beyond the table get zeros. Returns the tape variable.
+    public func idEmbeddings(_ tape: Tape, _ weights: [String: Variable], userCount: Int) -> Variable {
+        var users = weights["ids.users"]!
+        if userCount > users.rows {
+            users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: idWidth))])
+        }
+        return tape.concatRows([users, weights["ids.movies"]!])
+    }
+
+    /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
+    /// The feature part of the aggregate is the precomputed constant.
+    public func forward(_ tape: Tape, _ weights: [String: Variable], aggregate: SparseOperator,
+                        features: Matrix?, meanFeatures: Matrix?, userCount: Int) -> (h: Variable, mean: Variable) {
+        var h: [Variable] = [], mean: [Variable] = []
+        if let features, let meanFeatures {
+            h.append(tape.constant(features))
+            mean.append(tape.constant(meanFeatures))
+        }
+        if useIDs {
+            let e = idEmbeddings(tape, weights, userCount: userCount)
+            h.append(e)
+            mean.append(tape.spmm(aggregate, e))
+        }
+        return h.count == 1 ? (h[0], mean[0]) : (tape.concatColumns(h), tape.concatColumns(mean))
+    }
+}

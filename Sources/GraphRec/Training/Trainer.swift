@@ -1,0 +1,129 @@
+import Foundation
+import Tensors
+
+/// Fits a `TrainableModel` with a pairwise loss over sampled negatives.
+///
+/// Each epoch reshuffles the train edges (the graph's edges) and walks them
+/// in mini-batches of `batchSize`. For every positive (u, i) it draws
+/// `negatives` movies j uniformly among those u has not liked in train; one
+/// full-graph forward pass per batch gives all embeddings, pairs are scored
+/// by dot products and the mean loss is back-propagated; Adam updates the
+/// weights. Weight init and sampling draw from `SeededGenerator` streams of
+/// `options.seed`, so a seed fixes the result.
+///
+/// After each epoch the optional `validation` closure scores the current
+/// embeddings (NDCG@10 on the validation split, by the caller's evaluator).
+/// With validation, the model keeps the weights of its best epoch; `patience`
+/// stops after that many epochs without improvement; `RunControl.shouldStop`
+/// (Ctrl-C) ends training between batches and keeps the best weights so far
+/// (`history.interrupted`). Only completed epochs enter the history.
+public struct Trainer {
+    public var options: TrainOptions
+    public var control: RunControl
+    public var validation: ((Embeddings) -> Double)?
+
+    public init(options: TrainOptions, control: RunControl = .silent, validation: ((Embeddings) -> Double)? = nil) {
+        self.options = options
+        self.control = control
+        self.validation = validation
+    }
+
+    /// Trains `model` on the edges of `graph` and returns what happened.
+    public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
+        guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
+        let sampler = try NegativeSampler(graph)
+        let context = model.makeContext(graph)
+        let positives = graph.edges
+        let batchSize = min(options.batchSize, positives.count)
+        let batches = (positives.count + batchSize - 1) / batchSize
+        var shuffleRNG = SeededGenerator(seed: options.seed, stream: "train.shuffle")
+        var negativeRNG = SeededGenerator(seed: options.seed, stream: "train.negatives")
+        var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
+        var order = Array(0..<positives.count)
+        var history = TrainingHistory()
+        var best: (ndcg: Double, parameters: [String: Matrix])?
+        var epochsSinceBest = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
+
+        training: for epoch in 1...options.epochs {
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            shuffleRNG.shuffle(&order)
+            var lossSum = 0.0
+            for b in 0..<batches {
+                if control.shouldStop() { history.interrupted = true; break training }
+                let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
+                let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
+                                      sampler: sampler, rng: &negativeRNG)
+                let (loss, gradients) = step(model, context, batch)
+                adam.step(&model.parameters, gradients: gradients)
+                lossSum += loss
+                control.report(ProgressUpdate(
+                    label: "epoch \(epoch)/\(options.epochs)", done: b + 1, total: batches,
+                    detail: String(format: "loss %.4f  %.1fs", lossSum / Double(b + 1), elapsed(since: start))))
+            }
+            history.loss.append(lossSum / Double(batches))
+            history.epochSeconds.append(elapsed(since: epochStart))
+            history.bestEpoch = epoch
+            guard let validation else { continue }
+            let ndcg = validation(model.embed(context: context))
+            history.validationNDCG.append(ndcg)
+            if best == nil || ndcg > best!.ndcg {
+                best = (ndcg, model.parameters)
+                epochsSinceBest = 0
+            } else {
+                epochsSinceBest += 1
+                if let patience = options.patience, epochsSinceBest >= patience {
+                    history.stoppedEarly = epoch < options.epochs
+                    break
+                }
+            }
+        }
+        if let best {
+            model.parameters = best.parameters
+            history.bestEpoch = history.validationNDCG.firstIndex(of: best.ndcg)! + 1
+        } else if history.interrupted {
+            history.bestEpoch = history.loss.count
+        }
+        return history
+    }
+
+    /// One forward/backward pass: the batch's mean loss and every parameter's gradient.
+    /// The tape dies here, before Adam writes the weights, so no copy is forced.
+    func step<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch) -> (Double, [String: Matrix]) {
+        let tape = Tape()
+        let weights = model.parameters.mapValues { tape.parameter($0) }
+        let z = model.forward(tape, context, weights: weights)
+        let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
+        let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
+        let loss = options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
+                                      negative: negative, margin: options.margin)
+        tape.backward(loss)
+        return (Double(tape.value(loss).storage[0]), weights.compactMapValues { tape.gradient($0) })
+    }
+}
+
+/// The index arrays of one mini-batch: B positives and B x n negatives,
+/// pair k = (pairUsers[k], positives[pairPositive[k]], negatives[k]).
+struct PairBatch {
+    var users: [Int32]
+    var positives: [Int32]
+    var pairUsers: [Int32]
+    var pairPositive: [Int32]
+    var negatives: [Int32]
+
+    init(_ edges: [Edge], negatives n: Int, sampler: NegativeSampler, rng: inout SeededGenerator) {
+        users = edges.map(\.user)
+        positives = edges.map(\.movie)
+        pairUsers = [Int32](repeating: 0, count: edges.count * n)
+        pairPositive = [Int32](repeating: 0, count: edges.count * n)
+        negatives = [Int32](repeating: 0, count: edges.count * n)
+        for (k, e) in edges.enumerated() {
+            for j in 0..<n {
+                pairUsers[k * n + j] = e.user
+                pairPositive[k * n + j] = Int32(k)
+            }
+            sampler.sample(user: Int(e.user), count: n, into: &negatives, at: k * n, using: &rng)
+        }
+    }
+}
