@@ -59,19 +59,27 @@ extension Dataset {
         return index
     }
 
-    /// Lower-case, accents removed.
+    /// Lower-case, accents removed. ASCII, nearly every title, takes a fast
+    /// path: Foundation's folding costs tens of microseconds a call on Linux.
     static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        return s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// A title without "(1995)" and with ", The"/", A"/", An" moved to the front.
     static func titleKey(_ title: String) -> String {
-        var t = fold(title).trimmingCharacters(in: .whitespaces)
-        if let r = t.range(of: #"\s*\(\d{4}\)$"#, options: .regularExpression) { t.removeSubrange(r) }
-        for article in ["the", "a", "an"] where t.hasSuffix(", \(article)") {
-            t = article + " " + t.dropLast(article.count + 2)
+        var t = Substring(fold(title).trimmingCharacters(in: .whitespaces))
+        let tail = Array(t.utf8.suffix(6))
+        if tail.count == 6, tail[0] == 0x28, tail[5] == 0x29, tail[1...4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            t = t.dropLast(6)
+            while t.last == " " { t = t.dropLast() }
         }
-        return t
+        for article in ["the", "a", "an"] where t.hasSuffix(", \(article)") {
+            return article + " " + t.dropLast(article.count + 2)
+        }
+        return String(t)
     }
 
     /// The token without surrounding whitespace and double quotes.

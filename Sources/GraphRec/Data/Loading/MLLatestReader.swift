@@ -80,7 +80,7 @@ enum MLLatestReader {
                 throw file.error(line: line, "expected 3 comma-separated fields (movieId, title, genres), got \(f.count)"
                                  + " (quote titles that contain commas)")
             }
-            guard let id = FieldParser.int(ArraySlice(f[0].utf8)) else {
+            guard let id = FieldParser.int(f[0].utf8) else {
                 throw file.error(line: line, "movie id '\(f[0])' is not a whole number")
             }
             try RatingReader.checkUnique(id, line: line, in: &firstLine, file: file, what: "movie")
@@ -95,7 +95,7 @@ enum MLLatestReader {
 /// One CSV line (RFC 4180 without line breaks inside quotes).
 enum CSV {
     /// The fields of `line`, unquoted; nil when a quote is left open.
-    static func fields(_ line: ArraySlice<UInt8>) -> [String]? {
+    static func fields(_ line: TextFile.Field) -> [String]? {
         var fields: [String] = []
         var current: [UInt8] = []
         var i = line.startIndex

@@ -137,7 +137,7 @@ enum RatingReader {
         firstLine[id] = line
     }
 
-    static func positiveID(_ field: ArraySlice<UInt8>, _ what: String, line: Int, file: TextFile) throws -> Int {
+    static func positiveID(_ field: TextFile.Field, _ what: String, line: Int, file: TextFile) throws -> Int {
         guard let id = FieldParser.int(field) else {
             throw file.error(line: line, "\(what) id \(file.quoted(field)) is not a whole number")
         }

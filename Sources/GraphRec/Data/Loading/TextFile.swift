@@ -34,12 +34,14 @@ struct TextFile {
         RecError("\(path) line \(line): \(message)")
     }
 
+    /// A line or a field: bytes of the file, valid only inside the callback.
+    typealias Field = Slice<UnsafeBufferPointer<UInt8>>
+
     /// Calls `body` with each non-blank line's number and its fields split at
     /// `separator` (one or more bytes). A trailing `\r` is dropped. The
-    /// `fields` array is reused between lines, so copy what you keep.
-    func forEachLine(separator: [UInt8],
-                     _ body: (_ line: Int, _ fields: [ArraySlice<UInt8>]) throws -> Void) throws {
-        var fields: [ArraySlice<UInt8>] = []
+    /// fields point into the file's bytes and live only during the call.
+    func forEachLine(separator: [UInt8], _ body: (_ line: Int, _ fields: [Field]) throws -> Void) throws {
+        var fields: [Field] = []
         fields.reserveCapacity(32)
         try forEachRawLine { number, line in
             fields.removeAll(keepingCapacity: true)
@@ -49,38 +51,41 @@ struct TextFile {
     }
 
     /// Calls `body` with each non-blank line (without its line ending).
-    func forEachRawLine(_ body: (_ line: Int, _ text: ArraySlice<UInt8>) throws -> Void) throws {
-        var start = 0
-        var number = 0
-        let n = bytes.count
-        while start < n {
-            number += 1
-            var end = start
-            while end < n && bytes[end] != 0x0A { end += 1 }
-            var stop = end
-            if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-            let line = bytes[start..<stop]
-            if !TextFile.isBlank(line) { try body(number, line) }
-            start = end + 1
+    func forEachRawLine(_ body: (_ line: Int, _ text: Field) throws -> Void) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var number = 0
+            let n = buffer.count
+            while start < n {
+                number &+= 1
+                var end = start
+                while end < n && buffer[end] != 0x0A { end &+= 1 }
+                var stop = end
+                if stop > start && buffer[stop &- 1] == 0x0D { stop &-= 1 }
+                let line = buffer[start..<stop]
+                if !TextFile.isBlank(line) { try body(number, line) }
+                start = end &+ 1
+            }
         }
     }
 
-    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isBlank(_ line: Field) -> Bool {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 
-    static func split(_ line: ArraySlice<UInt8>, separator: [UInt8], into fields: inout [ArraySlice<UInt8>]) {
+    static func split(_ line: Field, separator: [UInt8], into fields: inout [Field]) {
         let s0 = separator[0], width = separator.count
         var fieldStart = line.startIndex
         var i = line.startIndex
         let end = line.endIndex
         while i < end {
-            if line[i] == s0 && i + width <= end && (width == 1 || line[i..<(i + width)].elementsEqual(separator)) {
+            if line[i] == s0 && i &+ width <= end
+                && (width == 1 || line[i..<(i &+ width)].elementsEqual(separator)) {
                 fields.append(line[fieldStart..<i])
-                i += width
+                i &+= width
                 fieldStart = i
             } else {
-                i += 1
+                i &+= 1
             }
         }
         fields.append(line[fieldStart..<end])
@@ -88,7 +93,7 @@ struct TextFile {
 
     /// Decodes a field with this file's encoding. Latin-1 maps each byte to
     /// the code point of the same value; invalid UTF-8 becomes U+FFFD.
-    func text(_ field: ArraySlice<UInt8>) -> String {
+    func text<C: Collection<UInt8>>(_ field: C) -> String {
         switch encoding {
         case .utf8:
             return String(decoding: field, as: UTF8.self)
@@ -101,13 +106,13 @@ struct TextFile {
     }
 
     /// A field as shown in an error message.
-    func quoted(_ field: ArraySlice<UInt8>) -> String { "'\(text(field))'" }
+    func quoted<C: Collection<UInt8>>(_ field: C) -> String { "'\(text(field))'" }
 }
 
 /// Number parsing straight from bytes, without building strings.
 enum FieldParser {
     /// A non-negative or negative whole number, or nil if the field is anything else.
-    static func int(_ field: ArraySlice<UInt8>) -> Int? {
+    static func int<C: BidirectionalCollection<UInt8>>(_ field: C) -> Int? {
         var f = field[...]
         while let c = f.first, c == 0x20 { f = f.dropFirst() }
         while let c = f.last, c == 0x20 { f = f.dropLast() }
@@ -124,7 +129,7 @@ enum FieldParser {
 
     /// A decimal number such as `4`, `3.5` or `0.50`; nil for anything else
     /// (exponents, `nan`, empty fields).
-    static func decimal(_ field: ArraySlice<UInt8>) -> Double? {
+    static func decimal<C: BidirectionalCollection<UInt8>>(_ field: C) -> Double? {
         var f = field[...]
         while let c = f.first, c == 0x20 { f = f.dropFirst() }
         while let c = f.last, c == 0x20 { f = f.dropLast() }

@@ -63,11 +63,17 @@ extension Split {
     /// Positives grouped by user (ascending), each group sorted by movie and
     /// without duplicates.
     static func edgesByUser(_ positives: [Edge]) -> [[Edge]] {
-        let sorted = Array(Set(positives)).sorted()
+        let sorted = positives.sorted()
         var groups: [[Edge]] = []
-        for e in sorted {
-            if let last = groups.last?.last, last.user == e.user { groups[groups.count - 1].append(e) }
-            else { groups.append([e]) }
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count && sorted[end].user == sorted[start].user { end += 1 }
+            var group: [Edge] = [sorted[start]]
+            group.reserveCapacity(end - start)
+            for k in (start + 1)..<end where sorted[k] != sorted[k - 1] { group.append(sorted[k]) }
+            groups.append(group)
+            start = end
         }
         return groups
     }
