@@ -16,6 +16,7 @@ final class DownloadTestServer: @unchecked Sendable {
     private let socketFD: Int32
     private let body: [UInt8]
     private let status: Int
+    private let delay: TimeInterval
     private let lock = NSLock()
     private var served = 0
     private var closed = false
@@ -24,9 +25,12 @@ final class DownloadTestServer: @unchecked Sendable {
     var url: URL { URL(string: "http://127.0.0.1:\(port)/ml-100k.zip")! }
     var requestCount: Int { lock.lock(); defer { lock.unlock() }; return served }
 
-    init(body: [UInt8], status: Int = 200, maxRequests: Int = 4, lifetime: TimeInterval = 20) throws {
+    /// `delay` holds each answer back that long (to test interrupting a download).
+    init(body: [UInt8], status: Int = 200, delay: TimeInterval = 0, maxRequests: Int = 4,
+         lifetime: TimeInterval = 20) throws {
         self.body = body
         self.status = status
+        self.delay = delay
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -91,6 +95,7 @@ final class DownloadTestServer: @unchecked Sendable {
             request += buffer[0..<n]
             if request.count >= 4, Array(request.suffix(4)) == [13, 10, 13, 10] { break }
         }
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         let payload = status == 200 ? body : []
         let reason = status == 200 ? "OK" : "Not Found"
         let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/zip\r\n"
@@ -98,7 +103,7 @@ final class DownloadTestServer: @unchecked Sendable {
         let bytes = Array(head.utf8) + payload
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { return }
             offset += n
         }

@@ -104,6 +104,22 @@ import Testing
         #expect(contents(root).isEmpty)
     }
 
+    @Test func ctrlCInterruptsTheDownloadAndLeavesNoCache() throws {
+        let server = try DownloadTestServer(body: DownloadZipWriter.zip(Self.fixtureEntries()), delay: 1.5)
+        defer { server.stop() }
+        let root = try DataFixtures.makeTempDirectory() + "/recsh"
+        let control = RunControl(shouldStop: { true })
+        let started = Date()
+        do {
+            _ = try locator(cacheRoot: root, url: server.url).locate(control: control)
+            Issue.record("an interrupted download succeeded")
+        } catch let error as RecError {
+            #expect(error.message.contains("interrupted"), "\(error.message)")
+        }
+        #expect(Date().timeIntervalSince(started) < 1.4) // did not wait for the answer
+        #expect(contents(root).isEmpty)
+    }
+
     @Test func resolutionOrderPathThenDataThenCache() throws {
         let explicit = try DataFixtures.directory(DataFixtures.ml100kFiles())
         var nested: [String: [UInt8]] = [:]

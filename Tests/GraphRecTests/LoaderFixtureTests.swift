@@ -205,6 +205,9 @@ import Testing
         files["ratings.csv"] = DataFixtures.utf8("user,movie,rating,time\n7,1,4.0,964982703\n")
         #expect(message { try MovieLensLoader.load(directory: try DataFixtures.directory(files)) }
             .contains("ratings.csv line 1: expected the header 'userId,movieId,rating,timestamp'"))
+        files["ratings.csv"] = DataFixtures.utf8("userId,movieId,rating,timestamp\n7,1,4.0,964982703\n7,99,4.0,1\n")
+        #expect(message { try MovieLensLoader.load(directory: try DataFixtures.directory(files)) }
+            .contains("ratings.csv line 3: unknown movie id 99"))
         files = Self.latestFiles
         files["movies.csv"] = DataFixtures.utf8("movieId,title,genres\n1,Toy Story (1995),Comedy\n"
                                                 + "2,American President, The (1995),Comedy\n")

@@ -22,7 +22,10 @@ import Testing
         let d = try DataFixtures.realDataset()
         #expect(d.checksum.count == 64)
         #expect(d.checksum == (try MovieLensLoader.checksum(ofFile: DataFixtures.realDirectory + "/u.data")))
-        #expect(d.checksum.allSatisfy { "0123456789abcdef".contains($0) })
+        // sha256sum of GroupLens' u.data; the README's md5 is 6e47046882bad158b0efbb84cd5cb987.
+        #expect(d.checksum == "06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490")
+        #expect(MovieLensLoader.sha256Hex(Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") // FIPS 180-2 vector
     }
 
     @Test func featureShapesAreTwentyFourAndEighteen() throws {

@@ -156,3 +156,17 @@ import Testing
         }
     }
 }
+
+@Suite struct DataGraphTests {
+    @Test func graphHoldsTrainPositivesOnlyWithFeatures() throws {
+        let d = try DataFixtures.realDataset()
+        let full = d.graph(edges: d.positives)
+        #expect(full.nodeCount == 943 + 1682 && full.edgeCount == 82_520)
+        #expect(full.userFeatures?.cols == 24 && full.movieFeatures?.cols == 18)
+        let s = try Split.warm(positives: d.positives, seed: 0)
+        let g = d.graph(for: s)
+        #expect(g.edgeCount == s.train.count)
+        let someTest = try #require(s.test.first)
+        #expect(!g.movies(ofUser: Int(someTest.user)).contains(someTest.movie))
+    }
+}
