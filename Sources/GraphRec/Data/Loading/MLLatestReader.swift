@@ -1,0 +1,126 @@
+import Foundation
+import Tensors
+
+/// MovieLens latest (full and small): `ratings.csv`
+/// (`userId,movieId,rating,timestamp`) and `movies.csv`
+/// (`movieId,title,genres`), CSV with a header line, UTF-8. Titles that
+/// contain commas are double-quoted, with `""` for a quote inside.
+///
+/// There is no user file, so users are the ids that occur in ratings.csv in
+/// ascending order, and there are no user features (nil). Movie features
+/// are genre flags, one column per genre that occurs, sorted as pandas'
+/// `str.get_dummies("|")` sorts them (what PyG's `MovieLens` data set uses),
+/// except "(no genres listed)", which like ml-100k's "unknown" is no feature.
+/// Ratings run 0.5...5 in half stars.
+enum MLLatestReader {
+    static let noGenres = "(no genres listed)"
+
+    static func read(directory: String, minRating: Float) throws -> Dataset {
+        let path = { MovieLensLoader.join(directory, $0) }
+        let (movies, movieIndex) = try readMovies(TextFile(path: path("movies.csv"), encoding: .utf8))
+        let ratingsFile = try TextFile(path: path("ratings.csv"), encoding: .utf8)
+        try checkHeader(ratingsFile, expected: ["userId", "movieId", "rating", "timestamp"])
+        let format = RatingReader.Format(separator: [0x2C], fieldCount: 4, range: 0.5...5, step: 0.5,
+                                         hasHeader: true, separatorName: "comma")
+        let ids = userIDs(in: ratingsFile, format: format)
+        let userIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        let ratings = try RatingReader.read(ratingsFile, format: format,
+                                            userIndex: { userIndex[$0] }, movieIndex: { movieIndex[$0] })
+        let columns = NodeFeatures.dummyCategories(movies.flatMap(\.genres).filter { $0 != noGenres })
+        let name = URL(fileURLWithPath: directory).lastPathComponent
+        return Dataset(name: name.hasPrefix("ml-latest") ? name : "ml-latest", layout: .mlLatest,
+                       directory: directory, users: ids.map { User(id: $0) }, movies: movies,
+                       ratings: ratings, minRating: minRating, userFeatures: nil,
+                       movieFeatures: NodeFeatures.genres(movies.map(\.genres), columns: columns),
+                       userFeatureNames: [], movieFeatureNames: columns,
+                       checksum: MovieLensLoader.sha256Hex(ratingsFile.bytes))
+    }
+
+    /// The distinct user ids of a ratings file, ascending. Lines whose user
+    /// field is not a number are skipped here; the full read reports them.
+    static func userIDs(in file: TextFile, format: RatingReader.Format) -> [Int] {
+        var seen = Set<Int>()
+        var isHeader = format.hasHeader
+        try? file.forEachLine(separator: format.separator) { _, f in
+            if isHeader { isHeader = false; return }
+            if let id = FieldParser.int(f[format.user]) { seen.insert(id) }
+        }
+        return seen.sorted()
+    }
+
+    static func checkHeader(_ file: TextFile, expected: [String]) throws {
+        var header: [String]? = nil
+        struct Stop: Error {}
+        do {
+            try file.forEachRawLine { _, text in
+                header = file.text(text).split(separator: ",", omittingEmptySubsequences: false)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                throw Stop()
+            }
+        } catch is Stop {}
+        guard let header else { throw RecError("\(file.path): the file is empty (expected a header line)") }
+        guard header == expected else {
+            throw file.error(line: 1, "expected the header '\(expected.joined(separator: ","))', "
+                             + "got '\(header.joined(separator: ","))'")
+        }
+    }
+
+    static func readMovies(_ file: TextFile) throws -> ([Movie], [Int: Int]) {
+        try checkHeader(file, expected: ["movieId", "title", "genres"])
+        var movies: [Movie] = []
+        var index: [Int: Int] = [:]
+        var firstLine: [Int: Int] = [:]
+        var isHeader = true
+        try file.forEachRawLine { line, text in
+            if isHeader { isHeader = false; return }
+            guard let f = CSV.fields(text) else {
+                throw file.error(line: line, "unterminated quoted field")
+            }
+            guard f.count == 3 else {
+                throw file.error(line: line, "expected 3 comma-separated fields (movieId, title, genres), got \(f.count)"
+                                 + " (quote titles that contain commas)")
+            }
+            guard let id = FieldParser.int(f[0].utf8) else {
+                throw file.error(line: line, "movie id '\(f[0])' is not a whole number")
+            }
+            try RatingReader.checkUnique(id, line: line, in: &firstLine, file: file, what: "movie")
+            index[id] = movies.count
+            let genres = f[2].split(separator: "|").map(String.init)
+            movies.append(Movie(id: id, title: f[1], genres: genres))
+        }
+        return (movies, index)
+    }
+}
+
+/// One CSV line (RFC 4180 without line breaks inside quotes).
+enum CSV {
+    /// The fields of `line`, unquoted; nil when a quote is left open.
+    static func fields(_ line: TextFile.Field) -> [String]? {
+        var fields: [String] = []
+        var current: [UInt8] = []
+        var i = line.startIndex
+        var inQuotes = false
+        while i < line.endIndex {
+            let c = line[i]
+            if inQuotes {
+                if c == 0x22 {
+                    if i + 1 < line.endIndex && line[i + 1] == 0x22 { current.append(0x22); i += 1 }
+                    else { inQuotes = false }
+                } else {
+                    current.append(c)
+                }
+            } else if c == 0x22 && current.isEmpty {
+                inQuotes = true
+            } else if c == 0x2C {
+                fields.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            } else {
+                current.append(c)
+            }
+            i += 1
+        }
+        if inQuotes { return nil }
+        fields.append(String(decoding: current, as: UTF8.self))
+        return fields
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+@testable import GraphRec
+
+/// Where the real ml-100k lives for tests, and small fixture directories the
+/// tests write themselves (MovieLens data is never committed).
+enum DataFixtures {
+    /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
+    static let realDirectory: String = {
+        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").path
+    }()
+
+    /// The real data set, loaded once for all tests.
+    static let real: Result<Dataset, Error> = Result { try MovieLensLoader.load(directory: realDirectory) }
+
+    static func realDataset() throws -> Dataset { try real.get() }
+
+    /// A fresh empty directory under the system temp directory.
+    static func makeTempDirectory(_ tag: String = "recsh-test") throws -> String {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(tag)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// Writes `files` (name -> bytes) into a new temp directory and returns it.
+    static func directory(_ files: [String: [UInt8]]) throws -> String {
+        let dir = try makeTempDirectory()
+        for (name, bytes) in files {
+            let url = URL(fileURLWithPath: dir).appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        return dir
+    }
+
+    static func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    /// Latin-1 bytes of a string whose characters are all <= U+00FF.
+    static func latin1(_ s: String) -> [UInt8] {
+        s.unicodeScalars.map { precondition($0.value < 256); return UInt8($0.value) }
+    }
+
+    static let genreFile = ML100KReader.standardGenres.enumerated().map { "\($1)|\($0)\n" }.joined() + "\n"
+    static let occupationFile = "administrator\nartist\ndoctor\nengineer\nstudent\ntechnician\nwriter\n"
+
+    /// A genre-flag tail for u.item with the given 0-based columns set.
+    static func flags(_ set: Set<Int>) -> String {
+        (0..<19).map { set.contains($0) ? "1" : "0" }.joined(separator: "|")
+    }
+
+    /// A tiny ml-100k: 4 users, 4 movies (one Latin-1 title), 12 ratings.
+    static func ml100kFiles(data: String? = nil, item: [UInt8]? = nil, user: String? = nil) -> [String: [UInt8]] {
+        let defaultItem = "1|Toy Story (1995)|01-Jan-1995||http://x|\(flags([3, 4, 5]))\n"
+            + "2|GoldenEye (1995)|01-Jan-1995||http://x|\(flags([1, 2, 16]))\n"
+            + "3|Misérables, Les (1995)|01-Jan-1995||http://x|\(flags([8, 17]))\n"
+            + "4|unknown||||\(flags([0]))\n"
+        let defaultUser = "1|24|M|technician|85711\n2|53|F|writer|94043\n3|23|M|student|32067\n4|48|F|doctor|10001\n"
+        let defaultData = [
+            "1\t1\t5\t874965758", "1\t2\t3\t876893171", "1\t3\t4\t878542960", "2\t1\t4\t888550871",
+            "2\t2\t2\t888551000", "2\t4\t3\t888552000", "3\t1\t1\t889237455", "3\t3\t5\t889237269",
+            "3\t4\t4\t889237270", "4\t2\t5\t891035000", "4\t3\t3\t891035001", "4\t1\t2\t891035002",
+        ].joined(separator: "\n") + "\n"
+        return [
+            "u.data": utf8(data ?? defaultData),
+            "u.item": item ?? latin1(defaultItem),
+            "u.user": utf8(user ?? defaultUser),
+            "u.genre": utf8(genreFile),
+            "u.occupation": utf8(occupationFile),
+        ]
+    }
+}
