@@ -118,6 +118,27 @@ import Tensors
         #expect(close(scores(svd.embed(g)), g.userItems.dense(), 1e-5))
         let v = svd.factors
         #expect(abs(v[0, 0] - 1 / Float(3).squareRoot()) < 1e-5 && abs(v[3, 0]) < 1e-6)  // sign fixed positive
+        // The same block in a graph with fewer users than movies (user-side Gram).
+        let wide = InteractionGraph(userCount: 3, movieCount: 6, edges: (0...1).flatMap { u in (2...4).map { Edge(u, $0) } })
+        let svdWide = try PureSVD.fit(graph: wide, options: OptionValues(["factors": "2"]), control: .silent)
+        #expect(close(scores(svdWide.embed(wide)), wide.userItems.dense(), 1e-5))
+        #expect(svdWide.factors[2, 1] == 0 && abs(svdWide.factors[2, 0] - 1 / Float(3).squareRoot()) < 1e-5)
+    }
+
+    @Test func pureSVDMatchesTruncatedSVDOnEitherGramSide() throws {
+        // 40 x 30 decomposes X^T X; its transpose, 30 x 40, decomposes X X^T.
+        let tall = randomGraph(seed: 9)
+        let wide = InteractionGraph(userCount: 30, movieCount: 40, edges: tall.edges.map { Edge(Int($0.movie), Int($0.user)) })
+        for g in [tall, wide] {
+            let x = g.userItems.dense()
+            let (u, s, vt) = try LAPACK.svd(x)
+            var best = Matrix(rows: x.rows, cols: x.cols)   // U_5 S_5 V_5^T, the best rank-5 approximation
+            for r in 0..<x.rows { for m in 0..<x.cols { for c in 0..<5 { best[r, m] += u[r, c] * s[c] * vt[c, m] } } }
+            let svd = try PureSVD.fit(graph: g, options: OptionValues(["factors": "5"]), control: .silent)
+            #expect(close(scores(svd.embed(g)), best, 1e-3), "\(g.userCount) users")
+            let vtv = BLAS.matmul(svd.factors, transposeA: true, svd.factors)
+            for i in 0..<5 { for j in 0..<5 { #expect(abs(vtv[i, j] - (i == j ? 1 : 0)) < 1e-3) } }
+        }
     }
 
     @Test func pureSVDFactorsAreOrthonormalTopEigenvectors() throws {

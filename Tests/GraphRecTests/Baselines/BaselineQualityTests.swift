@@ -40,19 +40,20 @@ struct BaselineQualityTests {
         #expect(ndcg["svd"]! > 0.25 && ndcg["ease"]! > 0.25)
     }
 
-    /// Validation NDCG@10 over each baseline's main hyperparameter; run with
-    /// RECSH_BASELINE_SWEEP=1 (takes a minute or so).
+    /// Validation NDCG@10 over each baseline's main hyperparameters; run with
+    /// RECSH_BASELINE_SWEEP=all (several minutes) or =svd,ease,itemknn,als.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["RECSH_BASELINE_SWEEP"] != nil))
     func hyperparameterSweep() throws {
+        let wanted = ProcessInfo.processInfo.environment["RECSH_BASELINE_SWEEP"]!.split(separator: ",").map(String.init)
         let data = try BaselineBench.load(seed: 0)
         let graph = data.graph
         let grid: [(String, [[String: String]])] = [
             ("svd", [5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200].map { ["factors": "\($0)"] }),
             ("ease", [50, 100, 200, 300, 400, 500, 750, 1000, 2000].map { ["lambda": "\($0)"] }),
             ("itemknn", [10, 20, 50, 100, 200, 400, 1682].flatMap { k in [0, 10].map { ["neighbors": "\(k)", "shrink": "\($0)"] } }),
-            ("als", [1, 5, 10, 20, 40].flatMap { a in [1, 10, 50, 100].map { ["alpha": "\(a)", "reg": "\($0)"] } }),
+            ("als", [1, 3, 5, 10, 20, 40].flatMap { a in [1, 10, 20, 30, 50, 100].map { ["alpha": "\(a)", "reg": "\($0)"] } }),
         ]
-        for (kind, settings) in grid {
+        for (kind, settings) in grid where wanted.contains("all") || wanted.contains(kind) {
             for options in settings {
                 let model = try Baselines.fit(kind, graph: graph, options: OptionValues(options), control: .silent).recommender
                 let (val, test) = BaselineBench.measure(model, on: data)

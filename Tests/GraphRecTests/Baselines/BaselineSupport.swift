@@ -78,7 +78,10 @@ enum BaselineBench {
         for u in 0..<scores.rows where !targets[u].isEmpty {
             // Top k by (score desc, index asc), by insertion.
             var top: [(Float, Int)] = []
-            for m in 0..<movies where !excluded[u].contains(m) {
+            let skip = excluded[u]
+            var masked = [Bool](repeating: false, count: movies)
+            for m in skip { masked[m] = true }
+            for m in 0..<movies where !masked[m] {
                 let s = scores[u, m]
                 if top.count == k, let last = top.last, !(s > last.0) { continue }
                 var i = top.count
