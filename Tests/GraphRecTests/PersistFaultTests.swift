@@ -232,6 +232,7 @@ import Glibc
         big.models[1].parameters["counts"] = testMatrix(2625, 64)   // a few hundred KB: saves take long enough to hit
         try big.save(name: "s", directory: dir.path)
         var hits = Set<String>()
+        var completedRounds = 0
         for round in 0..<8 {
             var fds: [Int32] = [0, 0]
             #expect(pipe(&fds) == 0)
@@ -251,13 +252,17 @@ import Glibc
             close(fds[1])
             // Wait for the child's first complete save (or give up after 10 s: fork in a threaded process may hang).
             var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, 10_000)
+            var byte: UInt8 = 0
+            let ready = poll(&poller, 1, 10_000) > 0 ? Glibc.read(fds[0], &byte, 1) : -1
             usleep(UInt32(300 + round * 1_700))
             kill(child, SIGKILL)
             var status: Int32 = 0
             waitpid(child, &status, 0)
             close(fds[0])
-            if ready <= 0 { print("note: forked saver made no progress in round \(round)"); continue }
+            #expect(ready != 0, "forked saver died before its first save (wait status \(status))")
+            #expect(status & 0x7f == SIGKILL, "forked saver ended other than by our SIGKILL (wait status \(status))")
+            if ready < 0 { print("note: forked saver made no progress in 10 s in round \(round)"); continue }
+            completedRounds += 1
 
             let contents = try SessionBundle.read(name: "s", directory: dir.path)
             let back = try SessionSnapshot(contents)
@@ -267,7 +272,7 @@ import Glibc
             hits.formUnion(entries.filter { $0.hasPrefix(".") }.compactMap { SessionBundle.parseLeftover($0)?.kind.rawValue })
             if contents.recoveredFromInterruptedSave { hits.insert("recovered") }
         }
-        print("sigkill test: leftovers seen after kills: \(hits.sorted())")
+        print("sigkill test: \(completedRounds) of 8 rounds killed a running saver; leftovers seen after kills: \(hits.sorted())")
         try big.save(name: "s", directory: dir.path)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["s"])
         #expect(try SessionSnapshot.load(name: "s", directory: dir.path) == big)

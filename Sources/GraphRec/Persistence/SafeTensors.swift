@@ -137,14 +137,19 @@ public enum SafeTensors {
         var headerBytes = Array(header.utf8)
         headerBytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - headerBytes.count % 8) % 8))
 
-        var data = Data(capacity: 8 + headerBytes.count + offset)
-        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: headerBytes)
-        for (_, value) in tensors {
-            switch value {
-            case .float32(let m): appendLittleEndian(m.storage, to: &data)
-            case .int32(let v, _): appendLittleEndian(v, to: &data)
-            case .int64(let v, _): appendLittleEndian(v, to: &data)
+        // One allocation, then one memcpy per tensor.
+        let dataStart = 8 + headerBytes.count
+        var data = Data(count: dataStart + offset)
+        data.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
+            out.storeBytes(of: UInt64(headerBytes.count).littleEndian, toByteOffset: 0, as: UInt64.self)
+            headerBytes.withUnsafeBytes { out.baseAddress!.advanced(by: 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var at = dataStart
+            for (_, value) in tensors {
+                switch value {
+                case .float32(let m): at += storeLittleEndian(m.storage.map(\.bitPattern), m.storage, into: out, at: at)
+                case .int32(let v, _): at += storeLittleEndian(v, v, into: out, at: at)
+                case .int64(let v, _): at += storeLittleEndian(v, v, into: out, at: at)
+                }
             }
         }
         return data
@@ -300,20 +305,20 @@ public enum SafeTensors {
 
     // MARK: Bytes
 
-    private static func appendLittleEndian<T: FixedWidthInteger>(_ values: [T], to data: inout Data) {
+    /// Copies `values` into `out` at `offset` as little-endian bytes; returns the byte count.
+    /// `bits` is only evaluated on big-endian hosts (the integer view of `values`).
+    private static func storeLittleEndian<T: FixedWidthInteger, V>(_ bits: @autoclosure () -> [T], _ values: [V],
+                                                                   into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let count = values.count * MemoryLayout<V>.size
+        guard count > 0 else { return 0 }
         #if _endian(little)
-        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        values.withUnsafeBytes { out.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: count) }
         #else
-        for v in values { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        for (i, v) in bits().enumerated() {
+            out.storeBytes(of: v.littleEndian, toByteOffset: offset + i * MemoryLayout<T>.size, as: T.self)
+        }
         #endif
-    }
-
-    private static func appendLittleEndian(_ values: [Float], to data: inout Data) {
-        #if _endian(little)
-        values.withUnsafeBytes { data.append(contentsOf: $0) }
-        #else
-        appendLittleEndian(values.map(\.bitPattern), to: &data)
-        #endif
+        return count
     }
 
     private static func copyLittleEndian<T: FixedWidthInteger>(_ source: UnsafeRawPointer?, count: Int) -> [T] {

@@ -119,22 +119,24 @@ public enum SessionBundle {
             throw RecError("\(parent): cannot create the sessions directory: \(error.localizedDescription)")
         }
         let tensorData = try SafeTensors.encode(tensors, metadata: ["format": "pt", "producer": "recsh"])
-        var manifest = manifest
-        manifest.tensorsSHA256 = sha256Hex(tensorData)
-        let manifestData: Data
-        do {
-            manifestData = try manifest.jsonData()
-        } catch {
-            throw RecError("\(manifestFile): cannot encode the manifest: \(error)")
-        }
         let transcriptData = Data(transcript.utf8)
+        var manifestData = Data()
 
         let target = parent + "/" + name
         let temporary = parent + "/" + leftoverName(name, .temporary)
         try DurableFile.makeDirectory(temporary)
         do {
+            // Hash the tensors on the second core while this one writes and syncs them.
+            let digest = Background { sha256Hex(tensorData) }
             try DurableFile.write(tensorData, to: temporary + "/" + tensorsFile)
             try DurableFile.write(transcriptData, to: temporary + "/" + transcriptFile)
+            var manifest = manifest
+            manifest.tensorsSHA256 = digest.value
+            do {
+                manifestData = try manifest.jsonData()
+            } catch {
+                throw RecError("\(manifestFile): cannot encode the manifest: \(error)")
+            }
             try DurableFile.write(manifestData, to: temporary + "/" + manifestFile)
             try DurableFile.syncDirectory(temporary)
             if FileManager.default.fileExists(atPath: target) {
@@ -179,8 +181,9 @@ public enum SessionBundle {
 
         let tensorsPath = path + "/" + tensorsFile
         let tensorData = try readFile(tensorsPath)
+        let hashing = Background { sha256Hex(tensorData) }
         let tensors = try SafeTensors.decode(tensorData, file: tensorsPath)
-        let digest = sha256Hex(tensorData)
+        let digest = hashing.value
         guard digest == manifest.tensorsSHA256 else {
             throw RecError("\(tensorsPath): checksum mismatch (sha256 \(digest.prefix(16))..., \(manifestFile) says "
                 + "\(manifest.tensorsSHA256.prefix(16))...): the file was changed or damaged after saving")
@@ -333,4 +336,53 @@ public enum SessionBundle {
             return total + ((attributes?[.size] as? NSNumber)?.intValue ?? 0)
         }
     }
+}
+
+/// A value computed on another thread; `value` waits for it.
+///
+/// A plain pthread rather than Dispatch: saving must also work in a process
+/// that was forked (the crash tests SIGKILL a forked saver), where
+/// libdispatch may not be used.
+final class Background<T>: BackgroundJob, @unchecked Sendable {
+    private let work: () -> T
+    private var result: T?
+    #if canImport(Glibc)
+    private var thread = pthread_t()
+    #else
+    private var thread: pthread_t?
+    #endif
+    private var started = false
+
+    init(_ work: @escaping () -> T) {
+        self.work = work
+        super.init()
+        let context = Unmanaged.passRetained(self as BackgroundJob).toOpaque()
+        started = pthread_create(&thread, nil, { context in
+            Unmanaged<BackgroundJob>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context) == 0
+        if !started {
+            Unmanaged<BackgroundJob>.fromOpaque(context).release()
+            result = work()
+        }
+    }
+
+    override func run() { result = work() }
+
+    /// Joins the thread (which orders its write before this read) and returns the result.
+    var value: T {
+        if started {
+            #if canImport(Glibc)
+            pthread_join(thread, nil)
+            #else
+            pthread_join(thread!, nil)
+            #endif
+            started = false
+        }
+        return result!
+    }
+}
+
+class BackgroundJob {
+    func run() {}
 }
