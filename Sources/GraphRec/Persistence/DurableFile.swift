@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// File writes that survive a crash: the bytes reach the disk (`fsync`)
+/// before anyone renames the file into view. Foundation's atomic write
+/// renames but does not sync, which is not enough for a bundle of several
+/// files that must appear together.
+enum DurableFile {
+    /// Creates or truncates `path`, writes all of `data`, fsyncs and closes it.
+    static func write(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw error(path, "cannot create") }
+        defer { close(fd) }
+        try data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc_write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw error(path, "cannot write")
+                }
+                done += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw error(path, "cannot sync to disk") }
+    }
+
+    /// Flushes a directory's entries (new names, renames) to disk.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error(path, "cannot open directory") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw error(path, "cannot sync directory to disk") }
+    }
+
+    /// Creates one directory (the parent must exist).
+    static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o755) == 0 else { throw error(path, "cannot create directory") }
+    }
+
+    /// Renames `from` to `to`, which must not exist when `from` is a directory.
+    static func rename(_ from: String, _ to: String) throws {
+        guard Foundation.rename(from, to) == 0 else { throw error(from, "cannot rename to \(to)") }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var dir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
+    }
+
+    private static func error(_ path: String, _ what: String) -> RecError {
+        RecError("\(path): \(what): \(String(cString: strerror(errno)))")
+    }
+
+    private static func Glibc_write(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(fd, buf, count)
+        #else
+        Darwin.write(fd, buf, count)
+        #endif
+    }
+}

@@ -1,0 +1,344 @@
+import Crypto
+import Foundation
+
+/// `manifest.json` of a session bundle: everything about a session except
+/// the tensors and the transcript, in snake_case JSON a person can read.
+///
+/// The manifest names each model's tensors explicitly (parameter name ->
+/// tensor name), so the tensors file needs no naming convention to be read
+/// back, and records the tensors file's SHA-256 so a damaged or swapped file
+/// is caught before anything is restored.
+public struct Manifest: Codable, Sendable, Equatable {
+    /// The bundle format this recsh writes and reads.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    public var recshVersion: String
+    /// Creation time, whole seconds (what ISO 8601 in the file keeps).
+    public var createdAt: Date
+    public var dataset: DatasetRecord
+    public var split: SplitRecord?
+    public var settings: [String: String]
+    public var models: [ModelEntry]
+    /// Hex SHA-256 of `tensors.safetensors`; `SessionBundle.write` fills it in.
+    public var tensorsSHA256: String
+
+    public init(formatVersion: Int = Manifest.currentFormatVersion, recshVersion: String, createdAt: Date = Date(),
+                dataset: DatasetRecord, split: SplitRecord?, settings: [String: String], models: [ModelEntry],
+                tensorsSHA256: String = "") {
+        self.formatVersion = formatVersion
+        self.recshVersion = recshVersion
+        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.dataset = dataset
+        self.split = split
+        self.settings = settings
+        self.models = models
+        self.tensorsSHA256 = tensorsSHA256
+    }
+
+    /// The data set's identity: restore reloads it from `path` and refuses if `sha256` differs.
+    public struct DatasetRecord: Codable, Sendable, Equatable {
+        public var name: String
+        /// `Dataset.Layout` raw value ("ml-100k", ...).
+        public var layout: String
+        public var path: String
+        /// Hex SHA-256 of the rating file (`Dataset.checksum`).
+        public var sha256: String
+        public var minRating: Float
+
+        public init(name: String, layout: String, path: String, sha256: String, minRating: Float) {
+            self.name = name
+            self.layout = layout
+            self.path = path
+            self.sha256 = sha256
+            self.minRating = minRating
+        }
+
+        public init(_ dataset: Dataset) {
+            self.init(name: dataset.name, layout: dataset.layout.rawValue, path: dataset.directory,
+                      sha256: dataset.checksum, minRating: dataset.minRating)
+        }
+
+        /// Throws unless `dataset` is the one this session was saved with.
+        public func check(against dataset: Dataset) throws {
+            guard dataset.checksum == sha256 else {
+                throw RecError("data set at \(dataset.directory) differs from the one the session was saved with "
+                    + "(sha256 \(dataset.checksum.prefix(12))..., saved \(sha256.prefix(12))...): restore needs the same rating file")
+            }
+            guard dataset.minRating == minRating else {
+                throw RecError("data set loaded with min-rating=\(dataset.minRating) but the session used min-rating=\(minRating)")
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, layout, path, sha256, minRating = "min_rating"
+        }
+    }
+
+    /// How the split was made, and a checksum of its edges (stored as tensors).
+    public struct SplitRecord: Codable, Sendable, Equatable {
+        /// "warm", "cold", "official" or "files".
+        public var kind: String
+        /// The official split's name (u1..u5, ua, ub); nil otherwise.
+        public var name: String?
+        public var ratios: [Int]
+        public var seed: UInt64
+        /// `SplitRecord.checksum(of:)` of the edge lists.
+        public var checksum: String
+        /// Tensor names of the train / val / test edge lists (`[n, 2]` I32).
+        public var tensors: [String: String]
+
+        public init(kind: String, name: String?, ratios: [Int], seed: UInt64, checksum: String, tensors: [String: String]) {
+            self.kind = kind
+            self.name = name
+            self.ratios = ratios
+            self.seed = seed
+            self.checksum = checksum
+            self.tensors = tensors
+        }
+
+        /// Hex SHA-256 over the edge lists: for train, val, test in turn the
+        /// edge count as a little-endian u64, then each edge's user and movie
+        /// index as little-endian i32.
+        public static func checksum(of split: Split) -> String {
+            var hasher = SHA256()
+            for part in [split.train, split.validation, split.test] {
+                withUnsafeBytes(of: UInt64(part.count).littleEndian) { hasher.update(bufferPointer: $0) }
+                var flat = [Int32]()
+                flat.reserveCapacity(part.count * 2)
+                for e in part { flat.append(e.user.littleEndian); flat.append(e.movie.littleEndian) }
+                flat.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            }
+            return hexString(hasher.finalize())
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(name, forKey: .name)
+            try c.encode(ratios, forKey: .ratios)
+            try c.encode(seed, forKey: .seed)
+            try c.encode(checksum, forKey: .checksum)
+            try c.encode(tensors, forKey: .tensors)
+        }
+    }
+
+    /// One trained model: what it is, how it was trained and scored, and where its tensors are.
+    public struct ModelEntry: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var options: [String: String]
+        public var history: TrainingHistory
+        public var lastMetrics: [String: Double]
+        public var lastMetricsOn: String?
+        /// Parameter name (as `Recommender.parameters` has it) -> tensor name in the file.
+        public var parameters: [String: String]
+        /// Tensor names of the final user and item embeddings, when saved.
+        public var embeddings: EmbeddingTensors?
+
+        public init(name: String, kind: String, options: [String: String], history: TrainingHistory,
+                    lastMetrics: [String: Double], lastMetricsOn: String?, parameters: [String: String],
+                    embeddings: EmbeddingTensors?) {
+            self.name = name
+            self.kind = kind
+            self.options = options
+            self.history = history
+            self.lastMetrics = lastMetrics
+            self.lastMetricsOn = lastMetricsOn
+            self.parameters = parameters
+            self.embeddings = embeddings
+        }
+
+        /// Every tensor name this model needs, parameters first.
+        public var tensorNames: [String] {
+            parameters.keys.sorted().map { parameters[$0]! } + (embeddings.map { [$0.users, $0.items] } ?? [])
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, options, history, parameters, embeddings
+            case lastMetrics = "last_metrics", lastMetricsOn = "last_metrics_on"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(name: try c.decode(String.self, forKey: .name),
+                      kind: try c.decode(String.self, forKey: .kind),
+                      options: try c.decode([String: String].self, forKey: .options),
+                      history: try c.decode(HistoryCoding.self, forKey: .history).history,
+                      lastMetrics: try c.decode([String: Double].self, forKey: .lastMetrics),
+                      lastMetricsOn: try c.decodeIfPresent(String.self, forKey: .lastMetricsOn),
+                      parameters: try c.decode([String: String].self, forKey: .parameters),
+                      embeddings: try c.decodeIfPresent(EmbeddingTensors.self, forKey: .embeddings))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(options, forKey: .options)
+            try c.encode(HistoryCoding(history), forKey: .history)
+            try c.encode(lastMetrics, forKey: .lastMetrics)
+            try c.encode(lastMetricsOn, forKey: .lastMetricsOn)
+            try c.encode(parameters, forKey: .parameters)
+            try c.encode(embeddings, forKey: .embeddings)
+        }
+    }
+
+    /// `TrainingHistory` with the manifest's snake_case keys. A test checks
+    /// that it covers every stored property of `TrainingHistory`.
+    struct HistoryCoding: Codable {
+        var history: TrainingHistory
+        init(_ history: TrainingHistory) { self.history = history }
+
+        enum CodingKeys: String, CodingKey {
+            case loss, validationNDCG = "validation_ndcg", epochSeconds = "epoch_seconds"
+            case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", interrupted
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            var h = TrainingHistory()
+            h.loss = try c.decodeIfPresent([Double].self, forKey: .loss) ?? []
+            h.validationNDCG = try c.decodeIfPresent([Double].self, forKey: .validationNDCG) ?? []
+            h.epochSeconds = try c.decodeIfPresent([Double].self, forKey: .epochSeconds) ?? []
+            h.bestEpoch = try c.decodeIfPresent(Int.self, forKey: .bestEpoch) ?? 0
+            h.stoppedEarly = try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false
+            h.interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false
+            history = h
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(history.loss, forKey: .loss)
+            try c.encode(history.validationNDCG, forKey: .validationNDCG)
+            try c.encode(history.epochSeconds, forKey: .epochSeconds)
+            try c.encode(history.bestEpoch, forKey: .bestEpoch)
+            try c.encode(history.stoppedEarly, forKey: .stoppedEarly)
+            try c.encode(history.interrupted, forKey: .interrupted)
+        }
+    }
+
+    public struct EmbeddingTensors: Codable, Sendable, Equatable {
+        public var users: String
+        public var items: String
+        public init(users: String, items: String) {
+            self.users = users
+            self.items = items
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version", recshVersion = "recsh_version", createdAt = "created_at"
+        case dataset, split, settings, models, tensorsSHA256 = "tensors_sha256"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(formatVersion: try c.decode(Int.self, forKey: .formatVersion),
+                  recshVersion: try c.decode(String.self, forKey: .recshVersion),
+                  createdAt: try Self.decodeDate(c, .createdAt),
+                  dataset: try c.decode(DatasetRecord.self, forKey: .dataset),
+                  split: try c.decodeIfPresent(SplitRecord.self, forKey: .split),
+                  settings: try c.decode([String: String].self, forKey: .settings),
+                  models: try c.decode([ModelEntry].self, forKey: .models),
+                  tensorsSHA256: try c.decode(String.self, forKey: .tensorsSHA256))
+    }
+
+    /// ISO 8601 with or without fractional seconds, with an error that names the key.
+    private static func decodeDate(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
+        let text = try c.decode(String.self, forKey: key)
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "'\(text)' is not an ISO 8601 date")
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(recshVersion, forKey: .recshVersion)
+        try c.encode(ISO8601DateFormatter().string(from: createdAt), forKey: .createdAt)
+        try c.encode(dataset, forKey: .dataset)
+        try c.encode(split, forKey: .split)
+        try c.encode(settings, forKey: .settings)
+        try c.encode(models, forKey: .models)
+        try c.encode(tensorsSHA256, forKey: .tensorsSHA256)
+    }
+
+    // MARK: JSON
+
+    /// Pretty, key-sorted JSON (stable diffs); non-finite numbers as "nan"/"inf" strings.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+
+    /// Decodes a manifest; `file` names it in errors, which say which key is wrong.
+    public static func decode(_ data: Data, file: String) throws -> Manifest {
+        guard let json = try? JSONSerialization.jsonObject(with: data) else {
+            throw RecError("\(file): not valid JSON (damaged or not a recsh manifest)")
+        }
+        guard let object = json as? [String: Any] else {
+            throw RecError("\(file): not a recsh session manifest (not a JSON object)")
+        }
+        guard let versionValue = object["format_version"] else {
+            throw RecError("\(file): no format_version: not a recsh session manifest")
+        }
+        guard let number = versionValue as? NSNumber, !(versionValue is String),
+              number.doubleValue == number.doubleValue.rounded(), abs(number.doubleValue) < 1e9 else {
+            throw RecError("\(file): format_version is not a whole number")
+        }
+        let version = number.intValue
+        guard version == currentFormatVersion else {
+            let why = version > currentFormatVersion ? "written by a newer recsh" : "unknown"
+            throw RecError("\(file): format version \(version) is \(why); this recsh reads version \(currentFormatVersion)")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(Manifest.self, from: data)
+        } catch let error as DecodingError {
+            throw RecError("\(file): \(describe(error))")
+        }
+    }
+
+    /// "models[0].kind: missing" rather than Foundation's debug text.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            var out = ""
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out.isEmpty ? "top level" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case .valueNotFound(_, let context):
+            return "\(path(context.codingPath)): null where a value is required"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Lower-case hex of a digest.
+func hexString<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Hex SHA-256 of `data`.
+func sha256Hex(_ data: Data) -> String {
+    hexString(SHA256.hash(data: data))
+}
