@@ -224,5 +224,10 @@ import Testing
         let dir = try DataFixtures.directory(nested)
         let d = try MovieLensLoader.load(directory: dir)
         #expect(d.directory.hasSuffix("ml-100k") && d.userCount == 4)
+
+        for (name, bytes) in Self.ml1mFiles { nested["ml-1m/" + name] = bytes }
+        let two = try DataFixtures.directory(nested)
+        #expect(message { try MovieLensLoader.load(directory: two) }.contains("several data sets inside (ml-100k, ml-1m)"))
+        #expect(try MovieLensLoader.load(directory: two + "/ml-1m").layout == .ml1m)
     }
 }

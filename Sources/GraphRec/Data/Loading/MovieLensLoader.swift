@@ -46,6 +46,12 @@ public enum MovieLensLoader {
         }
         guard isDirectory.boolValue else { throw RecError("\(directory): not a directory") }
         guard let dir = dataDirectory(in: directory), let layout = detectLayout(directory: dir) else {
+            let children = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+                .filter { detectLayout(directory: join(directory, $0)) != nil }
+            if children.count > 1 {
+                throw RecError("\(directory): several data sets inside (\(children.joined(separator: ", "))); "
+                               + "name one, e.g. \(join(directory, children[0]))")
+            }
             throw RecError("\(directory): no MovieLens files found (expected u.data for ml-100k, "
                            + "ratings.dat for ml-1m, or ratings.csv for ml-latest)")
         }
