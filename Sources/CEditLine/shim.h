@@ -13,6 +13,11 @@
 
 // MARK: editor set-up
 
+/// el_init on the process's stdin/stdout/stderr (Swift 6 cannot touch those C globals).
+static inline EditLine *recsh_el_init(const char *program) {
+    return el_init(program, stdin, stdout, stderr);
+}
+
 /// Editor bindings: emacs keys, like bash's default.
 static inline int recsh_el_set_editor_emacs(EditLine *el) {
     return el_set(el, EL_EDITOR, "emacs");

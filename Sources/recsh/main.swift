@@ -13,7 +13,7 @@ if getenv("SWIFT_BACKTRACE") == nil && isatty(0) == 1 {
     // exec failed: carry on without the setting rather than not starting.
 }
 
-extension OutputFormat: @retroactive ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
 
 /// Process flags only; everything else happens in the shell.
 struct Recsh: ParsableCommand {

@@ -153,6 +153,14 @@ let mutatingSpecs: [CommandSpec] = [
         #expect(h.err.contains("nested more than 16 deep"))
     }
 
+    @Test func sleepReportsProgressAndStopsOnInterrupt() throws {
+        let h = Harness(format: .json)
+        #expect(h.shell.run(line: "sleep 0.05"))
+        #expect(h.objects.first?["interrupted"] as? Bool == false)
+        #expect(h.shell.run(line: "sleep -1") == false)
+        #expect(h.shell.run(line: "sleep soon") == false)
+    }
+
     @Test func quitStopsTheRest() {
         let h = Harness()
         h.shell.run(line: "set k=3; quit; set k=4")
@@ -196,7 +204,7 @@ let mutatingSpecs: [CommandSpec] = [
 
     @Test func commandNames() {
         #expect(completer.complete("tr").candidates == ["train"])
-        #expect(completer.complete("s").candidates == ["save", "sessions", "set", "show", "similar", "split"])
+        #expect(completer.complete("s").candidates == ["save", "sessions", "set", "show", "similar", "sleep", "split"])
         #expect(completer.complete("load ml-100k; ev").candidates == ["eval"])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GraphRec
 
 /// The shell's own commands: help, settings, timer, scripts, quit.
@@ -37,6 +38,11 @@ public enum ShellCommands {
             arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
             example: "run Sessions/tour.recsh", action: .runScript),
         CommandSpec(
+            name: "sleep", group: "Shell", synopsis: "sleep SECONDS",
+            summary: "Wait, with a progress bar; Ctrl-C stops it early. For demos and for trying Ctrl-C and progress.",
+            arguments: [ArgumentSpec("SECONDS", "how long, up to 3600")],
+            example: "sleep 2", handler: sleep),
+        CommandSpec(
             name: "quit", aliases: ["exit"], group: "Shell", synopsis: "quit",
             summary: "Leave recsh (Ctrl-D does the same). Unsaved work is not kept; 'save' first if you want it.",
             example: "quit", action: .quit),
@@ -71,6 +77,25 @@ public enum ShellCommands {
         }
         let fields = keys.map { ($0, Value.string(session.settings.value(of: $0) ?? "")) }
         return CommandResult(command: "show", blocks: [.fields(fields)], payload: [("settings", .object(fields))])
+    }
+
+    static func sleep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        guard let seconds = Double(command.arguments[0]), seconds >= 0, seconds <= 3600 else {
+            throw ShellError.message("sleep: expected seconds between 0 and 3600, got '\(command.arguments[0])'")
+        }
+        let start = Date()
+        let steps = max(1, Int(seconds * 20))
+        var done = 0
+        while done < steps && !context.run.shouldStop() {
+            Thread.sleep(forTimeInterval: seconds / Double(steps))
+            done += 1
+            context.run.report(ProgressUpdate(label: "sleep", done: done, total: steps))
+        }
+        let slept = Date().timeIntervalSince(start)
+        let stopped = done < steps
+        return CommandResult(command: "sleep",
+                             blocks: [.text([stopped ? "stopped after \(Value.fixed(slept, decimals: 2)) s" : "slept \(Value.fixed(slept, decimals: 2)) s"])],
+                             payload: [("seconds", .double(slept)), ("interrupted", .bool(stopped))])
     }
 
     static func timer(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

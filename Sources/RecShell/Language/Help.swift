@@ -2,15 +2,24 @@
 public enum Help {
     /// Every command, grouped, with its usage line and summary.
     public static func overview(_ registry: CommandRegistry) -> CommandResult {
-        var blocks: [CommandResult.Block] = []
+        // One aligned list; a usage line too long for the column gets its own line.
+        let column = min(44, registry.specs.map(\.synopsis.count).max() ?? 0)
+        var lines: [String] = []
         for group in registry.groups {
-            let rows = registry.specs.filter { $0.group == group }.map { spec -> [Value] in
-                [.string(spec.synopsis), .string(spec.summary)]
+            if !lines.isEmpty { lines.append("") }
+            lines.append(group)
+            for spec in registry.specs where spec.group == group {
+                if spec.synopsis.count > column {
+                    lines.append("  " + spec.synopsis)
+                    lines.append("  " + String(repeating: " ", count: column) + "  " + spec.summary)
+                } else {
+                    lines.append("  " + spec.synopsis.padded(to: column, right: false) + "  " + spec.summary)
+                }
             }
-            blocks.append(.table(Table(title: group, columns: [.init("command"), .init("what it does")], rows: rows)))
         }
-        blocks.append(.text(["Type 'help COMMAND' for its options and an example. Commands are separated by ';', "
-            + "'#' starts a comment, double quotes group words."]))
+        lines += ["", "Type 'help COMMAND' for its options and an example. Commands are separated by ';',",
+                  "'#' starts a comment, double quotes group words, options are key=value."]
+        let blocks: [CommandResult.Block] = [.text(lines)]
         let commands: [Value] = registry.specs.map { spec in
             .object([("name", .string(spec.name)), ("group", .string(spec.group)),
                      ("synopsis", .string(spec.synopsis)), ("summary", .string(spec.summary))])

@@ -51,10 +51,14 @@ public final class Shell {
     var context: Context {
         let showProgress = environment.stderrIsTerminal && !environment.quiet && session.settings.progress
         let bar = progress
-        return Context(registry: registry,
-                       run: RunControl(shouldStop: { Interrupt.isSet },
-                                       report: showProgress ? { bar.report($0) } : { _ in }),
-                       environment: environment)
+        let report: @Sendable (ProgressUpdate) -> Void
+        if showProgress {
+            report = { update in bar.report(update) }
+        } else {
+            report = { _ in }
+        }
+        let control = RunControl(shouldStop: { Interrupt.isSet }, report: report)
+        return Context(registry: registry, run: control, environment: environment)
     }
 
     // MARK: running lines
@@ -96,16 +100,14 @@ public final class Shell {
             return true
         case .runScript:
             let path = parsed.arguments[0]
+            guard let text = readScript(path) else { return false }
             let before = failures
-            let ok = runScript(path: path, asCommand: true)
-            if failures == before && !ok {
-                // The script itself could not be read: that is this command's failure.
-                return false
-            }
+            let ok = runScript(text: text, path: path)
             var result = CommandResult(command: "run", blocks: [], payload: [
                 ("file", .string(path)), ("failed", .int(failures - before)),
             ])
             if !ok {
+                // The failures were counted and shown as they happened; this only sums up.
                 result.ok = false
                 result.error = "\(path): \(failures - before) command(s) failed"
                 writeOutput(Renderer.render(result, format: session.settings.format, style: style))
@@ -164,17 +166,26 @@ public final class Shell {
     /// Runs a script file line by line. Returns false if it could not be
     /// read or any command failed; with --bail it stops at the first failure.
     @discardableResult
-    public func runScript(path: String, asCommand: Bool = false) -> Bool {
+    public func runScript(path: String) -> Bool {
+        guard let text = readScript(path) else { return false }
+        return runScript(text: text, path: path)
+    }
+
+    /// The script's text, or nil after reporting why it cannot be run.
+    private func readScript(_ path: String) -> String? {
         guard scriptDepth < 16 else {
             emit(.failure("run", "\(path): scripts nested more than 16 deep (does it run itself?)"), line: "run \(path)")
-            return false
+            return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
             emit(.failure("run", "\(path): \(reason)"), line: "run \(path)")
-            return false
+            return nil
         }
-        let text = String(decoding: data, as: UTF8.self)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func runScript(text: String, path: String) -> Bool {
         scriptDepth += 1
         defer { scriptDepth -= 1 }
         var ok = true

@@ -20,7 +20,7 @@ public final class EditLineReader: LineReader {
 
     public init?(historyPath: String, historySize: Int32 = 1000) {
         recsh_set_ctype_locale()
-        guard let el = el_init(CommandLine.arguments.first ?? "recsh", stdin, stdout, stderr) else { return nil }
+        guard let el = recsh_el_init(CommandLine.arguments.first ?? "recsh") else { return nil }
         guard let h = history_init() else {
             el_end(el)
             return nil
@@ -62,20 +62,26 @@ public final class EditLineReader: LineReader {
         interruptedLine = false
         recsh_clear_interrupt()
         var count: Int32 = 0
-        guard let cLine = el_gets(editor, &count) else {
-            // A SIGINT that still reached us (e.g. sent with kill) interrupts the read.
-            if count == -1 && recsh_interrupted() != 0 {
+        var cLine: UnsafePointer<CChar>?
+        while true {
+            errno = 0
+            cLine = el_gets(editor, &count)
+            if cLine != nil { break }
+            // A SIGINT that still reached us (e.g. sent with kill) discards the line.
+            if recsh_interrupted() != 0 {
                 recsh_clear_interrupt()
                 print("")
                 return .interrupted
             }
+            // Another signal interrupted the read: keep editing.
+            if errno == EINTR { continue }
             return .endOfInput
         }
         if interruptedLine {
             print("")
             return .interrupted
         }
-        var line = String(cString: cLine)
+        var line = String(cString: cLine!)
         while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
         return .line(line)
     }
