@@ -220,7 +220,7 @@ public final class Shell {
             switch reader.readLine(prompt: prompt) {
             case .line(let line):
                 if line.trimmingSpaces().isEmpty { continue }
-                reader.remember(line)
+                reader.remember(line.trimmingSpaces())
                 run(line: line)
             case .interrupted:
                 continue

@@ -70,7 +70,7 @@ public final class EditLineReader: LineReader {
             // A SIGINT that still reached us (e.g. sent with kill) discards the line.
             if recsh_interrupted() != 0 {
                 recsh_clear_interrupt()
-                print("")
+                FileHandle.standardOutput.write(Data("\n".utf8))
                 return .interrupted
             }
             // Another signal interrupted the read: keep editing.
@@ -78,7 +78,7 @@ public final class EditLineReader: LineReader {
             return .endOfInput
         }
         if interruptedLine {
-            print("")
+            FileHandle.standardOutput.write(Data("\n".utf8))
             return .interrupted
         }
         var line = String(cString: cLine!)
