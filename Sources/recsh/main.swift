@@ -1,3 +1,99 @@
+import ArgumentParser
+import Foundation
 import RecShell
 
-print("recsh \(RecshVersion.string)")
+// A crash must never wait for input. The Swift runtime reads
+// SWIFT_BACKTRACE before main runs, so setting it here would be too late;
+// when it is unset and a terminal is attached (the only case where the
+// backtracer would prompt), re-execute once with it set. The Makefile and
+// README also export it.
+if getenv("SWIFT_BACKTRACE") == nil && isatty(0) == 1 {
+    setenv("SWIFT_BACKTRACE", "interactive=no", 1)
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+    // exec failed: carry on without the setting rather than not starting.
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Process flags only; everything else happens in the shell.
+struct Recsh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recsh",
+        abstract: "An interactive shell for graph-neural-network movie recommendation on MovieLens.",
+        discussion: """
+            With no files and no -c, reads commands interactively (line editing, history, Tab completion) \
+            or, when stdin is not a terminal, line by line from stdin. Exit status: 0 when every command \
+            succeeded, 1 when any failed, 2 on a bad invocation.
+            """,
+        version: RecshVersion.string)
+
+    @Argument(help: "Script files (.recsh) to run, then exit.")
+    var files: [String] = []
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run, then exit ('CMD; CMD').", valueName: "commands"))
+    var commands: String?
+
+    @Option(help: "Output format: table, json, csv or markdown.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Directory with MovieLens files, used by 'load' before the cache.", valueName: "dir"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Directory of saved sessions.", valueName: "dir"))
+    var sessions: String?
+
+    @Option(help: ArgumentHelp("Restore a saved session before anything else.", valueName: "name"))
+    var restore: String?
+
+    @Flag(help: "Stop at the first failing command.")
+    var bail = false
+
+    @Flag(help: "No banner and no progress bars.")
+    var quiet = false
+
+    func validate() throws {
+        if commands != nil && !files.isEmpty {
+            throw ValidationError("give either script files or -c, not both")
+        }
+    }
+
+    /// Runs the shell and returns the exit status.
+    func start() -> Int32 {
+        var settings = Settings()
+        settings.format = format
+        settings.dataDirectory = data
+        if let sessions { settings.sessionsDirectory = sessions }
+        let environment = ShellEnvironment.current(quiet: quiet)
+        Interrupt.install()
+        let shell = Shell(session: Session(settings: settings), environment: environment, bail: bail)
+        if let restore {
+            shell.run(line: "restore \"\(restore.replacingOccurrences(of: "\"", with: "\\\""))\"")
+        }
+        if let commands {
+            shell.run(line: commands)
+        } else if !files.isEmpty {
+            for file in files { shell.runScript(path: file) }
+        } else if environment.stdinIsTerminal, let editor = EditLineReader(historyPath: environment.historyPath) {
+            shell.interactive(reader: editor)
+            return 0
+        } else {
+            shell.runLines(from: PlainLineReader())
+        }
+        return shell.failures > 0 ? 1 : 0
+    }
+}
+
+do {
+    let recsh = try Recsh.parse()
+    exit(recsh.start())
+} catch {
+    // --help and --version arrive here as "errors" with a success code.
+    if Recsh.exitCode(for: error) == .success {
+        print(Recsh.fullMessage(for: error))
+        exit(0)
+    }
+    FileHandle.standardError.write(Data((Recsh.fullMessage(for: error) + "\n"
+        + "usage: recsh [FILE.recsh ...] [-c 'CMD; CMD'] [--format table|json|csv|markdown] [--data DIR] "
+        + "[--sessions DIR] [--restore NAME] [--bail] [--quiet]\n").utf8))
+    exit(2)
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GraphRec
+
+/// The shell's own commands: help, settings, timer, scripts, quit.
+public enum ShellCommands {
+    public static let specs: [CommandSpec] = [
+        CommandSpec(
+            name: "help", group: "Shell", synopsis: "help [COMMAND]",
+            summary: "List the commands, or show one command's usage, options and an example.",
+            arguments: [ArgumentSpec("COMMAND", "a command name", required: false, completion: .commands)],
+            example: "help train", handler: help),
+        CommandSpec(
+            name: "set", group: "Shell", synopsis: "set KEY=VALUE ...",
+            summary: "Change settings: format, seed, k, timer, threads, color, progress, min-rating, data, sessions.",
+            details: ["Several keys may be set at once; if any value is bad, none is changed."],
+            options: Settings.keys, example: "set format=json k=20", handler: set),
+        CommandSpec(
+            name: "show", group: "Shell", synopsis: "show [KEY]",
+            summary: "Show all settings, or one.",
+            arguments: [ArgumentSpec("KEY", "a setting name", required: false,
+                                     values: Settings.keys.map(\.name), completion: .settings)],
+            example: "show format", handler: show),
+        CommandSpec(
+            name: "timer", group: "Shell", synopsis: "timer on|off",
+            summary: "Print the wall time after each command.",
+            arguments: [ArgumentSpec("STATE", "on or off", values: ["on", "off"])],
+            example: "timer on", handler: timer),
+        CommandSpec(
+            name: "format", group: "Shell", synopsis: "format table|json|csv|markdown",
+            summary: "Choose how results are written (the same as 'set format=').",
+            arguments: [ArgumentSpec("FORMAT", "output format", values: OutputFormat.allCases.map(\.rawValue))],
+            example: "format markdown", handler: format),
+        CommandSpec(
+            name: "run", group: "Shell", synopsis: "run FILE",
+            summary: "Execute a script of commands, one or more per line.",
+            details: ["Blank lines and '#' comments are allowed. Each command commits on its own; with --bail",
+                      "the script stops at its first error. Errors name the file and line."],
+            arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
+            example: "run Sessions/tour.recsh", action: .runScript),
+        CommandSpec(
+            name: "sleep", group: "Shell", synopsis: "sleep SECONDS",
+            summary: "Wait, with a progress bar; Ctrl-C stops it early. For demos and for trying Ctrl-C and progress.",
+            arguments: [ArgumentSpec("SECONDS", "how long, up to 3600")],
+            example: "sleep 2", handler: sleep),
+        CommandSpec(
+            name: "quit", aliases: ["exit"], group: "Shell", synopsis: "quit",
+            summary: "Leave recsh (Ctrl-D does the same). Unsaved work is not kept; 'save' first if you want it.",
+            example: "quit", action: .quit),
+    ]
+
+    static func help(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        guard let name = command.argument(0) else { return Help.overview(context.registry) }
+        guard let spec = context.registry.spec(named: name) else {
+            throw ShellError.unknownCommand(name, suggestion: context.registry.suggestion(for: name))
+        }
+        return Help.command(spec)
+    }
+
+    static func set(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let pairs = command.options.values.sorted { $0.key < $1.key }
+        guard !pairs.isEmpty else {
+            throw ShellError.missingArgument(command: "set", argument: "KEY=VALUE", usage: "set KEY=VALUE ...")
+        }
+        for (key, value) in pairs { try session.settings.set(key, to: value) }
+        let fields = pairs.map { ($0.key, Value.string(session.settings.value(of: $0.key) ?? "")) }
+        return CommandResult(command: "set", blocks: [.fields(fields)], payload: [("settings", .object(fields))])
+    }
+
+    static func show(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let keys = Settings.keys.map(\.name)
+        if let key = command.argument(0) {
+            guard let value = session.settings.value(of: key) else {
+                throw ShellError.unknownOption(command: "show", option: key, accepted: keys)
+            }
+            return CommandResult(command: "show", blocks: [.fields([(key, .string(value))])],
+                                 payload: [("settings", .object([(key, .string(value))]))])
+        }
+        let fields = keys.map { ($0, Value.string(session.settings.value(of: $0) ?? "")) }
+        return CommandResult(command: "show", blocks: [.fields(fields)], payload: [("settings", .object(fields))])
+    }
+
+    static func sleep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        guard let seconds = Double(command.arguments[0]), seconds >= 0, seconds <= 3600 else {
+            throw ShellError.message("sleep: expected seconds between 0 and 3600, got '\(command.arguments[0])'")
+        }
+        let start = Date()
+        let steps = max(1, Int(seconds * 20))
+        var done = 0
+        while done < steps && !context.run.shouldStop() {
+            Thread.sleep(forTimeInterval: seconds / Double(steps))
+            done += 1
+            context.run.report(ProgressUpdate(label: "sleep", done: done, total: steps))
+        }
+        let slept = Date().timeIntervalSince(start)
+        let stopped = done < steps
+        return CommandResult(command: "sleep",
+                             blocks: [.text([stopped ? "stopped after \(Value.fixed(slept, decimals: 2)) s" : "slept \(Value.fixed(slept, decimals: 2)) s"])],
+                             payload: [("seconds", .double(slept)), ("interrupted", .bool(stopped))])
+    }
+
+    static func timer(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        try session.settings.set("timer", to: command.arguments[0])
+        let state = session.settings.timer ? "on" : "off"
+        return CommandResult(command: "timer", blocks: [.text(["timer \(state)"])], payload: [("timer", .string(state))])
+    }
+
+    static func format(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        try session.settings.set("format", to: command.arguments[0])
+        let f = session.settings.format.rawValue
+        return CommandResult(command: "format", blocks: [.text(["format \(f)"])], payload: [("format", .string(f))])
+    }
+}

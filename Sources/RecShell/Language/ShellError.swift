@@ -1,0 +1,51 @@
+import GraphRec
+
+/// An error the user caused in the shell itself: a typo, a bad option, a
+/// command this build does not have yet. Engine errors arrive as `RecError`.
+public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The line could not be split into words (column is 1-based).
+    case syntax(String, column: Int)
+    case unknownCommand(String, suggestion: String?)
+    case unknownOption(command: String, option: String, accepted: [String])
+    case badValue(command: String, option: String, value: String, accepted: [String])
+    case missingArgument(command: String, argument: String, usage: String)
+    case unexpectedArgument(command: String, argument: String, column: Int, usage: String)
+    case duplicateOption(command: String, option: String, column: Int)
+    /// The command is declared but its engine is not merged into this build.
+    case notBuilt(String)
+    /// A message for anything else, already phrased for the user.
+    case message(String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let message, let column):
+            return "syntax error at column \(column): \(message)"
+        case .unknownCommand(let name, let suggestion):
+            let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+            return "unknown command '\(name)'\(hint); type 'help' for the list"
+        case .unknownOption(let command, let option, let accepted):
+            let list = accepted.isEmpty ? "none" : accepted.joined(separator: ", ")
+            return "\(command): unknown option '\(option)' (accepted: \(list))"
+        case .badValue(let command, let option, let value, let accepted):
+            return "\(command): \(option)=\(value) is not one of \(accepted.joined(separator: "|"))"
+        case .missingArgument(let command, let argument, let usage):
+            return "\(command): missing \(argument); usage: \(usage)"
+        case .unexpectedArgument(let command, let argument, let column, let usage):
+            return "\(command): unexpected argument '\(argument)' at column \(column); usage: \(usage)"
+        case .duplicateOption(let command, let option, let column):
+            return "\(command): option '\(option)' given twice (again at column \(column))"
+        case .notBuilt(let command):
+            return "\(command): not built yet in this version"
+        case .message(let text):
+            return text
+        }
+    }
+}
+
+/// A failure inside a script, named by file and line.
+public struct ScriptError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int
+    public var underlying: String
+    public var description: String { "\(file):\(line): \(underlying)" }
+}

@@ -1,0 +1,84 @@
+import GraphRec
+
+/// Everything a user has built in one sitting: the data, its split, the
+/// training graph, the trained models, settings and the notebook so far.
+///
+/// A value: each command runs on a copy and the shell keeps the copy only
+/// when the command succeeds, so a failed command leaves the session as it
+/// was. Copies are cheap (the big parts are copy-on-write arrays).
+public struct Session: Sendable {
+    public var dataset: Dataset?
+    public var split: Split?
+    /// The graph of train positives the models see.
+    public var graph: InteractionGraph?
+    /// Trained models in the order they were trained; names are unique.
+    public var models: [TrainedModel]
+    public var settings: Settings
+    /// Every successful command with its output, in order: the notebook.
+    public var transcript: [TranscriptEntry]
+    /// The name the session was last saved or restored under.
+    public var lastSessionName: String?
+
+    public init(settings: Settings = Settings()) {
+        self.dataset = nil
+        self.split = nil
+        self.graph = nil
+        self.models = []
+        self.settings = settings
+        self.transcript = []
+        self.lastSessionName = nil
+    }
+
+    /// The model called `name`.
+    public func model(named name: String) -> TrainedModel? { models.first { $0.name == name } }
+
+    /// The model a command means: `name` if given, else the most recent one.
+    public func model(_ name: String?, command: String) throws -> TrainedModel {
+        if let name {
+            guard let m = model(named: name) else {
+                let known = models.map(\.name)
+                throw ShellError.message("\(command): no model named '\(name)'"
+                    + (known.isEmpty ? " (none trained yet: try 'train gcn')" : " (trained: \(known.joined(separator: ", ")))"))
+            }
+            return m
+        }
+        guard let last = models.last else {
+            throw ShellError.message("\(command): no trained model yet; try 'train gcn'")
+        }
+        return last
+    }
+
+    /// Adds or replaces (same name) a model.
+    public mutating func store(_ model: TrainedModel) {
+        if let i = models.firstIndex(where: { $0.name == model.name }) {
+            models[i] = model
+        } else {
+            models.append(model)
+        }
+    }
+
+    /// The loaded data set, or an error telling the user to load one.
+    public func requireDataset(_ command: String) throws -> Dataset {
+        guard let dataset else { throw ShellError.message("\(command): no data loaded; try 'load ml-100k'") }
+        return dataset
+    }
+
+    /// The split, or an error telling the user to make one.
+    public func requireSplit(_ command: String) throws -> Split {
+        guard let split else { throw ShellError.message("\(command): no split yet; try 'split warm'") }
+        return split
+    }
+}
+
+/// One command of the notebook and what it printed (plain text, no colour).
+public struct TranscriptEntry: Sendable, Equatable {
+    public var line: String
+    public var output: String
+    public var seconds: Double
+
+    public init(line: String, output: String, seconds: Double) {
+        self.line = line
+        self.output = output
+        self.seconds = seconds
+    }
+}
