@@ -1,3 +1,4 @@
+import Foundation
 import GraphRec
 
 /// Loading data, splitting it, and looking things up in it.
@@ -55,7 +56,42 @@ public enum DataCommands {
     ]
 
     static func load(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("load")
+        let source = command.argument(0) ?? "ml-100k"
+        let minRating = try command.options.float("min-rating", default: session.settings.minRating, range: 0...10)
+        let started = Date()
+        let dataset: Dataset
+        let origin: String
+        if source == "ml-100k" {
+            let locator = DatasetLocator(path: command.options["path"], dataDirectory: session.settings.dataDirectory,
+                                         cacheRoot: context.environment.cacheDirectory)
+            let (loaded, location) = try locator.load(minRating: minRating, control: context.run)
+            dataset = loaded
+            origin = "\(location.source)"
+        } else {
+            if command.options.has("path") {
+                throw ShellError.message("load: give either a directory or path=, not both")
+            }
+            dataset = try MovieLensLoader.load(directory: source, minRating: minRating, control: context.run)
+            origin = "directory"
+        }
+        session.dataset = dataset
+        session.split = nil
+        session.graph = dataset.graph(edges: dataset.positives)
+        session.models = []
+        return loadedResult(dataset, origin: origin, seconds: Date().timeIntervalSince(started))
+    }
+
+    static func loadedResult(_ d: Dataset, origin: String, seconds: Double) -> CommandResult {
+        let positives = d.positives.count
+        let fields: [(String, Value)] = [
+            ("dataset", .string(d.name)), ("layout", .string(d.layout.rawValue)), ("path", .string(d.directory)),
+            ("source", .string(origin)), ("users", .int(d.userCount)), ("movies", .int(d.movieCount)),
+            ("ratings", .int(d.ratings.count)), ("min_rating", .double(Double(d.minRating))),
+            ("positive_edges", .int(positives)),
+            ("user_features", .int(d.userFeatures?.cols ?? 0)), ("movie_features", .int(d.movieFeatures?.cols ?? 0)),
+            ("sha256", .string(d.checksum)), ("seconds", .double(seconds)),
+        ]
+        return CommandResult(command: "load", blocks: [.fields(fields)], payload: fields)
     }
 
     static func info(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
@@ -63,7 +99,50 @@ public enum DataCommands {
     }
 
     static func split(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("split")
+        let dataset = try session.requireDataset("split")
+        let kind = command.argument(0) ?? "warm"
+        let options = command.options
+        let split: Split
+        switch kind {
+        case "warm", "cold":
+            try rejectArgument(command, at: 1, usage: "split \(kind) [ratios=80/10/10] [seed=0]")
+            let ratios = try Split.parseRatios(options.string("ratios", default: "80/10/10"))
+            let seed = UInt64(try options.int("seed", default: Int(session.settings.seed), range: 0...Int.max))
+            split = kind == "warm"
+                ? try Split.warm(positives: dataset.positives, ratios: ratios, seed: seed)
+                : try Split.cold(positives: dataset.positives, ratios: ratios, seed: seed)
+        case "official":
+            guard let name = command.argument(1) else {
+                throw ShellError.missingArgument(command: "split", argument: "NAME", usage: "split official u1|...|ub")
+            }
+            split = try Split.official(name, dataset: dataset)
+        case "files":
+            guard let train = options["train"], let test = options["test"] else {
+                throw ShellError.message("split files: needs train=FILE and test=FILE (val=FILE optional)")
+            }
+            split = try Split.files(train: train, validation: options["val"], test: test, dataset: dataset)
+        default:
+            throw ShellError.badValue(command: "split", option: "KIND", value: kind,
+                                      accepted: ["warm", "cold", "official", "files"])
+        }
+        session.split = split
+        session.graph = dataset.graph(for: split)
+        session.models = []
+        let s = split.summary
+        let fields: [(String, Value)] = [
+            ("kind", .string(split.kind.description)), ("ratios", .string(split.ratios.map(String.init).joined(separator: "/"))),
+            ("seed", .int(Int(split.seed))), ("users", .int(s.users)), ("train_edges", .int(s.trainEdges)),
+            ("val_edges", .int(s.validationEdges)), ("test_edges", .int(s.testEdges)),
+            ("users_in_test", .int(s.usersInTest)), ("users_without_test", .int(s.usersWithoutTest)),
+        ]
+        return CommandResult(command: "split", blocks: [.fields(fields)], payload: fields)
+    }
+
+    static func rejectArgument(_ command: ParsedCommand, at index: Int, usage: String) throws {
+        if let extra = command.argument(index) {
+            throw ShellError.unexpectedArgument(command: command.name, argument: extra,
+                                                column: command.argumentColumns[index], usage: usage)
+        }
     }
 
     static func find(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
