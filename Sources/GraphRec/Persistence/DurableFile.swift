@@ -18,7 +18,7 @@ enum DurableFile {
         try data.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = Glibc_write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = posixWrite(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw error(path, "cannot write")
@@ -56,7 +56,7 @@ enum DurableFile {
         RecError("\(path): \(what): \(String(cString: strerror(errno)))")
     }
 
-    private static func Glibc_write(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
+    private static func posixWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
         Glibc.write(fd, buf, count)
         #else
