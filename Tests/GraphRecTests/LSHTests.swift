@@ -20,8 +20,9 @@ import Tensors
                 let col = t * c.planes + j
                 var s: Float = 0
                 if c.mips {
-                    for a in 0..<d { s += x[a] / index.maxNorm * index.normals[a, col] }
-                    let r = norm / index.maxNorm
+                    let m = index.itemScale[i]
+                    for a in 0..<d { s += x[a] / m * index.normals[a, col] }
+                    let r = norm / m
                     s += max(0, 1 - r * r).squareRoot() * index.lastWeights[col]
                 } else {
                     for a in 0..<d { s += x[a] * index.normals[a, col] }
@@ -32,9 +33,14 @@ import Tensors
         }
     }
 
-    @Test(arguments: [false, true]) func bucketsHoldItemsByTheirCodes(mips: Bool) {
+    @Test(arguments: [(false, 1), (true, 1), (true, 4)]) func bucketsHoldItemsByTheirCodes(mips: Bool, bands: Int) {
         let items = randomItems(300, 6, seed: 1)
-        let index = LSHIndex(items: items, configuration: LSHConfiguration(planes: 5, tables: 2, mips: mips, seed: 4))
+        let index = LSHIndex(items: items, configuration: LSHConfiguration(planes: 5, tables: 2, mips: mips,
+                                                                         normBands: bands, seed: 4))
+        if mips {
+            // Each band's M is the largest norm in it; bands partition the norm order.
+            #expect(Set(index.itemScale).count == bands && index.itemScale.max() == index.maxNorm)
+        }
         for (t, table) in index.tables.enumerated() {
             let codes = bruteCodes(index, items, table: t)
             var seen = 0

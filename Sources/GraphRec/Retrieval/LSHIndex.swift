@@ -13,6 +13,11 @@ import Tensors
 /// `[q / |q|, 0]`, so the angle follows the inner product. Neither is
 /// materialised: positive scaling does not change a sign, so an item's bit
 /// is `w.x + M * w_last * sqrt(1 - |x|^2/M^2) > 0` and a query's is `w.q > 0`.
+/// With `normBands` > 1 (norm-ranging, Yan et al. 2018) each equal-count
+/// band of item norms uses its own largest norm as M: one global M squeezes
+/// every item but the longest towards the appended axis, so codes pile into
+/// a few huge buckets. The query's code does not depend on M, so all bands
+/// share the tables.
 ///
 /// The index holds codes and buckets only, not the items (a 1M x 64
 /// catalogue is 256 MB; it is passed to `search` instead of copied).
@@ -27,6 +32,8 @@ public struct LSHIndex: Sendable {
     let lastWeights: [Float]
     /// Largest item norm M (mips only; 1 otherwise).
     public let maxNorm: Float
+    /// Per item, the M its transform uses (mips only; empty otherwise).
+    let itemScale: [Float]
     let tables: [HammingTable]
 
     public init(items: Matrix, configuration c: LSHConfiguration) {
@@ -49,6 +56,22 @@ public struct LSHIndex: Sendable {
             }
         }
         maxNorm = c.mips ? max(norms.max() ?? 1, .leastNormalMagnitude) : 1
+        var scale: [Float] = []
+        if c.mips {
+            // Band b holds the items ranked b*n/B ..< (b+1)*n/B by norm; its M is its largest norm.
+            scale = [Float](repeating: maxNorm, count: items.rows)
+            let bands = max(1, min(c.normBands, items.rows))
+            if bands > 1 {
+                let order = (0..<items.rows).sorted { norms[$0] != norms[$1] ? norms[$0] < norms[$1] : $0 < $1 }
+                for b in 0..<bands {
+                    let lo = items.rows * b / bands, hi = items.rows * (b + 1) / bands
+                    guard hi > lo else { continue }
+                    let m = max(norms[order[hi - 1]], .leastNormalMagnitude)
+                    for r in lo..<hi { scale[order[r]] = m }
+                }
+            }
+        }
+        itemScale = scale
         // Hash items in tiles of rows: one GEMM per tile, then pack sign bits.
         var codes = [[UInt64]](repeating: [UInt64](repeating: 0, count: items.rows), count: c.tables)
         let tile = 65_536
@@ -60,8 +83,8 @@ public struct LSHIndex: Sendable {
             for i in lo..<hi {
                 var extra: Float = 0
                 if c.mips {
-                    let r = norms[i] / maxNorm
-                    extra = maxNorm * max(0, 1 - r * r).squareRoot()
+                    let m = scale[i], r = norms[i] / m
+                    extra = m * max(0, 1 - r * r).squareRoot()
                 }
                 for t in 0..<c.tables {
                     var code: UInt64 = 0
@@ -189,20 +212,20 @@ public struct LSHIndex: Sendable {
         return (lists, candidateCounts)
     }
 
-    /// Inner product with eight lanes of partial sums.
+    /// Inner product with four independent partial sums (lets the CPU overlap the adds).
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
-        var acc = SIMD8<Float>()
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
         var j = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while j &+ 8 <= d {
-            acc += ra.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
-            j &+= 8
+        while j &+ 4 <= d {
+            s0 += a[j] * b[j]
+            s1 += a[j &+ 1] * b[j &+ 1]
+            s2 += a[j &+ 2] * b[j &+ 2]
+            s3 += a[j &+ 3] * b[j &+ 3]
+            j &+= 4
         }
-        var s = acc.sum()
-        while j < d { s += a[j] * b[j]; j &+= 1 }
-        return s
+        while j < d { s0 += a[j] * b[j]; j &+= 1 }
+        return (s0 + s1) + (s2 + s3)
     }
 }
 
