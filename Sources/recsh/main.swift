@@ -92,8 +92,6 @@ do {
         print(Recsh.fullMessage(for: error))
         exit(0)
     }
-    FileHandle.standardError.write(Data((Recsh.fullMessage(for: error) + "\n"
-        + "usage: recsh [FILE.recsh ...] [-c 'CMD; CMD'] [--format table|json|csv|markdown] [--data DIR] "
-        + "[--sessions DIR] [--restore NAME] [--bail] [--quiet]\n").utf8))
+    FileHandle.standardError.write(Data((Recsh.fullMessage(for: error) + "\n").utf8))
     exit(2)
 }

@@ -245,3 +245,29 @@ let mutatingSpecs: [CommandSpec] = [
         #expect(completer.complete("# tr").candidates.isEmpty)
     }
 }
+
+@Suite struct SessionCompletionTests {
+    /// A two-movie data set, enough for completion and prompts.
+    static func tinyDataset() -> Dataset {
+        Dataset(name: "tiny", layout: .ml100k, directory: "/tmp", users: [User(id: 1)],
+                movies: [Movie(id: 1, title: "Toy Story (1995)"), Movie(id: 2, title: "Café au lait (1993)")],
+                ratings: [Rating(user: 0, movie: 0, value: 5, timestamp: 0)], minRating: 3,
+                userFeatures: nil, movieFeatures: nil, userFeatureNames: [], movieFeatureNames: [], checksum: "x")
+    }
+
+    @Test func completionSeesTheSessionsTitles() {
+        let shell = Shell()
+        #expect(shell.completer.complete("similar \"to").candidates.isEmpty)  // nothing loaded yet
+        shell.session.dataset = Self.tinyDataset()
+        #expect(shell.completer.complete("similar \"to").candidates == ["\"Toy Story (1995)\""])
+        #expect(shell.completer.complete("find caf").candidates == ["\"Café au lait (1993)\""])
+        #expect(shell.prompt == "recsh[tiny]> ")
+    }
+
+    @Test func transcriptKeepsLinesAndPlainOutput() {
+        let h = Harness()
+        h.shell.run(line: "set k=4; show k # comment")
+        #expect(h.shell.session.transcript.map(\.line) == ["set k=4", "show k"])
+        #expect(h.shell.session.transcript.map(\.output) == ["k: 4", "k: 4"])
+    }
+}

@@ -80,6 +80,7 @@ public enum TerminalChart {
 
     /// An axis label with as many decimals as the span needs.
     static func tick(_ v: Double, span: Double) -> String {
+        if span >= 1 && v == v.rounded() { return Value.fixed(v, decimals: 0) }  // epochs, plane counts
         let decimals = span >= 100 ? 0 : span >= 10 ? 1 : span >= 1 ? 2 : span >= 0.01 ? 3 : 5
         return Value.fixed(v, decimals: decimals)
     }

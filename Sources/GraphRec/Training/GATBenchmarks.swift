@@ -1,0 +1,64 @@
+import Foundation
+import Tensors
+
+/// GAT training speed for `bench`, in `EngineBenchmarks`' terms: median
+/// seconds per epoch over timed epochs (graph preparation excluded). The
+/// reference is PyG's GATConv at 17.4 s/epoch (1 head, one thread) on ML-100K.
+public enum GATBenchmarks {
+    /// Median seconds per epoch of a GAT with `options` (seed hyperparameters,
+    /// `options.heads` heads) trained on `graph` for `epochs` epochs with
+    /// `threads` BLAS threads and kernel chunks. Restores recsh's default
+    /// thread setting afterwards.
+    public static func secondsPerEpoch(graph: InteractionGraph, options: TrainOptions = TrainOptions(),
+                                       epochs: Int = 5, threads: Int = 1) throws -> EngineBenchmarks.EpochTiming {
+        var o = options
+        o.epochs = epochs
+        BLAS.configure(threads: threads)
+        defer { BLAS.useDefaultThreads() }
+        var model = GAT(graph: graph, options: o)
+        let history = try Trainer(options: o).train(&model, on: graph)
+        let sorted = history.epochSeconds.sorted()
+        return EngineBenchmarks.EpochTiming(model: o.heads == 1 ? "gat" : "gat-\(o.heads)heads", threads: threads,
+                                            medianSeconds: sorted[sorted.count / 2], epochSeconds: history.epochSeconds,
+                                            batchesPerEpoch: (graph.edgeCount + o.batchSize - 1) / o.batchSize)
+    }
+
+    /// Median seconds of one training step's parts on `graph` (forward to the
+    /// loss, backward, Adam), over `repeats` steps of a seed-sized batch: where
+    /// an epoch's time goes.
+    public static func stepProfile(graph: InteractionGraph, options: TrainOptions = TrainOptions(),
+                                   repeats: Int = 9, threads: Int = 1) throws -> (forward: Double, backward: Double, adam: Double) {
+        BLAS.configure(threads: threads)
+        defer { BLAS.useDefaultThreads() }
+        var model = GAT(graph: graph, options: options)
+        let context = model.makeContext(graph)
+        let sampler = try NegativeSampler(graph)
+        var rng = SeededGenerator(seed: options.seed, stream: "bench.gat")
+        var adam = Adam(learningRate: options.learningRate)
+        var times: [(Double, Double, Double)] = []
+        func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+        for r in 0..<max(repeats, 1) {
+            let edges = Array(graph.edges[(r * options.batchSize % graph.edgeCount)...].prefix(options.batchSize))
+            let batch = PairBatch(edges, negatives: options.negatives, sampler: sampler, rng: &rng)
+            let t0 = now()
+            // The tape lives only inside this closure, so Adam updates the weights in place.
+            let (gradients, t1, t2): ([String: Matrix], UInt64, UInt64) = {
+                let tape = Tape()
+                let weights = model.parameters.mapValues { tape.parameter($0) }
+                let z = model.forward(tape, context, weights: weights)
+                let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
+                let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
+                let loss = options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
+                                              negative: negative, margin: options.margin)
+                let t1 = now()
+                tape.backward(loss)
+                return (weights.compactMapValues { tape.gradient($0) }, t1, now())
+            }()
+            adam.step(&model.parameters, gradients: gradients)
+            let t3 = now()
+            times.append((Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9, Double(t3 - t2) / 1e9))
+        }
+        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+        return (median(times.map(\.0)), median(times.map(\.1)), median(times.map(\.2)))
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+import Tensors
+@testable import GraphRec
+
+@Suite struct GATTests {
+    let graph = TinyGraph.make()
+
+    /// The seed's GAT evaluated naively, node by node, in Double: per head,
+    /// e_vu = LeakyReLU(a_src . W h_u + a_dst . W h_v) over u in N(v) ∪ {v},
+    /// softmax, sum; heads concatenated, averaged in the last layer; ELU between.
+    /// Returns the output and the attention of every layer and head as [v][u] -> a.
+    static func denseGAT(_ model: GAT, _ g: InteractionGraph) -> (Matrix, [[[Int: Double]]]) {
+        let adjacency = g.adjacency()
+        var h = model.input.features(of: g) ?? Matrix(rows: g.nodeCount, cols: 0)
+        if model.input.useIDs {
+            let ids = model.parameters["ids.users"]!.vstack(model.parameters["ids.movies"]!)
+            h = h.cols == 0 ? ids : h.hstack(ids)
+        }
+        let p = model.parameters, n = g.nodeCount, heads = model.heads
+        var attention: [[[Int: Double]]] = []
+        for k in 1...model.layers {
+            let wh = BLAS.matmul(h, p["layer\(k).W"]!)
+            let c = wh.cols / heads, last = k == model.layers
+            let aS = p["layer\(k).attSource"]!, aD = p["layer\(k).attDestination"]!
+            var out = Matrix(rows: n, cols: last ? c : heads * c)
+            var layerAttention: [[Int: Double]] = []
+            for head in 0..<heads {
+                func half(_ a: Matrix, _ u: Int) -> Double {
+                    (0..<c).reduce(0.0) { $0 + Double(wh[u, head * c + $1]) * Double(a[head, $1]) }
+                }
+                var weights: [Int: Double] = [:]
+                for v in 0..<n {
+                    let sources = Array(adjacency.columns(ofRow: v).map { Int($0) }) + [v]
+                    let e = sources.map { u -> Double in let s = half(aS, u) + half(aD, v); return s > 0 ? s : 0.2 * s }
+                    let m = e.max()!, z = e.reduce(0.0) { $0 + exp($1 - m) }
+                    for (u, eu) in zip(sources, e) {
+                        let a = exp(eu - m) / z
+                        weights[v * n + u] = a
+                        for j in 0..<c {
+                            let col = last ? j : head * c + j
+                            out[v, col] += Float(a * Double(wh[u, head * c + j]) / (last ? Double(heads) : 1))
+                        }
+                    }
+                }
+                layerAttention.append(weights)
+            }
+            out.addRowBroadcast(p["layer\(k).bias"]!)
+            h = last ? out : out.map { $0 > 0 ? $0 : expm1f($0) }
+            attention.append(layerAttention)
+        }
+        return (h, attention)
+    }
+
+    /// Random nonzero biases so the test sees where they are added.
+    static func withBiases(_ model: GAT) -> GAT {
+        var m = model
+        var rng = SeededGenerator(seed: 5)
+        for k in 1...m.layers {
+            m.parameters["layer\(k).bias"] = .normal(rows: 1, cols: m.parameters["layer\(k).bias"]!.cols, std: 0.1, using: &rng)
+        }
+        return m
+    }
+
+    @Test(arguments: [["ids": "off"], ["ids": "on"], ["heads": "3"], ["features": "off", "heads": "2"],
+                      ["layers": "3", "hidden": "3", "heads": "2"]])
+    func gatMatchesTheDenseFormula(options: [String: String]) {
+        let model = Self.withBiases(GAT(graph: graph, options: TinyGraph.options(options)))
+        let e = model.embed(graph)
+        let (expected, attention) = Self.denseGAT(model, graph)
+        #expect(e.users.rows == graph.userCount && e.items.rows == graph.movieCount && e.dimension == 4)
+        #expect(e.users.vstack(e.items).maxAbsDifference(expected) < 1e-4)
+        let got = model.attention(on: graph)
+        #expect(got.count == model.layers && got.allSatisfy { $0.count == model.heads })
+        for (k, layer) in got.enumerated() {
+            for (h, w) in layer.enumerated() {
+                #expect(w.layer == k + 1 && w.head == h + 1)
+                for v in 0..<w.nodeCount {
+                    for (u, a) in w.entries(of: v) {
+                        #expect(abs(Double(a) - attention[k][h][v * graph.nodeCount + u]!) < 1e-5)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 3])
+    func attentionOfEveryNodeLayerAndHeadSumsToOne(heads: Int) {
+        let model = GAT(graph: graph, options: TinyGraph.options(["heads": "\(heads)", "ids": "on"]))
+        for layer in model.attention(on: graph) {
+            for w in layer {
+                #expect(w.nodeCount == graph.nodeCount)
+                for v in 0..<w.nodeCount {
+                    let entries = w.entries(of: v)
+                    #expect(entries.contains { $0.source == v })               // the self-loop
+                    #expect(entries.count == w.degree(v) + 1)
+                    #expect(abs(entries.reduce(0.0) { $0 + Double($1.weight) } - 1) < 1e-5)
+                }
+            }
+        }
+    }
+
+    @Test func selfLoopsAreAddedOnceInOrder() {
+        let a = CSRMatrix(rows: 3, cols: 3, triplets: [(0, 2, 1), (1, 1, 5), (1, 0, 1), (2, 0, 1), (2, 1, 1)])
+        let s = GAT.withSelfLoops(a)
+        #expect(s.dense() == Matrix([[1, 0, 1], [1, 5, 0], [1, 1, 1]]))
+        #expect(s.rowStart == [0, 2, 4, 7] && s.colIndex == [0, 2, 0, 1, 0, 1, 2])
+    }
+
+    @Test func restoringParametersGivesAnEqualModel() throws {
+        for options in [["ids": "on", "heads": "2"], ["layers": "3", "heads": "3"], ["features": "off"]] {
+            let o = TinyGraph.options(options)
+            let m = Self.withBiases(GAT(graph: graph, options: o))
+            // Defaults for layers and heads: the architecture comes from the shapes.
+            let r = try GAT(parameters: m.parameters, options: TinyGraph.options())
+            #expect(r.input == m.input && r.layers == m.layers && r.heads == m.heads)
+            #expect(r.parameters == m.parameters && r.embed(graph) == m.embed(graph))
+            #expect(r.attention(on: graph) == m.attention(on: graph))
+        }
+        let m = GAT(graph: graph, options: TinyGraph.options(["heads": "2"]))
+        var broken = m.parameters
+        broken["layer2.attDestination"] = nil
+        #expect(throws: RecError.self) { try GAT(parameters: broken, options: TinyGraph.options()) }
+        broken = m.parameters
+        broken["layer1.attSource"] = Matrix(rows: 2, cols: 3)
+        #expect(throws: RecError.self) { try GAT(parameters: broken, options: TinyGraph.options()) }
+    }
+
+    @Test func shapesFollowTheOptionsAndTheSeed() {
+        let o = TinyGraph.options(["heads": "4"])
+        let m = GAT(graph: graph, options: o)
+        #expect(m.kind == "gat" && m.isInductive && m.heads == 4 && m.layers == 2)
+        #expect(m.parameters["layer1.W"]!.cols == 4 * 8 && m.parameters["layer1.bias"]!.cols == 32)
+        #expect(m.parameters["layer2.W"]!.rows == 32 && m.parameters["layer2.W"]!.cols == 4 * 4)
+        #expect(m.parameters["layer2.bias"]!.cols == 4 && m.parameters["layer2.attSource"]!.rows == 4)
+        #expect(GAT(graph: graph, options: o).parameters == m.parameters)
+        #expect(GAT(graph: graph, options: TinyGraph.options(["heads": "4", "seed": "1"])).parameters != m.parameters)
+    }
+
+    @Test func newUsersAndEdgesChangeGATEmbeddings() {
+        let m = GAT(graph: graph, options: TinyGraph.options(["ids": "on"]))
+        let lonely = graph.addingUser(features: [0.5, 0.5, 0.5])
+        let e0 = m.embed(lonely)   // an isolated new user: only its self-loop, weight 1
+        #expect(e0.users.rows == graph.userCount + 1 && e0.users.storage.allSatisfy(\.isFinite))
+        let grown = lonely.adding([Edge(graph.userCount, 3)])
+        #expect(m.embed(grown).users.row(graph.userCount) != e0.users.row(graph.userCount))
+        let w = m.attention(on: lonely)[0][0]
+        #expect(w.entries(of: graph.userCount).map(\.weight) == [1])
+    }
+
+    /// The whole GAT + loss step against finite differences on every weight
+    /// (attention vectors included), one and two heads.
+    @Test(arguments: [["heads": "1"], ["heads": "2"], ["heads": "2", "loss": "margin", "margin": "0.5"]])
+    func fullStepGradientsMatchFiniteDifferences(options: [String: String]) {
+        var values = ["ids": "on", "hidden": "4", "dim": "3"]
+        values.merge(options) { _, new in new }
+        let o = TinyGraph.options(values)
+        let sampler = try! NegativeSampler(graph)
+        var rng = SeededGenerator(seed: 3)
+        let batch = PairBatch(Array(graph.edges.prefix(6)), negatives: 2, sampler: sampler, rng: &rng)
+        let trainer = Trainer(options: o)
+        var model = GAT(graph: graph, options: o)
+        let context = model.makeContext(graph)
+        var p = model.parameters
+        for k in p.keys { p[k]!.scale(by: 3) }  // larger scores and sharper attention
+        func lossAndGrads(_ q: [String: Matrix]) -> (Double, [String: Matrix]) {
+            model.parameters = q
+            return trainer.step(model, context, batch)
+        }
+        let (_, grads) = lossAndGrads(p)
+        #expect(Set(grads.keys) == Set(p.keys))
+        for (name, g) in grads {
+            var numeric = Matrix(rows: g.rows, cols: g.cols)
+            let eps: Float = 2e-3
+            for i in 0..<g.count {
+                var plus = p, minus = p
+                plus[name]!.storage[i] += eps
+                minus[name]!.storage[i] -= eps
+                numeric.storage[i] = Float((lossAndGrads(plus).0 - lossAndGrads(minus).0) / Double(2 * eps))
+            }
+            let err = (g - numeric).norm() / max(g.norm(), numeric.norm(), 1e-6)
+            #expect(err < 2e-2, "gat \(options) \(name): relative error \(err)")
+        }
+    }
+
+    @Test(arguments: ["bpr", "margin"])
+    func lossFallsAndTrainingIsDeterministic(loss: String) throws {
+        let g = TinyGraph.make(users: 30, movies: 40)
+        let o = TinyGraph.options(["loss": loss, "epochs": "12", "margin": "1", "heads": "2", "ids": "on"])
+        var a = GAT(graph: g, options: o), b = GAT(graph: g, options: o)
+        let ha = try Trainer(options: o).train(&a, on: g)
+        let hb = try Trainer(options: o).train(&b, on: g)
+        #expect(ha.loss.last! < ha.loss.first! * 0.9)
+        #expect(a.parameters == b.parameters && ha.loss == hb.loss)
+    }
+}
