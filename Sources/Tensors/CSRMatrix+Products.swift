@@ -66,12 +66,15 @@ enum SparseKernels {
                             let vals = UnsafePointer(shared.base)
                             for r in range {
                                 let o = d0.base + r &* d
-                                for p in start[r]..<start[r &+ 1] {
-                                    let s = s0 + Int(ci[p]) &* d
-                                    if heads == 1 {
-                                        let v = vals[p]
+                                let lo = start[r], hi = start[r &+ 1]
+                                if heads == 1 {
+                                    for p in lo..<hi {
+                                        let v = vals[p], s = s0 + Int(ci[p]) &* d
                                         for j in 0..<d { o[j] += v * s[j] }
-                                    } else {
+                                    }
+                                } else {
+                                    for p in lo..<hi {
+                                        let s = s0 + Int(ci[p]) &* d
                                         for h in 0..<heads {
                                             let v = vals[p &* heads &+ h], off = h &* blk
                                             for j in off..<(off &+ blk) { o[j] += v * s[j] }

@@ -9,7 +9,7 @@ struct EvaluatorBenchmarkRun {
     @Test func evaluatorUsersPerSecond() throws {
         for workers in [1, 2] {
             let f = try EvaluatorBenchmark.run(workers: workers)
-            print("BENCH evaluator workers=\(workers) users=\(f.users) median_seconds=\(f.medianSeconds) users_per_second=\(Int(f.usersPerSecond)) gflops=\(f.gflops)")
+            print("BENCH evaluator workers=\(workers) users=\(f.users) median_seconds=\(f.medianSeconds) users_per_second=\(Int(f.usersPerSecond)) gflops=\(f.gflops) min_seconds=\(f.minSeconds) best_users_per_second=\(Int(Double(f.users) / f.minSeconds)) cpu_seconds=\(f.medianCPUSeconds) users_per_cpu_second=\(Int(f.usersPerCPUSecond))")
         }
     }
 

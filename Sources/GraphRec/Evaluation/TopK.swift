@@ -98,9 +98,10 @@ public enum TopK {
         let st = row[t]
         var beats = 0
         var j = 0
-        while j < t { if row[j] >= st { beats &+= 1 }; j &+= 1 }
+        // Branch-free counts, so the compiler can vectorise them.
+        while j < t { beats &+= row[j] >= st ? 1 : 0; j &+= 1 }
         j = t &+ 1
-        while j < n { if row[j] > st { beats &+= 1 }; j &+= 1 }
+        while j < n { beats &+= row[j] > st ? 1 : 0; j &+= 1 }
         for e in excluded {
             let x = Int(e)
             guard x >= 0 && x < n else { continue }

@@ -32,6 +32,7 @@ public struct Trainer {
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
         guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
         let sampler = try NegativeSampler(graph)
+        MemoryTuning.keepFreedMatricesMapped()
         let context = model.makeContext(graph)
         let positives = graph.edges
         let batchSize = min(options.batchSize, positives.count)
