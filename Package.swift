@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "recsh",
-            dependencies: ["RecShell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["RecShell", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),

@@ -1,16 +1,31 @@
 import ArgumentParser
 import Foundation
 import RecShell
+import Tensors
 
 // A crash must never wait for input. The Swift runtime reads
 // SWIFT_BACKTRACE before main runs, so setting it here would be too late;
 // when it is unset and a terminal is attached (the only case where the
 // backtracer would prompt), re-execute once with it set. The Makefile and
 // README also export it.
+//
+// OpenBLAS likewise picks its kernels while it loads; on virtual CPUs with a
+// generic model name it falls back to slow SSE3 code, so ask for the kernel
+// the CPU's flags support (BLAS.preferredCoreType; a set value is respected).
+var reexec = false
 if getenv("SWIFT_BACKTRACE") == nil && isatty(0) == 1 {
     setenv("SWIFT_BACKTRACE", "interactive=no", 1)
+    reexec = true
+}
+if getenv("RECSH_NO_REEXEC") == nil,
+   let core = BLAS.preferredCoreType(environment: ProcessInfo.processInfo.environment, cpuFlags: BLAS.cpuFlags()) {
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    reexec = true
+}
+if reexec {
+    setenv("RECSH_NO_REEXEC", "1", 1)
     execv("/proc/self/exe", CommandLine.unsafeArgv)
-    // exec failed: carry on without the setting rather than not starting.
+    // exec failed: carry on without the settings rather than not starting.
 }
 
 extension OutputFormat: ExpressibleByArgument {}

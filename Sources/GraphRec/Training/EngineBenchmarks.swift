@@ -44,7 +44,8 @@ public enum EngineBenchmarks {
         case "gcn": var m = GCN(graph: graph, options: o); _ = try trainer.train(&m, on: graph)
         case "lightgcn": var m = LightGCN(graph: graph, options: o); _ = try trainer.train(&m, on: graph)
         case "mf": var m = MatrixFactorization(graph: graph, options: o); _ = try trainer.train(&m, on: graph)
-        default: throw RecError("bench: no training benchmark for model '\(model)' (gcn, lightgcn, mf)")
+        case "gat": var m = GAT(graph: graph, options: o); _ = try trainer.train(&m, on: graph)
+        default: throw RecError("bench: no training benchmark for model '\(model)' (gcn, gat, lightgcn, mf)")
         }
         let m = marks.withLock { $0 }
         let wall = zip(m.dropFirst(), m).map { $0.wall - $1.wall }

@@ -11,16 +11,10 @@ public enum GATBenchmarks {
     /// thread setting afterwards.
     public static func secondsPerEpoch(graph: InteractionGraph, options: TrainOptions = TrainOptions(),
                                        epochs: Int = 5, threads: Int = 1) throws -> EngineBenchmarks.EpochTiming {
-        var o = options
-        o.epochs = epochs
-        BLAS.configure(threads: threads)
-        defer { BLAS.useDefaultThreads() }
-        var model = GAT(graph: graph, options: o)
-        let history = try Trainer(options: o).train(&model, on: graph)
-        let sorted = history.epochSeconds.sorted()
-        return EngineBenchmarks.EpochTiming(model: o.heads == 1 ? "gat" : "gat-\(o.heads)heads", threads: threads,
-                                            medianSeconds: sorted[sorted.count / 2], epochSeconds: history.epochSeconds,
-                                            batchesPerEpoch: (graph.edgeCount + o.batchSize - 1) / o.batchSize)
+        var timing = try EngineBenchmarks.secondsPerEpoch(model: "gat", graph: graph, options: options,
+                                                          epochs: epochs, threads: threads)
+        timing.model = options.heads == 1 ? "gat" : "gat-\(options.heads)heads"
+        return timing
     }
 
     /// Median seconds of one training step's parts on `graph` (forward to the

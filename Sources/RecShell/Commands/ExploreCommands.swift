@@ -27,13 +27,17 @@ public enum ExploreCommands {
             example: "similar \"Star Wars (1977)\" k=5", handler: similar),
         CommandSpec(
             name: "attention", group: "Explore",
-            synopsis: "attention user USER | movie MOVIE [model=NAME] [layer=L] [head=H] [top=N]",
-            summary: "GAT attention weights over a node's neighbours, heaviest first.",
-            arguments: [ArgumentSpec("KIND", "user or movie", values: ["user", "movie"]),
-                        ArgumentSpec("ID", "user id, movie id or title", completion: .movieTitles)],
+            synopsis: "attention user USER | movie MOVIE | summary [model=NAME] [layer=L] [head=H] [top=N]",
+            summary: "GAT attention weights over a node's neighbours, heaviest first; or how uniform attention is overall.",
+            details: ["Shows each neighbour's weight a_vu (the self-loop marked), the total (1 per head), the",
+                      "entropy against the uniform maximum ln(|N(v)|+1), and the 1/|N(v)| a GCN mean would give.",
+                      "'attention summary' reports, per layer and head, the entropy distribution against uniform",
+                      "and how attention correlates with neighbour degree. Without layer=/head=, every one is shown."],
+            arguments: [ArgumentSpec("KIND", "user, movie or summary", values: ["user", "movie", "summary"]),
+                        ArgumentSpec("ID", "user id, movie id or title", required: false, completion: .movieTitles)],
             options: [OptionSpec("model", "NAME", default: "last gat", "a GAT model", completion: .models),
-                      OptionSpec("layer", "L", default: "1", "layer (1-based)"),
-                      OptionSpec("head", "H", default: "1", "attention head (1-based)"),
+                      OptionSpec("layer", "L", default: "all", "layer (1-based)"),
+                      OptionSpec("head", "H", default: "all", "attention head (1-based)"),
                       OptionSpec("top", "N", default: "10", "neighbours to show")],
             example: "attention user 1 layer=1 top=5", handler: attention),
         CommandSpec(
@@ -69,7 +73,7 @@ public enum ExploreCommands {
     }
 
     static func attention(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("attention")
+        try AttentionCommand.run(session, command)
     }
 
     static func whatif(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
