@@ -84,14 +84,14 @@ let mutatingSpecs: [CommandSpec] = [
 
     @Test func notBuiltCommandsSaySoAndChangeNothing() {
         let h = Harness(format: .json)
-        for name in ["load ml-100k", "info", "split warm", "train gcn", "models", "eval", "compare", "recommend 1",
-                     "similar 1", "find star", "user 1", "movie 1", "attention user 1", "lsh planes=8",
-                     "whatif user 1 likes 50", "newuser", "save", "restore x", "sessions",
-                     "export metrics m.json", "plot loss", "bench"] {
+        // load, split, train, models, eval, compare, recommend, similar, plot and bench are wired.
+        for name in ["info", "find star", "user 1", "movie 1", "attention user 1",
+                     "lsh planes=8", "whatif user 1 likes 50", "newuser", "save", "restore x", "sessions",
+                     "export metrics m.json"] {
             #expect(h.shell.run(line: name) == false, "\(name)")
         }
         let errors = h.objects.map { $0["error"] as? String ?? "" }
-        #expect(errors.count == 22)
+        #expect(errors.count == 12)
         #expect(errors.allSatisfy { $0.hasSuffix(": not built yet in this version") })
         #expect(h.shell.session.transcript.isEmpty)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GraphRec
 
 /// Ranking metrics for trained models.
@@ -15,19 +16,210 @@ public enum EvaluationCommands {
             example: "eval gcn on=test k=10", handler: eval),
         CommandSpec(
             name: "compare", group: "Evaluation", synopsis: "compare [NAME ...] [seeds=0,1,2] [on=val|test] [k=10]",
-            summary: "Retrain each model with several seeds and tabulate metrics as mean ± std.",
+            summary: "Metrics of several models side by side; with seeds=, retrained per seed as mean ± std.",
+            details: ["Without seeds= the trained models are evaluated as they are on the current split.",
+                      "With seeds=S,S,... each named model's kind and options are retrained for every seed: the data",
+                      "is re-split (the current split's kind and ratios when warm or cold, else warm 80/10/10) with",
+                      "that seed, the model trained with seed=S, then evaluated. The session is left unchanged.",
+                      "A paired t-test and sign test on per-user NDCG compare the best model with each other one",
+                      "(on the first seed)."],
             arguments: [ArgumentSpec("NAME", "model name", required: false, variadic: true, completion: .models)],
-            options: [OptionSpec("seeds", "S,S,...", default: "0,1,2", "seeds to train and evaluate with"),
+            options: [OptionSpec("seeds", "S,S,...", default: "none", "retrain with each seed (split and model)"),
                       OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K")],
             example: "compare gcn pop seeds=0,1,2", handler: compare),
     ]
 
+    /// The models a command names, or every model when none is named.
+    static func namedModels(_ session: Session, _ names: [String], command: String) throws -> [TrainedModel] {
+        guard !session.models.isEmpty else {
+            throw ShellError.message("\(command): no trained model yet; try 'train gcn'")
+        }
+        if names.isEmpty { return session.models }
+        var seen: Set<String> = []
+        return try names.filter { seen.insert($0).inserted }.map { try session.model($0, command: command) }
+    }
+
+    /// The `on=` and `k=` options.
+    static func part(_ command: ParsedCommand, session: Session, movies: Int) throws -> (Split.Part, Int) {
+        let on = try command.options.choice("on", default: "test", from: ["val", "test"])
+        let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, movies))
+        return (on == "val" ? .validation : .test, k)
+    }
+
     static func eval(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("eval")
+        _ = try session.requireDataset("eval")
+        let split = try session.requireSplit("eval")
+        guard let graph = session.graph else { throw ShellError.message("eval: no split yet; try 'split warm'") }
+        let models = try namedModels(session, command.arguments, command: "eval")
+        if command.options.has("lsh") { throw ShellError.message("eval: lsh: use the lsh command") }
+        let (part, k) = try part(command, session: session, movies: graph.movieCount)
+        let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
+        guard !evaluator.set.users.isEmpty else {
+            throw ShellError.message("eval: no user has a \(part.rawValue) positive in this split")
+        }
+        var rows: [[Value]] = []
+        var objects: [Value] = []
+        for (i, model) in models.enumerated() {
+            context.run.report(ProgressUpdate(label: "eval", done: i, total: models.count, detail: model.name))
+            let r = evaluator.evaluate(model.embeddings)
+            if let index = session.models.firstIndex(where: { $0.name == model.name }) {
+                session.models[index].lastMetrics = r.mean.named
+                session.models[index].lastMetricsOn = "\(part.rawValue)@\(k)"
+            }
+            rows.append([.string(model.name), .int(r.users), .double(r.precision), .double(r.recall), .double(r.ndcg),
+                         .double(r.mrr), .double(r.mrrFull), .double(r.hitRate), .double(r.map), .double(r.seconds),
+                         .double(r.usersPerSecond)])
+            objects.append(.object([
+                ("model", .string(model.name)), ("on", .string(part.rawValue)), ("k", .int(k)), ("users", .int(r.users)),
+                ("precision", .double(r.precision)), ("recall", .double(r.recall)), ("ndcg", .double(r.ndcg)),
+                ("mrr", .double(r.mrr)), ("mrr_full", .double(r.mrrFull)), ("hit_rate", .double(r.hitRate)),
+                ("map", .double(r.map)), ("seconds", .double(r.seconds)), ("users_per_second", .double(r.usersPerSecond)),
+            ]))
+        }
+        let table = Table(
+            name: "results", title: "ranking metrics on \(part.rawValue), K = \(k)",
+            columns: [.init("model"), .init("users", .integer), .init("P@\(k)", .number(decimals: 4)),
+                      .init("R@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
+                      .init("MRR@\(k)", .number(decimals: 4)), .init("mrr_full", .number(decimals: 4)),
+                      .init("HR@\(k)", .number(decimals: 4)), .init("MAP@\(k)", .number(decimals: 4)),
+                      .init("seconds", .number(decimals: 4)), .init("users/s", .number(decimals: 0))],
+            rows: rows)
+        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
+    }
+
+    // MARK: compare
+
+    /// One model's metrics over the runs of `compare`.
+    struct Runs {
+        var model: String
+        var kind: String
+        var results: [EvaluationResult] = []
     }
 
     static func compare(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("compare")
+        let dataset = try session.requireDataset("compare")
+        let split = try session.requireSplit("compare")
+        guard let graph = session.graph else { throw ShellError.message("compare: no split yet; try 'split warm'") }
+        let models = try namedModels(session, command.arguments, command: "compare")
+        let (part, k) = try part(command, session: session, movies: graph.movieCount)
+        var runs = models.map { Runs(model: $0.name, kind: $0.kind) }
+        var seeds: [UInt64] = []
+        if let text = command.options["seeds"] {
+            seeds = try parseSeeds(text)
+            let kind = split.kind == .cold ? "cold" : "warm"
+            let ratios = split.kind == .warm || split.kind == .cold ? split.ratios : [80, 10, 10]
+            let total = seeds.count * models.count
+            for (si, seed) in seeds.enumerated() {
+                let s = try kind == "cold"
+                    ? Split.cold(positives: dataset.positives, ratios: ratios, seed: seed)
+                    : Split.warm(positives: dataset.positives, ratios: ratios, seed: seed)
+                let g = dataset.graph(for: s)
+                let evaluator = try Evaluator(split: s, graph: g, on: part, k: k)
+                for (mi, model) in models.enumerated() {
+                    if context.run.shouldStop() { throw ShellError.message("compare: interrupted; nothing changed") }
+                    context.run.report(ProgressUpdate(label: "compare", done: si * models.count + mi, total: total,
+                                                      detail: "seed \(seed) \(model.name)"))
+                    var options = OptionValues(model.options)
+                    options["seed"] = String(seed)
+                    let fitted = try ModelFitting.fit(kind: model.kind, name: model.name, options: options, split: s,
+                                                      graph: g, control: context.run)
+                    if fitted.model.history.interrupted { throw ShellError.message("compare: interrupted; nothing changed") }
+                    runs[mi].results.append(evaluator.evaluate(fitted.model.embeddings))
+                }
+            }
+        } else {
+            let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
+            for (mi, model) in models.enumerated() { runs[mi].results.append(evaluator.evaluate(model.embeddings)) }
+        }
+        return compareResult(runs, seeds: seeds, part: part, k: k)
+    }
+
+    static func parseSeeds(_ text: String) throws -> [UInt64] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var seeds: [UInt64] = []
+        for p in parts {
+            guard let v = UInt64(p) else { throw ShellError.message("seeds: expected whole numbers like 0,1,2, got '\(text)'") }
+            if !seeds.contains(v) { seeds.append(v) }
+        }
+        guard !seeds.isEmpty, seeds.count <= 20 else { throw ShellError.message("seeds: give 1 to 20 seeds, got '\(text)'") }
+        return seeds
+    }
+
+    static let metricKeys: [(key: String, label: String)] = [
+        ("precision", "P"), ("recall", "R"), ("ndcg", "NDCG"), ("mrr", "MRR"), ("mrr_full", "mrr_full"),
+        ("hit_rate", "HR"), ("map", "MAP"),
+    ]
+
+    /// Mean and sample standard deviation (0 for one value).
+    static func meanStd(_ xs: [Double]) -> (mean: Double, std: Double) {
+        let mean = xs.reduce(0, +) / Double(xs.count)
+        guard xs.count > 1 else { return (mean, 0) }
+        let ss = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (mean, (ss / Double(xs.count - 1)).squareRoot())
+    }
+
+    static func compareResult(_ runs: [Runs], seeds: [UInt64], part: Split.Part, k: Int) -> CommandResult {
+        let withSeeds = !seeds.isEmpty
+        var rows: [[Value]] = []
+        var objects: [Value] = []
+        for r in runs {
+            var row: [Value] = [.string(r.model), .string(r.kind), .int(r.results.count)]
+            var object: [(String, Value)] = [("model", .string(r.model)), ("kind", .string(r.kind)), ("on", .string(part.rawValue)),
+                                             ("k", .int(k)), ("runs", .int(r.results.count))]
+            for m in metricKeys {
+                let values = r.results.map { $0.mean.named[m.key]! }
+                let (mean, std) = meanStd(values)
+                row.append(.string(withSeeds ? "\(Value.fixed(mean, decimals: 4)) ± \(Value.fixed(std, decimals: 4))"
+                                             : Value.fixed(mean, decimals: 4)))
+                object.append((m.key, .double(mean)))
+                if withSeeds {
+                    object.append((m.key + "_std", .double(std)))
+                    object.append((m.key + "_values", .array(values.map(Value.double))))
+                }
+            }
+            rows.append(row)
+            objects.append(.object(object))
+        }
+        let seedText = withSeeds ? "seeds \(seeds.map(String.init).joined(separator: ","))" : "as trained"
+        let table = Table(name: "results", title: "compare on \(part.rawValue), K = \(k) (\(seedText))",
+                          columns: [.init("model"), .init("kind"), .init("runs", .integer)]
+                            + metricKeys.map { .init($0.key == "mrr_full" ? $0.label : $0.label + "@\(k)", .text) },
+                          rows: rows)
+        var blocks: [CommandResult.Block] = [.table(table)]
+        var payload: [(String, Value)] = [("on", .string(part.rawValue)), ("k", .int(k)),
+                                          ("seeds", .array(seeds.map { .int(Int($0)) })), ("results", .array(objects))]
+        // Paired tests on the first run: best mean NDCG against each other model.
+        if runs.count > 1 {
+            let best = runs.indices.max { meanStd(runs[$0].results.map(\.ndcg)).mean < meanStd(runs[$1].results.map(\.ndcg)).mean }!
+            let a = runs[best].results[0]
+            var testRows: [[Value]] = []
+            var tests: [Value] = []
+            for (i, other) in runs.enumerated() where i != best {
+                let b = other.results[0]
+                guard a.userIndices == b.userIndices else { continue }
+                let t = Significance.paired(a.perUserNDCG, b.perUserNDCG)
+                testRows.append([.string(runs[best].model), .string(other.model), .int(t.n), .double(t.meanDifference),
+                                 .double(t.t), .double(t.tTestP), .string("\(t.wins)/\(t.losses)/\(t.ties)"), .double(t.signTestP)])
+                tests.append(.object([
+                    ("best", .string(runs[best].model)), ("other", .string(other.model)),
+                    ("seed", withSeeds ? .int(Int(seeds[0])) : .null), ("users", .int(t.n)),
+                    ("mean_difference", .double(t.meanDifference)), ("t", .double(t.t)), ("t_test_p", .double(t.tTestP)),
+                    ("wins", .int(t.wins)), ("losses", .int(t.losses)), ("ties", .int(t.ties)),
+                    ("sign_test_p", .double(t.signTestP)),
+                ]))
+            }
+            if !testRows.isEmpty {
+                let on = withSeeds ? "seed \(seeds[0])" : "the current split"
+                blocks.append(.table(Table(
+                    name: "significance", title: "paired tests on per-user NDCG@\(k) (\(on))",
+                    columns: [.init("best"), .init("vs"), .init("users", .integer), .init("mean diff", .number(decimals: 4)),
+                              .init("t", .number(decimals: 2)), .init("t-test p", .number(decimals: 4)),
+                              .init("wins/losses/ties"), .init("sign p", .number(decimals: 4))],
+                    rows: testRows)))
+            }
+            payload.append(("significance", .array(tests)))
+        }
+        return CommandResult(command: "compare", blocks: blocks, payload: payload)
     }
 }

@@ -1,4 +1,5 @@
 import GraphRec
+import Tensors
 
 /// Looking inside trained models: recommendations, neighbours, attention,
 /// what-if edits and new users.
@@ -12,6 +13,10 @@ public enum ExploreCommands {
         CommandSpec(
             name: "recommend", group: "Explore", synopsis: "recommend USER [model=NAME] [k=10] [lsh=PLANES] [why]",
             summary: "Top movies for a user with titles and scores; 'why' explains each from the user's own ratings.",
+            details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
+                      "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
+                      "'why' lists, for each movie, the user's train movies whose embeddings are most similar to it",
+                      "(cosine), the neighbours that pull it up."],
             arguments: [ArgumentSpec("USER", "user id"),
                         ArgumentSpec("why", "explain each recommendation", required: false, values: ["why"])],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
@@ -20,7 +25,7 @@ public enum ExploreCommands {
             example: "recommend 1 k=5 why", handler: recommend),
         CommandSpec(
             name: "similar", group: "Explore", synopsis: "similar MOVIE [model=NAME] [k=10]",
-            summary: "Nearest movies in the model's embedding space. MOVIE is an id or a quoted title.",
+            summary: "Nearest movies in the model's embedding space (cosine). MOVIE is an id or a quoted title.",
             arguments: [ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
@@ -65,11 +70,156 @@ public enum ExploreCommands {
     ]
 
     static func recommend(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("recommend")
+        let dataset = try session.requireDataset("recommend")
+        let usage = "recommend USER [model=NAME] [k=10] [lsh=PLANES] [why]"
+        if command.arguments.count > 1, command.arguments[1] != "why" {
+            throw ShellError.unexpectedArgument(command: "recommend", argument: command.arguments[1],
+                                                column: command.argumentColumns[1], usage: usage)
+        }
+        if command.options.has("lsh") { throw ShellError.message("recommend: lsh: use the lsh command") }
+        let model = try session.model(command.options["model"], command: "recommend")
+        guard let graph = session.graph else { throw ShellError.message("recommend: no split yet; try 'split warm'") }
+        let u = try dataset.resolveUser(command.argument(0)!)
+        let e = model.embeddings
+        guard u < e.users.rows, e.items.rows == dataset.movieCount else {
+            throw ShellError.message("recommend: model '\(model.name)' has no embedding for user \(dataset.users[u].id)")
+        }
+        let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
+        let why = command.hasFlag("why")
+        let seen = graph.movies(ofUser: u).map(Int.init)
+        let top = TopK.select(scores(of: u, e), k: k, excluding: seen)
+        var heldOut: [Int: String] = [:]
+        if let split = session.split {
+            for edge in split.validation where Int(edge.user) == u { heldOut[Int(edge.movie)] = "val" }
+            for edge in split.test where Int(edge.user) == u { heldOut[Int(edge.movie)] = "test" }
+        }
+        let norms = rowNorms(e.items)
+        var rows: [[Value]] = []
+        var items: [Value] = []
+        for (rank, hit) in top.enumerated() {
+            let movie = dataset.movies[hit.index]
+            var reasons: [(movie: Int, similarity: Float)] = []
+            if why { reasons = explanation(for: hit.index, from: seen, e.items, norms) }
+            var row: [Value] = [.int(rank + 1), .int(movie.id), .string(movie.title),
+                                .string(movie.genres.joined(separator: "|")), .double(Double(hit.score)),
+                                .string(heldOut[hit.index] ?? "")]
+            if why {
+                row.append(.string(reasons.map { "\(dataset.movies[$0.movie].title) (\(Value.fixed(Double($0.similarity), decimals: 2)))" }
+                    .joined(separator: "; ")))
+            }
+            rows.append(row)
+            var object: [(String, Value)] = [
+                ("movie", .int(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
+                ("genres", .array(movie.genres.map(Value.string))),
+                ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
+            ]
+            if why {
+                object.append(("because", .array(reasons.map {
+                    .object([("movie", .int(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
+                             ("similarity", .double(Double($0.similarity)))])
+                })))
+            }
+            items.append(.object(object))
+        }
+        var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
+                                       .init("score", .number(decimals: 4)), .init("held out")]
+        if why { columns.append(.init("because you liked (cosine)")) }
+        let userID = dataset.users[u].id
+        var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
+        if why && e.dimension < 2 {
+            notes.append("'\(model.name)' has \(e.dimension)-dimensional embeddings, so every cosine is ±1: no real explanation")
+        }
+        let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
+        return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
+            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
+        ])
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("similar")
+        let dataset = try session.requireDataset("similar")
+        let model = try session.model(command.options["model"], command: "similar")
+        let m = try dataset.resolveMovie(command.argument(0)!)
+        let e = model.embeddings
+        guard e.items.rows == dataset.movieCount else {
+            throw ShellError.message("similar: model '\(model.name)' has \(e.items.rows) movie embeddings, the data \(dataset.movieCount)")
+        }
+        let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount - 1))
+        let norms = rowNorms(e.items)
+        let similarities = (0..<e.items.rows).map { cosine(e.items, m, $0, norms) }
+        let top = TopK.select(similarities, k: k, excluding: [m])
+        var rows: [[Value]] = []
+        var items: [Value] = []
+        for (rank, hit) in top.enumerated() {
+            let movie = dataset.movies[hit.index]
+            rows.append([.int(rank + 1), .int(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
+                         .double(Double(hit.score))])
+            items.append(.object([("movie", .int(movie.id)), ("title", .string(movie.title)),
+                                  ("score", .double(Double(hit.score)))]))
+        }
+        let target = dataset.movies[m]
+        var blocks: [CommandResult.Block] = [.table(Table(
+            name: "items", title: "nearest to \(target.title) (\(target.id)) by \(model.name), cosine",
+            columns: [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
+                      .init("cosine", .number(decimals: 4))],
+            rows: rows))]
+        if e.dimension < 2 {
+            blocks.append(.text(["'\(model.name)' has \(e.dimension)-dimensional embeddings: cosine cannot tell movies apart"]))
+        }
+        return CommandResult(command: "similar", blocks: blocks, payload: [
+            ("movie", .int(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
+            ("items", .array(items)),
+        ])
+    }
+
+    /// Dot products of user u's embedding with every movie's.
+    static func scores(of u: Int, _ e: Embeddings) -> [Float] {
+        let d = e.dimension
+        var out = [Float](repeating: 0, count: e.items.rows)
+        e.users.storage.withUnsafeBufferPointer { users in
+            e.items.storage.withUnsafeBufferPointer { items in
+                let q = users.baseAddress! + u * d
+                for m in 0..<e.items.rows {
+                    let row = items.baseAddress! + m * d
+                    var s: Float = 0
+                    for j in 0..<d { s += q[j] * row[j] }
+                    out[m] = s
+                }
+            }
+        }
+        return out
+    }
+
+    /// The user's train movies whose embeddings are closest (cosine) to `movie`: the three strongest.
+    static func explanation(for movie: Int, from seen: [Int], _ items: Matrix, _ norms: [Float])
+        -> [(movie: Int, similarity: Float)] {
+        var pairs: [(movie: Int, similarity: Float)] = []
+        for j in seen { pairs.append((movie: j, similarity: cosine(items, movie, j, norms))) }
+        pairs.sort { a, b in a.similarity > b.similarity || (a.similarity == b.similarity && a.movie < b.movie) }
+        return Array(pairs.prefix(3))
+    }
+
+    /// Euclidean norm of each row.
+    static func rowNorms(_ x: Matrix) -> [Float] {
+        var norms = [Float](repeating: 0, count: x.rows)
+        x.storage.withUnsafeBufferPointer { p in
+            for r in 0..<x.rows {
+                var s: Float = 0
+                for j in 0..<x.cols { let v = p[r * x.cols + j]; s += v * v }
+                norms[r] = s.squareRoot()
+            }
+        }
+        return norms
+    }
+
+    /// Cosine of rows a and b (0 when either is zero).
+    static func cosine(_ x: Matrix, _ a: Int, _ b: Int, _ norms: [Float]) -> Float {
+        guard norms[a] > 0, norms[b] > 0 else { return 0 }
+        var dot: Float = 0
+        x.storage.withUnsafeBufferPointer { p in
+            let ra = p.baseAddress! + a * x.cols, rb = p.baseAddress! + b * x.cols
+            for j in 0..<x.cols { dot += ra[j] * rb[j] }
+        }
+        return dot / (norms[a] * norms[b])
     }
 
     static func attention(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

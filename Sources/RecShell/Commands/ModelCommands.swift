@@ -10,7 +10,13 @@ public enum ModelCommands {
             name: "train", group: "Models", synopsis: "train MODEL [as NAME] [key=value ...]",
             summary: "Train a model on the split's train graph; Ctrl-C stops and keeps the best model so far.",
             details: ["MODEL is one of \(modelKinds.joined(separator: ", ")). 'as NAME' names it (default: MODEL);",
-                      "a model with the same name is replaced. Defaults are the seed study's hyperparameters."],
+                      "a model with the same name is replaced. Defaults are the seed study's hyperparameters.",
+                      "gcn, lightgcn and mf train by gradient descent: validation NDCG@10 is measured each epoch",
+                      "when the split has validation edges, and the best epoch's weights are kept.",
+                      "Options are checked per model: gcn takes loss layers hidden dim features ids negatives margin",
+                      "lr weight-decay epochs batch seed patience; lightgcn layers dim and the training keys; mf dim and",
+                      "the training keys; pop seed; itemknn neighbors shrink seed; ease lambda seed; svd factors seed;",
+                      "als factors reg alpha iterations seed."],
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
@@ -22,13 +28,21 @@ public enum ModelCommands {
                       OptionSpec("negatives", "N", default: "10", "sampled negatives per positive"),
                       OptionSpec("margin", "M", default: "0.01", "margin of the max-margin loss"),
                       OptionSpec("lr", "RATE", default: "0.001", "Adam learning rate"),
+                      OptionSpec("weight-decay", "W", default: "0", "Adam weight decay"),
                       OptionSpec("epochs", "N", default: "15", "training epochs"),
                       OptionSpec("batch", "N", default: "1024", "positives per batch"),
                       OptionSpec("seed", "N", default: "0", "random seed (same seed, same model)"),
                       OptionSpec("features", "on|off", default: "on", "use the node features", values: ["on", "off"]),
                       OptionSpec("ids", "on|off", default: "off", "learnable node ID embeddings (off reproduces the seed)",
                                  values: ["on", "off"]),
-                      OptionSpec("patience", "N", default: "off", "early stop after N epochs without val NDCG gain")],
+                      OptionSpec("patience", "N", default: "off", "early stop after N epochs without val NDCG gain"),
+                      OptionSpec("lambda", "L", default: "300", "ease: L2 regularisation of the item-item weights"),
+                      OptionSpec("factors", "K", default: "svd 20, als 64", "svd/als: latent dimension"),
+                      OptionSpec("reg", "R", default: "30", "als: L2 regularisation of the factors"),
+                      OptionSpec("alpha", "A", default: "3", "als: confidence of a positive, c = 1 + alpha"),
+                      OptionSpec("iterations", "N", default: "15", "als: alternating sweeps"),
+                      OptionSpec("neighbors", "N", default: "100", "itemknn: similar movies kept per movie"),
+                      OptionSpec("shrink", "S", default: "0", "itemknn: added to the cosine denominator")],
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
         CommandSpec(
             name: "models", group: "Models", synopsis: "models",
@@ -37,10 +51,126 @@ public enum ModelCommands {
     ]
 
     static func train(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("train")
+        let kind = command.argument(0)!
+        let name = try modelName(command, kind: kind)
+        guard modelKinds.contains(kind) else {
+            throw ShellError.message("train: unknown model '\(kind)' (known: \(modelKinds.joined(separator: ", ")))")
+        }
+        if let reason = ModelFitting.unavailable[kind] { throw ShellError.message("train \(reason)") }
+        _ = try session.requireDataset("train")
+        let split = try session.requireSplit("train")
+        guard let graph = session.graph else { throw ShellError.message("train: no split yet; try 'split warm'") }
+        let outcome = try ModelFitting.fit(kind: kind, name: name, options: command.options, split: split,
+                                           graph: graph, control: context.run)
+        session.store(outcome.model)
+        return trainResult(outcome)
     }
 
+    /// `train KIND`, `train KIND as NAME`; anything else is an error naming the usage.
+    static func modelName(_ command: ParsedCommand, kind: String) throws -> String {
+        let usage = "train MODEL [as NAME] [key=value ...]"
+        switch command.arguments.count {
+        case 1: return kind
+        case 3 where command.arguments[1] == "as":
+            let name = command.arguments[2]
+            guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw ShellError.message("train: model name '\(name)' must start with a letter and use letters, digits, - _ .")
+            }
+            return name
+        case 2 where command.arguments[1] == "as":
+            throw ShellError.missingArgument(command: "train", argument: "NAME", usage: usage)
+        default:
+            throw ShellError.unexpectedArgument(command: "train", argument: command.arguments[1],
+                                                column: command.argumentColumns[1], usage: usage)
+        }
+    }
+
+    static func trainResult(_ outcome: ModelFitting.Outcome) -> CommandResult {
+        let model = outcome.model, h = model.history
+        let epochs = h.epochs
+        let perEpoch = epochs > 0 ? h.totalSeconds / Double(epochs) : 0
+        var blocks: [CommandResult.Block] = []
+        if !h.loss.isEmpty {
+            let rows: [[Value]] = (0..<epochs).map { e in
+                let mark = e + 1 == h.bestEpoch && !h.validationNDCG.isEmpty ? "*" : ""
+                return [.int(e + 1), .double(h.loss[e]),
+                        e < h.validationNDCG.count ? .double(h.validationNDCG[e]) : .null,
+                        .double(e < h.epochSeconds.count ? h.epochSeconds[e] : 0), .string(mark)]
+            }
+            blocks.append(.table(Table(
+                name: "epochs", title: "\(model.name) (\(model.kind)): training",
+                columns: [.init("epoch", .integer), .init("loss", .number(decimals: 4)),
+                          .init("val ndcg@10", .number(decimals: 4)), .init("seconds", .number(decimals: 2)),
+                          .init("kept")],
+                rows: rows)))
+        }
+        var fields: [(String, Value)] = [
+            ("model", .string(model.name)), ("kind", .string(model.kind)), ("epochs", .int(epochs)),
+            ("seconds", .double(outcome.seconds)), ("seconds_per_epoch", .double(perEpoch)),
+            ("final_loss", h.loss.last.map(Value.double) ?? .null),
+            ("val", outcome.validation.map { metricsValue($0.mean.named) } ?? .null),
+            ("best_epoch", .int(h.bestEpoch)), ("stopped_early", .bool(h.stoppedEarly)),
+            ("interrupted", .bool(h.interrupted)),
+        ]
+        var shown: [(String, Value)] = [
+            ("model", .string(model.name)), ("kind", .string(model.kind)), ("epochs", .int(epochs)),
+            ("seconds", .string(Value.fixed(outcome.seconds, decimals: 2))),
+            ("seconds/epoch", .string(Value.fixed(perEpoch, decimals: 3))),
+        ]
+        if let v = outcome.validation {
+            shown.append(("val@10", .string("P \(Value.fixed(v.precision, decimals: 4))  R \(Value.fixed(v.recall, decimals: 4))"
+                + "  NDCG \(Value.fixed(v.ndcg, decimals: 4))  MRR \(Value.fixed(v.mrr, decimals: 4))")))
+        }
+        blocks.append(.fields(shown))
+        var notes: [String] = []
+        if h.interrupted {
+            notes.append("interrupted at epoch \(epochs + 1); kept epoch \(h.bestEpoch)")
+        } else if h.stoppedEarly {
+            notes.append("stopped early at epoch \(epochs) (patience); kept epoch \(h.bestEpoch)")
+        }
+        notes.append("next: eval \(model.name)   recommend 1 model=\(model.name)   plot loss model=\(model.name)")
+        blocks.append(.text(notes))
+        if h.interrupted { fields.append(("note", .string(notes[0]))) }
+        return CommandResult(command: "train", blocks: blocks, payload: fields)
+    }
+
+    /// A metrics dictionary as a JSON object in a fixed key order.
+    static func metricsValue(_ m: [String: Double]) -> Value {
+        .object(metricNames.compactMap { key in m[key].map { (key, .double($0)) } })
+    }
+
+    static let metricNames = ["precision", "recall", "ndcg", "mrr", "mrr_full", "hit_rate", "map"]
+
     static func models(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("models")
+        guard !session.models.isEmpty else {
+            return CommandResult(command: "models", blocks: [.text(["no trained models yet; try 'train gcn'"])],
+                                 payload: [("models", .array([]))])
+        }
+        var rows: [[Value]] = []
+        var objects: [Value] = []
+        for m in session.models {
+            let defaults = ModelFitting.defaults(for: m.kind)
+            let changed = m.options.keys.sorted().filter { defaults[$0] != m.options[$0] }
+            let settings = changed.isEmpty ? "defaults" : changed.map { "\($0)=\(m.options[$0]!)" }.joined(separator: " ")
+            let metric: (String) -> Value = { m.lastMetrics[$0].map(Value.double) ?? .null }
+            rows.append([.string(m.name), .string(m.kind), .string(settings), .int(m.history.epochs),
+                         .double(m.history.totalSeconds), .string(m.lastMetricsOn ?? ""),
+                         metric("precision"), metric("recall"), metric("ndcg"), metric("mrr")])
+            objects.append(.object([
+                ("name", .string(m.name)), ("kind", .string(m.kind)),
+                ("options", .object(m.options.keys.sorted().map { ($0, .string(m.options[$0]!)) })),
+                ("epochs", .int(m.history.epochs)), ("best_epoch", .int(m.history.bestEpoch)),
+                ("seconds", .double(m.history.totalSeconds)),
+                ("metrics_on", m.lastMetricsOn.map(Value.string) ?? .null),
+                ("metrics", m.lastMetrics.isEmpty ? .null : metricsValue(m.lastMetrics)),
+            ]))
+        }
+        let table = Table(name: "models", title: "trained models",
+                          columns: [.init("name"), .init("kind"), .init("settings (non-default)"),
+                                    .init("epochs", .integer), .init("train s", .number(decimals: 2)),
+                                    .init("metrics on"), .init("P", .number(decimals: 4)), .init("R", .number(decimals: 4)),
+                                    .init("NDCG", .number(decimals: 4)), .init("MRR", .number(decimals: 4))],
+                          rows: rows)
+        return CommandResult(command: "models", blocks: [.table(table)], payload: [("models", .array(objects))])
     }
 }
