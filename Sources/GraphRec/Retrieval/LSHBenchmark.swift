@@ -1,0 +1,121 @@
+import Tensors
+
+/// `lsh bench items=N dim=64`: LSH against exact inner-product top-10 on a
+/// synthetic catalogue large enough for LSH to matter.
+///
+/// The catalogue is clustered Gaussian: `clusters` centres drawn from
+/// N(0, I), each item a centre plus N(0, spread^2 I), scaled by a log-normal
+/// popularity factor exp(normSpread * N(0, 1)) so that item norms differ and
+/// inner product and cosine disagree (as in trained recommenders). Queries
+/// are centres plus N(0, spread^2 I) noise. Ground truth is exact top-10 by
+/// inner product (blocked GEMM + top-K); LSH figures are medians of `runs`.
+public enum LSHBenchmark {
+    public struct Settings: Sendable {
+        public var items: Int = 100_000
+        public var dimension: Int = 64
+        public var queries: Int = 1000
+        public var clusters: Int = 1000
+        public var spread: Float = 0.5
+        public var normSpread: Float = 0.25
+        public var k: Int = 10
+        public var runs: Int = 3
+        public var seed: UInt64 = 0
+        public init() {}
+    }
+
+    public struct Point: Sendable {
+        public var configuration: LSHConfiguration
+        public var bucketsUsed: Int
+        public var meanBucketSize: Double
+        public var maxBucketSize: Int
+        public var candidatesPerQuery: Double
+        public var recallVsExact: Double
+        public var queriesPerSecond: Double
+        public var exactQueriesPerSecond: Double
+        public var speedup: Double
+        public var buildSeconds: Double
+    }
+
+    public struct Result: Sendable {
+        public var settings: Settings
+        public var exactQueriesPerSecond: Double
+        /// GFLOP/s of the exact baseline's GEMM work (2 * queries * items * dim / time).
+        public var exactGFLOPS: Double
+        public var points: [Point]
+    }
+
+    /// The synthetic catalogue and queries (deterministic for the seed).
+    public static func catalogue(_ s: Settings) -> (items: Matrix, queries: Matrix) {
+        var rng = SeededGenerator(seed: s.seed, stream: "lsh-bench")
+        let d = s.dimension
+        let centres = Matrix.normal(rows: s.clusters, cols: d, using: &rng)
+        var items = Matrix(rows: s.items, cols: d)
+        items.storage.withUnsafeMutableBufferPointer { p in
+            centres.storage.withUnsafeBufferPointer { c in
+                for i in 0..<s.items {
+                    let centre = rng.nextInt(below: s.clusters)
+                    let scale = Float(exp(Double(s.normSpread * rng.nextNormal())))
+                    for j in 0..<d { p[i * d + j] = scale * (c[centre * d + j] + s.spread * rng.nextNormal()) }
+                }
+            }
+        }
+        var queries = Matrix(rows: s.queries, cols: d)
+        for q in 0..<s.queries {
+            let centre = rng.nextInt(below: s.clusters)
+            for j in 0..<d { queries[q, j] = centres[centre, j] + s.spread * rng.nextNormal() }
+        }
+        return (items, queries)
+    }
+
+    /// A grid over planes, tables and probing, with mips off and on.
+    public static func defaultGrid(items: Int) -> [LSHConfiguration] {
+        var grid: [LSHConfiguration] = []
+        let budget = max(100, items / 200) // candidates per table: 0.5% of the catalogue
+        for mips in [false, true] {
+            for planes in [8, 12, 16, 20] {
+                for tables in [1, 4, 16] {
+                    grid.append(LSHConfiguration(planes: planes, tables: tables, probe: .bucket, mips: mips))
+                    grid.append(LSHConfiguration(planes: planes, tables: tables, probe: .hamming,
+                                                 candidates: budget / tables, mips: mips))
+                }
+            }
+        }
+        return grid
+    }
+
+    public static func run(_ s: Settings, grid: [LSHConfiguration]? = nil,
+                           progress: (String) -> Void = { _ in }) -> Result {
+        let (items, queries) = catalogue(s)
+        var exact = TopKLists(queries: 0, k: s.k)
+        let exactTime = LSHEvaluation.median(s.runs) {
+            exact = ExactRetriever.topK(queries: queries, items: items, k: s.k)
+        }
+        let eqps = Double(s.queries) / exactTime
+        progress("exact: \(Int(eqps)) queries/s")
+        var points: [Point] = []
+        for c in grid ?? defaultGrid(items: s.items) {
+            var config = c
+            config.seed = s.seed
+            let t0 = ContinuousClock.now
+            let index = LSHIndex(items: items, configuration: config)
+            let build = (ContinuousClock.now - t0).seconds
+            var found = (lists: TopKLists(queries: 0, k: s.k), candidates: [Int]())
+            let time = LSHEvaluation.median(s.runs) {
+                found = index.search(queries: queries, items: items, k: s.k)
+            }
+            let qps = Double(s.queries) / time
+            let p = Point(configuration: config, bucketsUsed: index.bucketsUsed, meanBucketSize: index.meanBucketSize,
+                          maxBucketSize: index.maxBucketSize,
+                          candidatesPerQuery: Double(found.candidates.reduce(0, +)) / Double(s.queries),
+                          recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
+                          queriesPerSecond: qps, exactQueriesPerSecond: eqps, speedup: qps / eqps,
+                          buildSeconds: build)
+            points.append(p)
+            progress("\(config.summary): recall \(p.recallVsExact) candidates \(Int(p.candidatesPerQuery)) speedup \(p.speedup)")
+        }
+        let flops = 2 * Double(s.queries) * Double(s.items) * Double(s.dimension)
+        return Result(settings: s, exactQueriesPerSecond: eqps, exactGFLOPS: flops / exactTime / 1e9, points: points)
+    }
+}
+
+import Foundation

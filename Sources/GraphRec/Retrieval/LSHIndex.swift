@@ -1,0 +1,232 @@
+import Tensors
+
+/// Random-hyperplane LSH over item embeddings (issue 5, DESIGN.md "LSH").
+///
+/// Each table draws `planes` Gaussian normals; an item's code has bit j set
+/// when its projection on normal j is positive, so items at a small angle
+/// share most bits. A query hashes the same way, collects the members of
+/// nearby buckets (`probe`), unions the tables, and ranks the candidates
+/// exactly by inner product, skipping its exclusions.
+///
+/// `mips=on` is the simple-LSH transform: items become
+/// `[x / M, sqrt(1 - |x|^2 / M^2)]` with M the largest item norm, queries
+/// `[q / |q|, 0]`, so the angle follows the inner product. Neither is
+/// materialised: positive scaling does not change a sign, so an item's bit
+/// is `w.x + M * w_last * sqrt(1 - |x|^2/M^2) > 0` and a query's is `w.q > 0`.
+///
+/// The index holds codes and buckets only, not the items (a 1M x 64
+/// catalogue is 256 MB; it is passed to `search` instead of copied).
+/// The same seed gives the same hyperplanes, codes and results.
+public struct LSHIndex: Sendable {
+    public let configuration: LSHConfiguration
+    public let itemCount: Int
+    public let dimension: Int
+    /// dimension x (planes * tables): table t uses columns t*planes ..< (t+1)*planes.
+    let normals: Matrix
+    /// The appended coordinate's weight per column (mips only).
+    let lastWeights: [Float]
+    /// Largest item norm M (mips only; 1 otherwise).
+    public let maxNorm: Float
+    let tables: [HammingTable]
+
+    public init(items: Matrix, configuration c: LSHConfiguration) {
+        precondition((1...64).contains(c.planes) && c.tables >= 1, "planes must be 1...64 and tables >= 1")
+        configuration = c
+        itemCount = items.rows
+        dimension = items.cols
+        let width = c.planes * c.tables, d = items.cols
+        var rng = SeededGenerator(seed: c.seed, stream: "lsh-hyperplanes")
+        // Row-major (d + 1) x width; the last row weights the mips coordinate.
+        let all = Matrix.normal(rows: d + 1, cols: width, using: &rng)
+        normals = Matrix(rows: d, cols: width, storage: Array(all.storage[0..<(d * width)]))
+        lastWeights = Array(all.storage[(d * width)...])
+        var norms = [Float](repeating: 0, count: items.rows)
+        items.storage.withUnsafeBufferPointer { p in
+            for i in 0..<items.rows {
+                var s: Float = 0
+                for j in 0..<d { s += p[i * d + j] * p[i * d + j] }
+                norms[i] = s.squareRoot()
+            }
+        }
+        maxNorm = c.mips ? max(norms.max() ?? 1, .leastNormalMagnitude) : 1
+        // Hash items in tiles of rows: one GEMM per tile, then pack sign bits.
+        var codes = [[UInt64]](repeating: [UInt64](repeating: 0, count: items.rows), count: c.tables)
+        let tile = 65_536
+        var lo = 0
+        while lo < items.rows {
+            let hi = min(items.rows, lo + tile)
+            let block = Matrix(rows: hi - lo, cols: d, storage: Array(items.storage[(lo * d)..<(hi * d)]))
+            let proj = BLAS.matmul(block, normals)
+            for i in lo..<hi {
+                var extra: Float = 0
+                if c.mips {
+                    let r = norms[i] / maxNorm
+                    extra = maxNorm * max(0, 1 - r * r).squareRoot()
+                }
+                for t in 0..<c.tables {
+                    var code: UInt64 = 0
+                    for j in 0..<c.planes {
+                        let col = t * c.planes + j
+                        if proj[i - lo, col] + extra * lastWeights[col] > 0 { code |= 1 << UInt64(j) }
+                    }
+                    codes[t][i] = code
+                }
+            }
+            lo = hi
+        }
+        tables = codes.map { HammingTable(codes: $0, planes: c.planes) }
+    }
+
+    /// The code of `query` in each table (mips does not change a query's signs).
+    public func codes(of query: [Float]) -> [UInt64] {
+        precondition(query.count == dimension, "query width \(query.count) != \(dimension)")
+        let proj = BLAS.matmul(Matrix(rows: 1, cols: dimension, storage: query), normals).storage
+        return (0..<configuration.tables).map { t in Self.pack(proj, t * configuration.planes, configuration.planes) }
+    }
+
+    @inline(__always)
+    static func pack(_ proj: UnsafePointer<Float>, _ start: Int, _ planes: Int) -> UInt64 {
+        var code: UInt64 = 0
+        for j in 0..<planes where proj[start + j] > 0 { code |= 1 << UInt64(j) }
+        return code
+    }
+
+    static func pack(_ proj: [Float], _ start: Int, _ planes: Int) -> UInt64 {
+        proj.withUnsafeBufferPointer { pack($0.baseAddress!, start, planes) }
+    }
+
+    // MARK: statistics
+
+    /// Non-empty buckets per table, summed over tables.
+    public var bucketsUsed: Int { tables.reduce(0) { $0 + $1.bucketCount } }
+    /// Mean members per non-empty bucket.
+    public var meanBucketSize: Double { Double(itemCount * tables.count) / Double(max(1, bucketsUsed)) }
+    public var maxBucketSize: Int {
+        tables.map { t in (0..<t.bucketCount).map(t.bucketSize).max() ?? 0 }.max() ?? 0
+    }
+
+    // MARK: search
+
+    /// The LSH top K of one query: candidates from every table, ranked exactly.
+    public func search(query: [Float], items: Matrix, k: Int, excluding: [Int] = []) -> [ScoredItem] {
+        let q = Matrix(rows: 1, cols: query.count, storage: query)
+        let ex = CSRMatrix(rows: 1, cols: itemCount, triplets: excluding.map { (0, $0, 1) })
+        return search(queries: q, items: items, k: k, exclusions: ex, workers: 1).lists.items(of: 0)
+    }
+
+    /// LSH top K for every row of `queries`, and the candidates each query ranked.
+    /// `exclusions` (queries x items) lists items to skip per query.
+    public func search(queries: Matrix, items: Matrix, k: Int, exclusions: CSRMatrix? = nil,
+                       workers: Int = ParallelBlocks.defaultWorkers) -> (lists: TopKLists, candidates: [Int]) {
+        precondition(items.rows == itemCount && items.cols == dimension, "items differ from the indexed catalogue")
+        precondition(queries.cols == dimension, "query width \(queries.cols) != \(dimension)")
+        let nq = queries.rows
+        var lists = TopKLists(queries: nq, k: k)
+        var candidateCounts = [Int](repeating: 0, count: nq)
+        guard nq > 0, k > 0 else { return (lists, candidateCounts) }
+        let proj = BLAS.matmul(queries, normals) // nq x (planes * tables)
+        let c = configuration, d = dimension, n = itemCount
+        let need = c.probe == .bucket ? 1 : max(1, c.candidates ?? k)
+        let workerCount = max(1, min(workers, nq))
+        let emptyStart = [Int](repeating: 0, count: nq + 1)
+        let xStart = exclusions?.rowStart ?? emptyStart
+        let xItems = exclusions?.colIndex ?? []
+        lists.counts.withUnsafeMutableBufferPointer { cp in
+        lists.indices.withUnsafeMutableBufferPointer { ip in
+        lists.scores.withUnsafeMutableBufferPointer { sp in
+        candidateCounts.withUnsafeMutableBufferPointer { ccp in
+            let counts = SharedBuffer(cp), indices = SharedBuffer(ip), scores = SharedBuffer(sp)
+            let cand = SharedBuffer(ccp)
+            ParallelBlocks.run(workers: workerCount) { w in
+                // Per-worker scratch: a stamp per item marks "seen or excluded for this query".
+                var stamp = [UInt32](repeating: 0, count: n)
+                var list = [Int32]()
+                list.reserveCapacity(max(need * c.tables, 1024))
+                var current: UInt32 = 0
+                let lo = nq * w / workerCount, hi = nq * (w + 1) / workerCount
+                items.storage.withUnsafeBufferPointer { xp in
+                queries.storage.withUnsafeBufferPointer { qp in
+                proj.storage.withUnsafeBufferPointer { pp in
+                xItems.withUnsafeBufferPointer { xAll in
+                stamp.withUnsafeMutableBufferPointer { st in
+                    for q in lo..<hi {
+                        if current == .max {
+                            for i in 0..<n { st[i] = 0 }
+                            current = 0
+                        }
+                        current &+= 1
+                        for p in xStart[q]..<xStart[q + 1] { st[Int(xAll[p])] = current }
+                        list.removeAll(keepingCapacity: true)
+                        let row = pp.baseAddress! + q * proj.cols
+                        for (t, table) in tables.enumerated() {
+                            let code = Self.pack(row, t * c.planes, c.planes)
+                            var got = 0
+                            table.members.withUnsafeBufferPointer { mem in
+                                table.probe(code) { b in
+                                    let s = Int(table.bucketStart[b]), e = Int(table.bucketStart[b + 1])
+                                    got += e - s
+                                    for p in s..<e {
+                                        let id = mem[p]
+                                        if st[Int(id)] != current { st[Int(id)] = current; list.append(id) }
+                                    }
+                                    return got < need
+                                }
+                            }
+                        }
+                        cand[q] = list.count
+                        let query = qp.baseAddress! + q * d
+                        var count = 0
+                        let ts = scores.base + q * k, ti = indices.base + q * k
+                        for id in list {
+                            let s = Self.dot(query, xp.baseAddress! + Int(id) * d, d)
+                            TopK.offer(s, id, k: k, scores: ts, indices: ti, count: &count)
+                        }
+                        counts[q] = count
+                    }
+                }}}}}
+            }
+        }}}}
+        return (lists, candidateCounts)
+    }
+
+    /// Inner product with eight lanes of partial sums.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var j = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while j &+ 8 <= d {
+            acc += ra.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+            j &+= 8
+        }
+        var s = acc.sum()
+        while j < d { s += a[j] * b[j]; j &+= 1 }
+        return s
+    }
+}
+
+extension TopK {
+    /// Offers one item in any index order: it enters if the buffer has room
+    /// or it beats the K-th entry (higher score, or equal score and lower index).
+    @inlinable @inline(__always)
+    public static func offer(_ s: Float, _ index: Int32, k: Int, scores: UnsafeMutablePointer<Float>,
+                             indices: UnsafeMutablePointer<Int32>, count: inout Int) {
+        guard s == s, k > 0 else { return }
+        var p: Int
+        if count < k {
+            p = count; count &+= 1
+        } else {
+            let ws = scores[k &- 1]
+            guard s > ws || (s == ws && index < indices[k &- 1]) else { return }
+            p = k &- 1
+        }
+        while p > 0 && (scores[p &- 1] < s || (scores[p &- 1] == s && indices[p &- 1] > index)) {
+            scores[p] = scores[p &- 1]
+            indices[p] = indices[p &- 1]
+            p &-= 1
+        }
+        scores[p] = s
+        indices[p] = index
+    }
+}
