@@ -13,6 +13,7 @@ public enum PlotCommands {
     ]
 
     static func plot(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        if command.argument(0) == "lsh" { return try LSHSupport.plotLastSweep(session, command) }
         throw ShellError.notBuilt("plot")
     }
 }
