@@ -20,7 +20,7 @@ public enum PlotCommands {
         switch command.argument(0)! {
         case "loss": return try loss(session, command)
         case "metrics": return try metrics(session, command)
-        case "lsh": throw ShellError.message("plot lsh: not built yet in this version; try 'lsh sweep'")
+        case "lsh": return try LSHSupport.plotLastSweep(session, command)
         case let other:
             throw ShellError.badValue(command: "plot", option: "WHAT", value: other, accepted: ["loss", "metrics", "lsh"])
         }

@@ -1,25 +1,341 @@
+import Foundation
 import GraphRec
 
-/// Random-hyperplane LSH against exact search.
+/// Random-hyperplane LSH against exact search (issue 5): one setting on a
+/// trained model, a sweep over plane counts, and a synthetic catalogue
+/// large enough for LSH to pay off.
 public enum RetrievalCommands {
+    static let probeValues = ["hamming", "bucket"]
+
     public static let specs: [CommandSpec] = [
         CommandSpec(
             name: "lsh", group: "Retrieval",
-            synopsis: "lsh planes=N [model=NAME] [probe=hamming|bucket] | lsh sweep|bench [planes=1..16]",
+            synopsis: "lsh planes=N [model=NAME] [probe=hamming|bucket] [tables=T] [mips=on|off] | lsh sweep [planes=1..16] | lsh bench items=N [dim=64]",
             summary: "Build LSH over movie embeddings; report candidates, recall of the exact top-K, metrics and speed.",
             details: ["probe=bucket takes the nearest non-empty bucket (the seed's method); probe=hamming widens",
-                      "the Hamming radius until at least K candidates. 'lsh sweep' repeats for each plane count."],
-            arguments: [ArgumentSpec("MODE", "sweep (many plane counts) or bench (timing)", required: false, values: ["sweep", "bench"])],
-            options: [OptionSpec("planes", "N|A..B", "hyperplanes (a range for sweep)"),
+                      "the Hamming radius until at least candidates= movies (default K). tables=T unions T independent",
+                      "hash tables; mips=on hashes with the simple-LSH transform so buckets follow the inner product.",
+                      "Quality is measured on the test split against exact search with the same exclusions.",
+                      "'lsh sweep' repeats for each plane count (planes=A..B or a list) with a chart; svg=FILE writes it.",
+                      "'lsh bench items=N dim=64' measures a synthetic clustered catalogue of N items against exact",
+                      "inner-product top-10; planes=, tables=, probe=, mips= take lists (8,16 / both) to choose the grid."],
+            arguments: [ArgumentSpec("MODE", "sweep (many plane counts) or bench (synthetic catalogue)", required: false,
+                                     values: ["sweep", "bench"])],
+            options: [OptionSpec("planes", "N|A..B|A,B", "hyperplanes per table, 1...64 (a range or list for sweep and bench)"),
                       OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
-                      OptionSpec("probe", "hamming|bucket", default: "hamming", "candidate search",
-                                 values: ["hamming", "bucket"]),
+                      OptionSpec("probe", "hamming|bucket", default: "hamming", "candidate search (bench: also both)",
+                                 values: probeValues + ["both"], closed: false),
+                      OptionSpec("tables", "T", default: "1", "independent hash tables (bench: a list)"),
+                      OptionSpec("candidates", "C", default: "K", "probe=hamming: candidates to collect per table"),
+                      OptionSpec("mips", "on|off", default: "off", "simple-LSH inner-product transform (bench: both by default)",
+                                 values: ["on", "off", "both"], closed: false),
                       OptionSpec("k", "N", default: "10", "cut-off K"),
-                      OptionSpec("seed", "N", default: "0", "seed of the random planes")],
+                      OptionSpec("seed", "N", default: "0", "seed of the random planes (and of bench's catalogue)"),
+                      OptionSpec("runs", "N", default: "5 (sweep, bench: 3)", "timed repetitions; medians are reported"),
+                      OptionSpec("svg", "FILE", "sweep: also write the charts as SVG", completion: .files),
+                      OptionSpec("items", "N", default: "100000", "bench: catalogue size"),
+                      OptionSpec("dim", "D", default: "64", "bench: embedding width"),
+                      OptionSpec("queries", "Q", default: "1000", "bench: query vectors"),
+                      OptionSpec("clusters", "C", default: "1000", "bench: Gaussian clusters in the catalogue"),
+                      OptionSpec("target", "R", default: "0.9", "bench: recall the best setting must reach")],
             example: "lsh planes=8 probe=bucket", handler: lsh),
     ]
 
     static func lsh(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("lsh")
+        switch command.argument(0) {
+        case nil: return try single(&session, command, context)
+        case "sweep"?: return try sweep(&session, command, context)
+        case "bench"?: return try bench(&session, command, context)
+        case let other?:
+            throw ShellError.badValue(command: "lsh", option: "MODE", value: other, accepted: ["sweep", "bench"])
+        }
+    }
+
+    // MARK: lsh planes=N
+
+    static let modelKeys = ["planes", "model", "probe", "tables", "candidates", "mips", "k", "seed", "runs"]
+
+    /// What `lsh` and `lsh sweep` need from the session.
+    static func inputs(_ session: Session, _ command: ParsedCommand, name: String)
+        throws -> (model: TrainedModel, set: EvaluationSet, k: Int, runs: Int) {
+        _ = try session.requireDataset(name)
+        let split = try session.requireSplit(name)
+        let model = try session.model(command.options["model"], command: name)
+        guard let graph = session.graph else { throw ShellError.message("\(name): no graph; try 'split warm'") }
+        let set = try EvaluationSet(split: split, graph: graph, on: .test)
+        guard !set.users.isEmpty else { throw ShellError.message("\(name): the test split has no users with targets") }
+        let k = try command.options.int("k", default: session.settings.k, range: 1...1000)
+        let runs = try command.options.int("runs", default: name == "lsh" ? 5 : 3, range: 1...100)
+        return (model, set, k, runs)
+    }
+
+    static func single(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        try command.options.checkKnown(modelKeys, command: "lsh")
+        let planes = try command.options.int("planes", default: 8)
+        let config = try LSHSupport.configuration(planes: planes, options: command.options,
+                                                  defaultSeed: session.settings.seed)
+        let (model, set, k, runs) = try inputs(session, command, name: "lsh")
+        context.run.report(ProgressUpdate(label: "lsh", done: 0, total: 1, detail: config.summary))
+        let r = LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: config, k: k, runs: runs)
+        let fields: [(String, Value)] = [
+            ("model", .string(model.name)), ("setting", .string(config.summary + " seed=\(config.seed)")),
+            ("users", .int(r.users)), ("buckets used", .int(r.bucketsUsed)),
+            ("bucket size", .string("mean \(fixed(r.meanBucketSize, 1)), max \(r.maxBucketSize)")),
+            ("candidates per user", .string(fixed(r.candidatesPerUser, 1) + " of \(model.embeddings.items.rows) movies")),
+            ("recall of exact top-\(k)", .string(fixed(r.recallVsExact, 4))),
+            ("P@\(k)", .string("\(fixed(r.precision, 4))  (exact \(fixed(r.exactPrecision, 4)))")),
+            ("NDCG@\(k)", .string("\(fixed(r.ndcg, 4))  (exact \(fixed(r.exactNDCG, 4)))")),
+            ("users/second", .string("LSH \(grouped(r.usersPerSecond)), exact \(grouped(r.exactUsersPerSecond))")),
+            ("speedup", .string(fixed(r.speedup, 2) + "x")),
+        ]
+        var payload: [(String, Value)] = [("model", .string(model.name))] + reportObject(r)
+        var blocks: [CommandResult.Block] = [.fields(fields)]
+        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: r.users, dim: model.embeddings.dimension) {
+            blocks.append(.text([note]))
+            payload.append(("note", .string(note)))
+        }
+        return CommandResult(command: "lsh", blocks: blocks, payload: payload)
+    }
+
+    /// The contract's keys for one LSH report, then the rest.
+    static func reportObject(_ r: LSHReport) -> [(String, Value)] {
+        [("planes", .int(r.planes)), ("tables", .int(r.tables)), ("probe", .string(r.probe.rawValue)),
+         ("candidates", r.configuration.candidates.map { .int($0) } ?? .null), ("mips", .bool(r.mips)),
+         ("seed", .int(Int(r.configuration.seed))), ("k", .int(r.k)), ("users", .int(r.users)),
+         ("buckets_used", .int(r.bucketsUsed)), ("mean_bucket_size", .double(r.meanBucketSize)),
+         ("max_bucket_size", .int(r.maxBucketSize)), ("candidates_per_user", .double(r.candidatesPerUser)),
+         ("recall_vs_exact", .double(r.recallVsExact)), ("precision", .double(r.precision)), ("ndcg", .double(r.ndcg)),
+         ("exact_precision", .double(r.exactPrecision)), ("exact_ndcg", .double(r.exactNDCG)),
+         ("users_per_second", .double(r.usersPerSecond)), ("exact_users_per_second", .double(r.exactUsersPerSecond)),
+         ("speedup", .double(r.speedup)), ("build_seconds", .double(r.buildSeconds))]
+    }
+
+    /// Issue 5 part 5: on a small catalogue exact scoring is one small GEMM.
+    static func smallCatalogueNote(items: Int, users: Int, dim: Int) -> String? {
+        guard items < 100_000 else { return nil }
+        let gflop = 2 * Double(users) * Double(items) * Double(dim) / 1e9
+        return "Exact scoring of \(grouped(Double(items))) movies is already a tiny GEMM (\(users) x \(dim) x \(items), "
+            + "\(fixed(gflop, 3)) GFLOP): LSH cannot win on speed here. See 'lsh bench items=1000000 dim=64' for a catalogue where it can."
+    }
+
+    // MARK: lsh sweep
+
+    static func sweep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        try command.options.checkKnown(modelKeys + ["svg"], command: "lsh sweep")
+        let planeList = try planeCounts(command.options["planes"] ?? "1..16")
+        var base = try LSHSupport.configuration(planes: planeList[0], options: command.options,
+                                                defaultSeed: session.settings.seed)
+        let (model, set, k, runs) = try inputs(session, command, name: "lsh sweep")
+        var reports: [LSHReport] = []
+        for (i, p) in planeList.enumerated() {
+            if context.run.shouldStop() { break }
+            base.planes = p
+            context.run.report(ProgressUpdate(label: "lsh sweep", done: i, total: planeList.count, detail: "planes=\(p)"))
+            reports.append(LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: base, k: k, runs: runs))
+        }
+        context.run.report(ProgressUpdate(label: "lsh sweep", done: planeList.count, total: planeList.count))
+        guard !reports.isEmpty else { throw ShellError.message("lsh sweep: interrupted before the first setting") }
+        let sweep = LSHSweep(model: model.name, reports: reports)
+        session.lastLSHSweep = sweep
+        var svgPath: String?
+        if let path = command.options["svg"] {
+            try write(sweep.svg, to: path, command: "lsh sweep")
+            svgPath = path
+        }
+        var c = base
+        c.planes = planeList[0]
+        let title = "LSH sweep on \(model.name): tables=\(c.tables) probe=\(c.probe.rawValue) mips=\(c.mips ? "on" : "off") seed=\(c.seed), test split, K=\(k)"
+        let table = Table(name: "points", title: title, columns: [
+            .init("planes", .integer), .init("buckets", .integer), .init("mean size", .number(decimals: 1)),
+            .init("max size", .integer), .init("cand/user", .number(decimals: 1)), .init("recall", .number(decimals: 4)),
+            .init("P@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
+            .init("users/s", .integer), .init("exact users/s", .integer), .init("speedup", .number(decimals: 2)),
+        ], rows: reports.map { r in
+            [.int(r.planes), .int(r.bucketsUsed), .double(r.meanBucketSize), .int(r.maxBucketSize),
+             .double(r.candidatesPerUser), .double(r.recallVsExact), .double(r.precision), .double(r.ndcg),
+             .int(Int(r.usersPerSecond.rounded())), .int(Int(r.exactUsersPerSecond.rounded())), .double(r.speedup)]
+        })
+        var text: [String] = []
+        if let first = reports.first {
+            text.append("Exact search: P@\(k) \(fixed(first.exactPrecision, 4)), NDCG@\(k) \(fixed(first.exactNDCG, 4)).")
+        }
+        if reports.count < planeList.count { text.append("Interrupted: \(reports.count) of \(planeList.count) plane counts measured.") }
+        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: set.users.count,
+                                         dim: model.embeddings.dimension) { text.append(note) }
+        if let svgPath { text.append("Wrote \(svgPath).") }
+        let blocks: [CommandResult.Block] = [.table(table), .chart(sweep.qualityChart), .chart(sweep.speedChart), .text(text)]
+        var payload: [(String, Value)] = [
+            ("model", .string(model.name)), ("k", .int(k)), ("users", .int(set.users.count)),
+            ("points", .array(reports.map { .object(reportObject($0)) })),
+            ("complete", .bool(reports.count == planeList.count)),
+        ]
+        if let svgPath { payload.append(("svg", .string(svgPath))) }
+        return CommandResult(command: "lsh", blocks: blocks, payload: payload)
+    }
+
+    /// "1..16", "3", "2,4,8" -> plane counts, each in 1...64.
+    static func planeCounts(_ text: String, option: String = "planes") throws -> [Int] {
+        let list: [Int]
+        if let dots = text.range(of: "..") {
+            guard let a = Int(text[..<dots.lowerBound]), let b = Int(text[dots.upperBound...]), a <= b else {
+                throw RecError("\(option): expected A..B with A <= B, got '\(text)'")
+            }
+            guard a >= 1 && b <= 64 else { throw RecError("\(option): \(text) is out of range 1...64") }
+            list = Array(a...b)
+        } else {
+            list = try integers(text, option: option)
+        }
+        for p in list where !(1...64).contains(p) { throw RecError("\(option): \(p) is out of range 1...64") }
+        return list
+    }
+
+    static func integers(_ text: String, option: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        return try parts.map { part in
+            guard let v = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw RecError("\(option): expected a whole number or a comma list, got '\(text)'")
+            }
+            return v
+        }
+    }
+
+    // MARK: lsh bench
+
+    static let benchKeys = ["planes", "probe", "tables", "candidates", "mips", "k", "seed", "runs", "items", "dim",
+                            "queries", "clusters", "target"]
+
+    static func bench(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let o = command.options
+        try o.checkKnown(benchKeys, command: "lsh bench")
+        var s = LSHBenchmark.Settings()
+        s.items = try o.int("items", default: 100_000, range: 100...10_000_000)
+        s.dimension = try o.int("dim", default: 64, range: 2...1024)
+        s.queries = try o.int("queries", default: 1000, range: 1...100_000)
+        s.clusters = try o.int("clusters", default: min(1000, max(1, s.items / 10)), range: 1...s.items)
+        s.k = try o.int("k", default: 10, range: 1...1000)
+        s.runs = try o.int("runs", default: 3, range: 1...100)
+        s.seed = UInt64(try o.int("seed", default: Int(session.settings.seed), range: 0...Int.max))
+        let target = Double(try o.float("target", default: 0.9, range: 0...1))
+        let gib = Double(s.items) * Double(s.dimension) * 4 / 1_073_741_824
+        guard gib <= 4 else {
+            throw RecError("items: \(s.items) x dim \(s.dimension) is \(fixed(gib, 1)) GiB of vectors; keep it under 4 GiB")
+        }
+        let grid = try benchGrid(o, items: s.items)
+        let result = LSHBenchmark.run(s, grid: grid, control: context.run)
+        guard !result.points.isEmpty else { throw ShellError.message("lsh bench: interrupted before the first setting") }
+        let points = result.points
+        let reached = points.filter { $0.recallVsExact >= target }
+        let best = reached.max { $0.speedup < $1.speedup }
+        let closest = points.max { ($0.recallVsExact, $0.speedup) < ($1.recallVsExact, $1.speedup) }!
+        let title = "LSH on a synthetic catalogue: \(grouped(Double(s.items))) items x \(s.dimension), "
+            + "\(s.queries) queries, \(s.clusters) clusters, top-\(s.k), seed \(s.seed)"
+        let table = Table(name: "points", title: title, columns: [
+            .init("planes", .integer), .init("tables", .integer), .init("probe"), .init("cand/table", .integer),
+            .init("mips"), .init("buckets", .integer), .init("mean size", .number(decimals: 1)), .init("max size", .integer),
+            .init("cand/query", .number(decimals: 0)), .init("recall", .number(decimals: 4)),
+            .init("queries/s", .integer), .init("speedup", .number(decimals: 2)), .init("build s", .number(decimals: 2)),
+        ], rows: points.map { p in
+            let c = p.configuration
+            return [.int(c.planes), .int(c.tables), .string(c.probe.rawValue),
+                    c.probe == .hamming ? .int(c.candidates ?? s.k) : .null, .string(c.mips ? "on" : "off"),
+                    .int(p.bucketsUsed), .double(p.meanBucketSize), .int(p.maxBucketSize), .double(p.candidatesPerQuery),
+                    .double(p.recallVsExact), .int(Int(p.queriesPerSecond.rounded())), .double(p.speedup),
+                    .double(p.buildSeconds)]
+        })
+        var text = ["Exact: \(grouped(result.exactQueriesPerSecond)) queries/s (\(fixed(result.exactGFLOPS, 1)) GFLOP/s of GEMM)."]
+        if let best {
+            text.append("Best with recall >= \(fixed(target, 2)): \(best.configuration.summary): recall \(fixed(best.recallVsExact, 4)), "
+                        + "\(fixed(best.speedup, 2))x exact (\(fixed(best.candidatesPerQuery, 0)) candidates per query).")
+        } else {
+            text.append("No setting reached recall \(fixed(target, 2)). Closest: \(closest.configuration.summary): recall "
+                        + "\(fixed(closest.recallVsExact, 4)) at \(fixed(closest.speedup, 2))x exact. Higher recall needs more "
+                        + "candidates (more tables, or probe=hamming with a larger candidates=), which costs the speed.")
+        }
+        if points.count < grid.count { text.append("Interrupted: \(points.count) of \(grid.count) settings measured.") }
+        if let loads = loadAverage() { text.append("Load average while measuring: \(loads) (the machine has \(ProcessInfo.processInfo.activeProcessorCount) cores).") }
+        func pointObject(_ p: LSHBenchmark.Point) -> Value {
+            let c = p.configuration
+            return .object([
+                ("planes", .int(c.planes)), ("tables", .int(c.tables)), ("probe", .string(c.probe.rawValue)),
+                ("candidates", c.candidates.map { .int($0) } ?? .null), ("mips", .bool(c.mips)),
+                ("buckets_used", .int(p.bucketsUsed)), ("mean_bucket_size", .double(p.meanBucketSize)),
+                ("max_bucket_size", .int(p.maxBucketSize)), ("candidates_per_user", .double(p.candidatesPerQuery)),
+                ("recall_vs_exact", .double(p.recallVsExact)), ("precision", .null), ("ndcg", .null),
+                ("users_per_second", .double(p.queriesPerSecond)), ("exact_users_per_second", .double(p.exactQueriesPerSecond)),
+                ("speedup", .double(p.speedup)), ("build_seconds", .double(p.buildSeconds)),
+            ])
+        }
+        let payload: [(String, Value)] = [
+            ("items", .int(s.items)), ("dim", .int(s.dimension)), ("queries", .int(s.queries)), ("clusters", .int(s.clusters)),
+            ("k", .int(s.k)), ("seed", .int(Int(s.seed))), ("runs", .int(s.runs)),
+            ("exact_users_per_second", .double(result.exactQueriesPerSecond)), ("exact_gflops", .double(result.exactGFLOPS)),
+            ("target_recall", .double(target)), ("points", .array(points.map(pointObject))),
+            ("best", best.map(pointObject) ?? .null), ("closest", pointObject(closest)),
+            ("complete", .bool(points.count == grid.count)),
+            ("load_average", loadAverage().map { .string($0) } ?? .null),
+        ]
+        return CommandResult(command: "lsh", blocks: [.table(table), .text(text)], payload: payload)
+    }
+
+    /// The settings to measure: `LSHBenchmark.defaultGrid` unless planes=,
+    /// tables=, probe= or mips= narrow it (each a value or a list; probe and mips take `both`).
+    static func benchGrid(_ o: OptionValues, items: Int) throws -> [LSHConfiguration] {
+        let narrowed = ["planes", "tables", "probe", "mips", "candidates"].contains(where: o.has)
+        guard narrowed else { return LSHBenchmark.defaultGrid(items: items) }
+        let planes = try o["planes"].map { try planeCounts($0) } ?? [8, 12, 16, 20]
+        let tables = try o["tables"].map { try integers($0, option: "tables") } ?? [1, 4, 16]
+        for t in tables where !(1...256).contains(t) { throw RecError("tables: \(t) is out of range 1...256") }
+        let probes: [LSHConfiguration.Probe]
+        switch o["probe"] ?? "both" {
+        case "both": probes = [.bucket, .hamming]
+        case "bucket": probes = [.bucket]
+        case "hamming": probes = [.hamming]
+        case let p: throw RecError("probe: expected bucket, hamming or both, got '\(p)'")
+        }
+        let mips: [Bool]
+        switch (o["mips"] ?? "both").lowercased() {
+        case "both": mips = [false, true]
+        case "on", "true", "yes", "1": mips = [true]
+        case "off", "false", "no", "0": mips = [false]
+        case let m: throw RecError("mips: expected on, off or both, got '\(m)'")
+        }
+        let budget = max(100, items / 200)
+        let candidates = o.has("candidates") ? try o.int("candidates", default: 10, range: 1...100_000_000) : nil
+        var grid: [LSHConfiguration] = []
+        for m in mips { for p in planes { for t in tables { for probe in probes {
+            grid.append(LSHConfiguration(planes: p, tables: t, probe: probe,
+                                         candidates: probe == .hamming ? (candidates ?? max(1, budget / t)) : nil, mips: m))
+        }}}}
+        return grid
+    }
+
+    // MARK: helpers
+
+    static func write(_ text: String, to path: String, command: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw RecError("svg: cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    static func fixed(_ d: Double, _ decimals: Int) -> String { Value.fixed(d, decimals: decimals) }
+
+    /// 1682 -> "1,682".
+    static func grouped(_ d: Double) -> String {
+        guard d.isFinite else { return "\(d)" }
+        let digits = String(Int(d.rounded()).magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (d < 0 ? "-" : "") + out
+    }
+
+    /// "1.23 0.98 0.75" from /proc/loadavg, when there is one.
+    static func loadAverage() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }

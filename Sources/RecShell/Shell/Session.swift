@@ -18,6 +18,8 @@ public struct Session: Sendable {
     public var transcript: [TranscriptEntry]
     /// The name the session was last saved or restored under.
     public var lastSessionName: String?
+    /// The last `lsh sweep`, drawn by `plot lsh` (not saved with the session).
+    public var lastLSHSweep: LSHSweep? = nil
 
     public init(settings: Settings = Settings()) {
         self.dataset = nil

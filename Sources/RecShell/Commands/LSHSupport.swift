@@ -1,0 +1,183 @@
+import Foundation
+import GraphRec
+import Tensors
+
+/// LSH for the commands that offer it as an option (`recommend USER lsh=N`,
+/// `eval lsh=N`) and the last `lsh sweep` kept for `plot lsh`.
+///
+/// Everything works on a session model's stored embeddings (the training
+/// graph's), so it does not matter how the model was trained.
+public enum LSHSupport {
+    /// The option keys every LSH setting understands (besides planes).
+    static let configurationKeys = ["planes", "tables", "probe", "candidates", "mips", "seed"]
+
+    /// An LSH setting from `planes` and the optional `tables=`, `probe=`
+    /// (default hamming, so a list always has K movies), `candidates=`,
+    /// `mips=` and `seed=` in `options`. Planes outside 1...64 are an error naming `option`.
+    public static func configuration(planes: Int, options: OptionValues = OptionValues(),
+                                     defaultSeed: UInt64 = 0, option: String = "planes") throws -> LSHConfiguration {
+        guard (1...64).contains(planes) else {
+            throw RecError("\(option): \(planes) is out of range 1...64 (one code bit per plane, packed in 64 bits)")
+        }
+        let probe = try options.choice("probe", default: "hamming", from: LSHConfiguration.Probe.allCases.map(\.rawValue))
+        return LSHConfiguration(
+            planes: planes,
+            tables: try options.int("tables", default: 1, range: 1...256),
+            probe: LSHConfiguration.Probe(rawValue: probe)!,
+            candidates: options.has("candidates") ? try options.int("candidates", default: 10, range: 1...100_000_000) : nil,
+            mips: try options.bool("mips", default: false),
+            seed: UInt64(try options.int("seed", default: Int(defaultSeed), range: 0...Int.max)))
+    }
+
+    /// Parses an `lsh=PLANES` option value (for `recommend` and `eval`).
+    public static func planes(fromOption text: String, option: String = "lsh") throws -> Int {
+        guard let p = Int(text) else { throw RecError("\(option): expected a number of planes (1...64), got '\(text)'") }
+        guard (1...64).contains(p) else { throw RecError("\(option): \(p) is out of range 1...64") }
+        return p
+    }
+
+    /// LSH top `k` for user index `user` of `model`: candidates from the index
+    /// over the model's movie embeddings, ranked exactly, never listing
+    /// `excluding` (normally the user's train movies, `graph.movies(ofUser:)`).
+    /// Returns the list and how many distinct candidates were ranked.
+    public static func recommend(model: TrainedModel, user: Int, k: Int, excluding: [Int],
+                                 configuration: LSHConfiguration) -> (items: [ScoredItem], candidates: Int) {
+        let e = model.embeddings
+        precondition(user >= 0 && user < e.users.rows, "user index \(user) out of range")
+        let index = LSHIndex(items: e.items, configuration: configuration)
+        let query = Matrix(rows: 1, cols: e.dimension, storage: e.users.row(user))
+        let ex = CSRMatrix(rows: 1, cols: e.items.rows, triplets: excluding.map { (0, $0, Float(1)) })
+        let found = index.search(queries: query, items: e.items, k: k, exclusions: ex, workers: 1)
+        return (found.lists.items(of: 0), found.candidates[0])
+    }
+
+    /// What `eval lsh=N` shows for one model.
+    public struct Evaluation: Sendable {
+        /// Means over the evaluated users of the LSH lists' metrics. `mrrFull`
+        /// is the in-list MRR here: LSH ranks only its candidates.
+        public var metrics: UserMetrics
+        public var users: Int
+        /// Wall time of the LSH search for all users (index build not included).
+        public var seconds: Double
+        public var usersPerSecond: Double
+        public var candidatesPerUser: Double
+        /// Mean fraction of the exact top K the LSH lists contain.
+        public var recallVsExact: Double
+        public var buildSeconds: Double
+    }
+
+    /// Evaluates `model` with LSH retrieval on `set` (e.g.
+    /// `EvaluationSet(split:graph:on:)`): targets and exclusions as the exact evaluator uses them.
+    public static func evaluate(model: TrainedModel, set: EvaluationSet, k: Int,
+                                configuration: LSHConfiguration) -> Evaluation {
+        let e = model.embeddings
+        let users = set.users
+        let queries = e.users.gatherRows(users)
+        let exclusions = rows(of: set.exclusions, users)
+        let t0 = ContinuousClock.now
+        let index = LSHIndex(items: e.items, configuration: configuration)
+        let t1 = ContinuousClock.now
+        let found = index.search(queries: queries, items: e.items, k: k, exclusions: exclusions)
+        let t2 = ContinuousClock.now
+        let exact = ExactRetriever.topK(queries: queries, items: e.items, k: k, exclusions: exclusions)
+        var per: [UserMetrics] = []
+        per.reserveCapacity(users.count)
+        for (q, u) in users.enumerated() {
+            let targets = Set(set.targets(of: u))
+            let list = found.lists.indices[(q * k)..<(q * k + found.lists.counts[q])]
+            per.append(UserMetrics(k: k, listLength: list.count, targetCount: targets.count, firstTargetRank: nil) {
+                targets.contains(list[list.startIndex + $0 - 1])
+            })
+        }
+        let elapsed = Self.seconds(t2 - t1)
+        let n = users.count
+        return Evaluation(metrics: UserMetrics.mean(per), users: n, seconds: elapsed,
+                          usersPerSecond: elapsed > 0 ? Double(n) / elapsed : 0,
+                          candidatesPerUser: n > 0 ? Double(found.candidates.reduce(0, +)) / Double(n) : 0,
+                          recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
+                          buildSeconds: Self.seconds(t1 - t0))
+    }
+
+    /// The rows `users` of a CSR as a users.count-row CSR.
+    static func rows(of m: CSRMatrix, _ users: [Int]) -> CSRMatrix {
+        var start = [0], cols: [Int32] = [], vals: [Float] = []
+        for u in users {
+            cols += m.columns(ofRow: u)
+            vals += m.values[m.rowStart[u]..<m.rowStart[u + 1]]
+            start.append(cols.count)
+        }
+        return CSRMatrix(rows: users.count, cols: m.cols, rowStart: start, colIndex: cols, values: vals)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}
+
+/// The last `lsh sweep` of a session, for `plot lsh`.
+public struct LSHSweep: Sendable {
+    public var model: String
+    public var reports: [LSHReport]
+
+    public init(model: String, reports: [LSHReport]) {
+        self.model = model
+        self.reports = reports
+    }
+
+    /// Recall of the exact top K, P@K and NDCG@K against planes.
+    public var qualityChart: Chart {
+        let k = reports.first?.k ?? 10
+        return Chart(title: "LSH quality vs planes (\(model))", xLabel: "planes", yLabel: "value",
+                     series: [series("recall vs exact") { $0.recallVsExact },
+                              series("P@\(k)") { $0.precision }, series("NDCG@\(k)") { $0.ndcg }])
+    }
+
+    /// LSH users/second over exact users/second against planes.
+    public var speedChart: Chart {
+        Chart(title: "LSH speedup over exact vs planes (\(model))", xLabel: "planes", yLabel: "speedup (x)",
+              series: [series("speedup") { $0.speedup }, series("1x (exact)") { _ in 1 }])
+    }
+
+    func series(_ name: String, _ y: (LSHReport) -> Double) -> Chart.Series {
+        Chart.Series(name, reports.map { (Double($0.planes), y($0)) })
+    }
+
+    /// Both charts in one SVG document, quality above speed.
+    public var svg: String {
+        let w = 640, h = 400
+        let top = SVGWriter.render(qualityChart, width: w, height: h)
+        let bottom = SVGWriter.render(speedChart, width: w, height: h).replacingFirst("<svg ", with: "<svg y=\"\(h)\" ")
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(2 * h)\" viewBox=\"0 0 \(w) \(2 * h)\">\n"
+            + top + bottom + "</svg>\n"
+    }
+}
+
+private extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = range(of: target) else { return self }
+        return replacingCharacters(in: r, with: replacement)
+    }
+}
+
+extension LSHSupport {
+    /// `plot lsh [svg=FILE]`: the session's last `lsh sweep` as two charts.
+    static func plotLastSweep(_ session: Session, _ command: ParsedCommand) throws -> CommandResult {
+        guard let sweep = session.lastLSHSweep else {
+            throw ShellError.message("plot lsh: no LSH sweep yet; try 'lsh sweep planes=1..16'")
+        }
+        var blocks: [CommandResult.Block] = [.chart(sweep.qualityChart), .chart(sweep.speedChart)]
+        var payload: [(String, Value)] = [
+            ("what", .string("lsh")), ("model", .string(sweep.model)),
+            ("planes", .array(sweep.reports.map { .int($0.planes) })),
+            ("recall_vs_exact", .array(sweep.reports.map { .double($0.recallVsExact) })),
+            ("speedup", .array(sweep.reports.map { .double($0.speedup) })),
+        ]
+        if let path = command.options["svg"] {
+            try RetrievalCommands.write(sweep.svg, to: path, command: "plot lsh")
+            blocks.append(.text(["Wrote \(path)."]))
+            payload.append(("svg", .string(path)))
+        }
+        return CommandResult(command: "plot", blocks: blocks, payload: payload)
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import GraphRec
+import Tensors
+
+/// What-if questions answered by re-running a trained model's forward pass
+/// on a changed graph, without retraining: a user likes or drops movies
+/// (`whatif`), or a new user arrives with features and a few likes
+/// (`newuser`). The session's graph and models never change: the edited
+/// graph lives only inside the command.
+///
+/// These specs replace the `whatif`/`newuser` placeholders declared in
+/// ExploreCommands (the registry keeps the last spec of a name).
+public enum WhatIfCommands {
+    public static let specs: [CommandSpec] = [
+        CommandSpec(
+            name: "whatif", group: "Explore",
+            synopsis: "whatif user USER likes|drops MOVIE ... [model=NAME] [k=10]",
+            summary: "Add or remove a user's edges and show how recommendations move, without retraining.",
+            details: ["The model's forward pass runs again on the edited training graph. Graph models also move",
+                      "the neighbours' lists (the edit reaches them through shared movies): 'users affected' counts",
+                      "the other users whose top-K changed. Models with fixed user vectors (mf) cannot answer.",
+                      "The session's graph and models stay as they were."],
+            arguments: [ArgumentSpec("user", "the word 'user'", values: ["user"]),
+                        ArgumentSpec("USER", "user id"),
+                        ArgumentSpec("CHANGE", "likes or drops", values: ["likes", "drops"]),
+                        ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
+            options: [OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
+                      OptionSpec("k", "N", default: "10", "how many movies")],
+            example: "whatif user 1 likes 50 181", handler: whatif),
+        CommandSpec(
+            name: "newuser", group: "Explore",
+            synopsis: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]",
+            summary: "Add a user from features and liked movies and recommend for them inductively.",
+            details: ["The persona is added to a copy of the training graph (features from age, gender and",
+                      "occupation; edges to the liked movies, ids or titles) and the model's forward pass runs on it.",
+                      "The session is not changed, so several personas can be tried one after another.",
+                      "Omitted features stay zero (unknown)."],
+            options: [OptionSpec("age", "A", "age in years (1...120)"),
+                      OptionSpec("gender", "F|M", "gender", values: ["F", "M"]),
+                      OptionSpec("occupation", "O", "occupation", values: ExploreCommands.occupations, closed: false),
+                      OptionSpec("likes", "M,M,...", "liked movies: ids or titles, comma separated"),
+                      OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
+                      OptionSpec("k", "N", default: "10", "how many movies")],
+            example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
+    ]
+
+    // MARK: whatif
+
+    static let whatifUsage = "whatif user USER likes|drops MOVIE ... [model=NAME] [k=10]"
+
+    static func whatif(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let dataset = try session.requireDataset("whatif")
+        guard command.argument(0) == "user" else {
+            throw ShellError.message("whatif: expected 'user' first; usage: \(whatifUsage)")
+        }
+        guard let userToken = command.argument(1) else {
+            throw ShellError.missingArgument(command: "whatif", argument: "USER", usage: whatifUsage)
+        }
+        guard let change = command.argument(2) else {
+            throw ShellError.missingArgument(command: "whatif", argument: "likes|drops", usage: whatifUsage)
+        }
+        guard change == "likes" || change == "drops" else {
+            throw ShellError.badValue(command: "whatif", option: "CHANGE", value: change, accepted: ["likes", "drops"])
+        }
+        let movieTokens = Array(command.arguments.dropFirst(3))
+        guard !movieTokens.isEmpty else {
+            throw ShellError.missingArgument(command: "whatif", argument: "MOVIE", usage: whatifUsage)
+        }
+        let user = try dataset.resolveUser(userToken)
+        var movies: [Int] = []
+        for token in movieTokens {
+            let m = try dataset.resolveMovie(token)
+            if !movies.contains(m) { movies.append(m) }
+        }
+        let model = try session.model(command.options["model"], command: "whatif")
+        try requireInductive(model, command: "whatif")
+        guard let graph = session.graph else { throw ShellError.message("whatif: no graph; try 'load ml-100k'") }
+        let k = try command.options.int("k", default: session.settings.k, range: 1...100)
+
+        let owned = Set(graph.movies(ofUser: user).map { Int($0) })
+        let edges = movies.map { Edge(user, $0) }
+        let changed: InteractionGraph
+        if change == "likes" {
+            if let m = movies.first(where: owned.contains) {
+                throw ShellError.message("whatif: user \(dataset.users[user].id) already likes \(label(dataset, m)) in the training graph")
+            }
+            changed = graph.adding(edges)
+        } else {
+            if let m = movies.first(where: { !owned.contains($0) }) {
+                throw ShellError.message("whatif: user \(dataset.users[user].id) has no training edge to \(label(dataset, m)) to drop"
+                    + " (their \(owned.count) liked movies: see 'user \(dataset.users[user].id)')")
+            }
+            changed = graph.removing(edges)
+        }
+
+        context.run.report(ProgressUpdate(label: "whatif", done: 0, total: 2, detail: "forward pass on the training graph"))
+        let before = model.recommender.embed(graph)
+        context.run.report(ProgressUpdate(label: "whatif", done: 1, total: 2, detail: "forward pass on the edited graph"))
+        let after = model.recommender.embed(changed)
+        context.run.report(ProgressUpdate(label: "whatif", done: 2, total: 2))
+        let listsBefore = ExactRetriever.topK(queries: before.users, items: before.items, k: k, exclusions: graph.userItems)
+        let listsAfter = ExactRetriever.topK(queries: after.users, items: after.items, k: k, exclusions: changed.userItems)
+
+        var affected = 0, reordered = 0
+        for u in 0..<graph.userCount where u != user {
+            let a = listsBefore.items(of: u).map(\.item), b = listsAfter.items(of: u).map(\.item)
+            if Set(a) != Set(b) { affected += 1 } else if a != b { reordered += 1 }
+        }
+        let top0 = listsBefore.items(of: user), top1 = listsAfter.items(of: user)
+        let rank0 = Dictionary(uniqueKeysWithValues: top0.enumerated().map { ($1.item, $0 + 1) })
+        let rank1 = Dictionary(uniqueKeysWithValues: top1.enumerated().map { ($1.item, $0 + 1) })
+        let u0 = before.users.row(user), u1 = after.users.row(user)
+        func score(_ e: Embeddings, _ q: [Float], _ m: Int) -> Double {
+            var s: Float = 0
+            for j in 0..<q.count { s += q[j] * e.items[m, j] }
+            return Double(s)
+        }
+        let shown = top1.map(\.item) + top0.map(\.item).filter { rank1[$0] == nil }
+        let rows: [[Value]] = shown.map { m in
+            let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? "gone" : "")
+            return [rank0[m].map { .int($0) } ?? .null, rank1[m].map { .int($0) } ?? .null,
+                    .int(dataset.movies[m].id), .string(dataset.movies[m].title),
+                    .double(score(before, u0, m)), .double(score(after, u1, m)), .string(status)]
+        }
+        let userID = dataset.users[user].id
+        let changeText = "\(change) " + movies.map { label(dataset, $0) }.joined(separator: ", ")
+        let table = Table(name: "movies", title: "User \(userID)'s top-\(k) with \(model.name), before and after: \(changeText)",
+                          columns: [.init("before", .integer), .init("after", .integer), .init("movie", .integer),
+                                    .init("title"), .init("score before", .number(decimals: 4)),
+                                    .init("score after", .number(decimals: 4)), .init("")],
+                          rows: rows)
+        let entered = top1.map(\.item).filter { rank0[$0] == nil }
+        let left = top0.map(\.item).filter { rank1[$0] == nil }
+        let others = graph.userCount - 1
+        let text = [
+            "\(entered.count) entered, \(left.count) left user \(userID)'s top-\(k).",
+            "Other users whose top-\(k) changed: \(affected) of \(others)"
+                + (reordered > 0 ? " (and \(reordered) more reordered)." : ".")
+                + (affected == 0 && reordered == 0 ? " This model scores each user from their own edges only." : ""),
+            "The session is unchanged (graph and models as before).",
+        ]
+        func entries(_ list: [ScoredItem]) -> Value {
+            .array(list.enumerated().map { i, s in
+                .object([("rank", .int(i + 1)), ("movie", .int(dataset.movies[s.item].id)),
+                         ("title", .string(dataset.movies[s.item].title)), ("score", .double(Double(s.score)))])
+            })
+        }
+        let payload: [(String, Value)] = [
+            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)),
+            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .int(dataset.movies[$0].id) }))])),
+            ("before", entries(top0)), ("after", entries(top1)),
+            ("entered", .array(entered.map { .int(dataset.movies[$0].id) })),
+            ("left", .array(left.map { .int(dataset.movies[$0].id) })),
+            ("users_affected", .int(affected)), ("users_reordered", .int(reordered)),
+        ]
+        return CommandResult(command: "whatif", blocks: [.table(table), .text(text)], payload: payload)
+    }
+
+    static func requireInductive(_ model: TrainedModel, command: String) throws {
+        guard model.recommender.isInductive else {
+            throw ShellError.message("\(command): model '\(model.name)' (\(model.kind)) is not inductive: its user vectors are "
+                + "fixed at training, so a changed graph or a new user cannot move them. Use a graph model "
+                + "(gcn, gat, lightgcn) or a neighbourhood baseline (itemknn, ease, svd, pop).")
+        }
+    }
+
+    static func label(_ d: Dataset, _ m: Int) -> String { "\(d.movies[m].id) \(d.movies[m].title)" }
+
+    // MARK: newuser
+
+    static func newuser(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let dataset = try session.requireDataset("newuser")
+        if let extra = command.argument(0) {
+            throw ShellError.unexpectedArgument(command: "newuser", argument: extra, column: command.argumentColumns[0],
+                                                usage: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]")
+        }
+        let o = command.options
+        let age = o.has("age") ? try o.int("age", default: 0, range: 1...120) : nil
+        let gender = o["gender"], occupation = o["occupation"]
+        let likes = try o["likes"].map { try resolveList($0, dataset) } ?? []
+        let model = try session.model(o["model"], command: "newuser")
+        try requireInductive(model, command: "newuser")
+        guard let graph = session.graph else { throw ShellError.message("newuser: no graph; try 'load ml-100k'") }
+        let k = try o.int("k", default: session.settings.k, range: 1...100)
+        var features: [Float]? = nil
+        if graph.userFeatures != nil {
+            features = try dataset.userFeatureRow(age: age, gender: gender, occupation: occupation)
+        } else if age != nil || gender != nil || occupation != nil {
+            throw ShellError.message("newuser: \(dataset.name) has no user features; give likes= only")
+        }
+        let newIndex = graph.userCount
+        let changed = graph.addingUser(features: features).adding(likes.map { Edge(newIndex, $0) })
+        context.run.report(ProgressUpdate(label: "newuser", done: 0, total: 1, detail: "forward pass"))
+        let e = model.recommender.embed(changed)
+        let top = ExactRetriever.recommend(user: newIndex, embeddings: e, k: k, excluding: likes)
+
+        var notes: [String] = []
+        if let age, let ages = Optional(dataset.users.compactMap(\.age)), let lo = ages.min(), let hi = ages.max(),
+           !(lo...hi).contains(age) {
+            notes.append("Age \(age) is outside the data set's \(lo)...\(hi): the age feature extrapolates.")
+        }
+        if likes.isEmpty { notes.append("No likes: the list comes from the features alone (and the model's biases).") }
+        if model.options["features"] == "off" { notes.append("\(model.name) was trained without features: only likes matter.") }
+        notes.append("The session is unchanged; try another persona with different options.")
+        let persona = [age.map { "age \($0)" }, gender.map { "gender \($0)" }, occupation.map { "occupation \($0)" }]
+            .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { String(dataset.movies[$0].id) }.joined(separator: ",")])
+        let table = Table(name: "items", title: "Top-\(k) for a new user (\(persona.isEmpty ? "no features, no likes" : persona.joined(separator: ", "))) with \(model.name)",
+                          columns: [.init("rank", .integer), .init("movie", .integer), .init("title"),
+                                    .init("score", .number(decimals: 4))],
+                          rows: top.enumerated().map { i, s in
+                              [.int(i + 1), .int(dataset.movies[s.item].id), .string(dataset.movies[s.item].title),
+                               .double(Double(s.score))]
+                          })
+        let payload: [(String, Value)] = [
+            ("model", .string(model.name)),
+            ("persona", .object([("age", age.map { .int($0) } ?? .null), ("gender", gender.map { .string($0) } ?? .null),
+                                 ("occupation", occupation.map { .string($0) } ?? .null),
+                                 ("likes", .array(likes.map { .int(dataset.movies[$0].id) }))])),
+            ("k", .int(k)),
+            ("items", .array(top.map { s in
+                .object([("movie", .int(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
+                         ("score", .double(Double(s.score)))])
+            })),
+        ]
+        return CommandResult(command: "newuser", blocks: [.table(table), .text(notes)], payload: payload)
+    }
+
+    /// "50,181,Toy Story" -> movie indices. Titles may themselves contain
+    /// commas ("Usual Suspects, The (1995)"): from each piece the longest run
+    /// of following non-numeric pieces that names one movie wins.
+    static func resolveList(_ text: String, _ d: Dataset) throws -> [Int] {
+        let pieces = text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
+        func isNumber(_ p: String) -> Bool { Int(p.trimmingCharacters(in: .whitespaces)) != nil }
+        var out: [Int] = []
+        var i = 0
+        while i < pieces.count {
+            var end = i
+            if !isNumber(pieces[i]) {
+                while end + 1 < pieces.count && end + 1 < i + 4 && !isNumber(pieces[end + 1]) { end += 1 }
+            }
+            var found: (movie: Int, end: Int)?
+            var j = end
+            while j > i, found == nil {
+                if let m = try? d.resolveMovie(pieces[i...j].joined(separator: ",")) { found = (m, j) }
+                j -= 1
+            }
+            if found == nil {
+                do {
+                    found = (try d.resolveMovie(pieces[i]), i)
+                } catch {
+                    throw RecError("likes: \(error)")
+                }
+            }
+            if !out.contains(found!.movie) { out.append(found!.movie) }
+            i = found!.end + 1
+        }
+        return out
+    }
+}
