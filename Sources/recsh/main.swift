@@ -82,7 +82,9 @@ struct Recsh: ParsableCommand {
         Interrupt.install()
         let shell = Shell(session: Session(settings: settings), environment: environment, bail: bail)
         if let restore {
-            shell.run(line: "restore \"\(restore.replacingOccurrences(of: "\"", with: "\\\""))\"")
+            // Nothing else runs on a session that failed to restore: a later 'save' would overwrite the bundle.
+            let ok = shell.run(line: "restore \"\(restore.replacingOccurrences(of: "\"", with: "\\\""))\"")
+            if !ok { return 1 }
         }
         if let commands {
             shell.run(line: commands)

@@ -34,7 +34,9 @@ public enum ShellCommands {
             name: "run", group: "Shell", synopsis: "run FILE",
             summary: "Execute a script of commands, one or more per line.",
             details: ["Blank lines and '#' comments are allowed. Each command commits on its own; with --bail",
-                      "the script stops at its first error. Errors name the file and line."],
+                      "the script stops at its first error. Errors name the file and line. Lines inside Markdown",
+                      "code fences (```) are skipped, so a saved notebook (Sessions/NAME/transcript.md: each",
+                      "command on its own line, its output in a fenced block) replays with 'run'."],
             arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
             example: "run Sessions/tour.recsh", action: .runScript),
         CommandSpec(

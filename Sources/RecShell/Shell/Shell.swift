@@ -189,8 +189,18 @@ public final class Shell {
         scriptDepth += 1
         defer { scriptDepth -= 1 }
         var ok = true
+        // Fenced blocks (``` ... ```) are a notebook's recorded output: skipped (see Transcript).
+        var fence: Int? = nil
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !stopped else { break }
+            if let open = fence {
+                if Transcript.isClosingFence(line, length: open) { fence = nil }
+                continue
+            }
+            if let open = Transcript.openingFence(line) {
+                fence = open
+                continue
+            }
             if !run(line: String(line), origin: Origin(file: path, line: i + 1)) { ok = false }
         }
         return ok

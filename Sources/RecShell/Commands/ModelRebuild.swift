@@ -1,0 +1,36 @@
+import GraphRec
+import Tensors
+
+/// Rebuilds a saved model's `Recommender` from its parameters: one line per
+/// kind, so a new model (gat) is one more entry.
+///
+/// Neural models get their architecture from the saved `TrainOptions`
+/// (layers, heads, ...) and their weights from the parameters; the
+/// baselines restore from their parameters alone.
+enum ModelRebuild {
+    typealias Builder = @Sendable (_ parameters: [String: Matrix], _ options: TrainOptions) throws -> any Recommender
+
+    static let neural: [String: Builder] = [
+        "gcn": { try GCN(parameters: $0, options: $1) },
+        "lightgcn": { try LightGCN(parameters: $0, options: $1) },
+        "mf": { try MatrixFactorization(parameters: $0, options: $1) },
+    ]
+
+    /// Every kind a saved session can hold.
+    static var kinds: [String] { neural.keys.sorted() + Baselines.kinds }
+
+    /// The record's model, or an error naming the model and what is wrong.
+    static func recommender(for record: ModelRecord) throws -> any Recommender {
+        if let build = neural[record.kind] {
+            // Only the training keys: the record may carry extras (e.g. the model's display name).
+            let known = record.options.filter { TrainOptions.keys.contains($0.key) }
+            let options = try TrainOptions(OptionValues(known), command: "restore (model '\(record.name)')")
+            return try build(record.parameters, options)
+        }
+        if Baselines.kinds.contains(record.kind) {
+            return try Baselines.restore(record.kind, parameters: record.parameters)
+        }
+        throw RecError("model '\(record.name)' is of kind '\(record.kind)', which this recsh cannot rebuild "
+            + "(known: \(kinds.joined(separator: ", ")))")
+    }
+}

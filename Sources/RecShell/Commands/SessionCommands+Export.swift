@@ -1,0 +1,242 @@
+import Foundation
+import GraphRec
+import Tensors
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `export embeddings|recommendations|metrics [model=NAME] FILE`: the
+/// format follows FILE's extension; every file carries the data set's own
+/// ids (and titles where text allows), never recsh's dense indices.
+extension SessionCommands {
+    /// The extensions each kind of export can be written as.
+    static let exportFormats: [String: [String]] = [
+        "embeddings": ["safetensors", "csv", "json"],
+        "recommendations": ["safetensors", "csv", "json"],
+        "metrics": ["csv", "json"],
+    ]
+
+    static func export(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let usage = "export embeddings|recommendations|metrics [model=NAME] [k=10] FILE"
+        let what = command.arguments[0]
+        guard let formats = exportFormats[what] else {
+            throw ShellError.badValue(command: "export", option: "WHAT", value: what,
+                                      accepted: ["embeddings", "recommendations", "metrics"])
+        }
+        guard let file = command.argument(1) else {
+            throw ShellError.missingArgument(command: "export", argument: "FILE", usage: usage)
+        }
+        try DataCommands.rejectArgument(command, at: 2, usage: usage)
+        let ext = URL(fileURLWithPath: file).pathExtension.lowercased()
+        guard formats.contains(ext) else {
+            throw ShellError.message("export \(what): cannot tell the format of '\(file)' "
+                + "(\(ext.isEmpty ? "no extension" : "extension .\(ext)")); use "
+                + formats.map { "." + $0 }.joined(separator: ", ").replacingLast(", ", with: " or "))
+        }
+        let dataset = try session.requireDataset("export")
+        let data: Data
+        var fields: [(String, Value)] = [("what", .string(what))]
+        switch what {
+        case "embeddings":
+            let model = try session.model(command.options["model"], command: "export")
+            data = try embeddingsData(model, dataset: dataset, format: ext)
+            fields += [("model", .string(model.name)), ("users", .int(model.embeddings.users.rows)),
+                       ("movies", .int(model.embeddings.items.rows)), ("dim", .int(model.embeddings.dimension))]
+        case "recommendations":
+            let model = try session.model(command.options["model"], command: "export")
+            guard let graph = session.graph else { throw ShellError.message("export: no graph; try 'split warm'") }
+            let k = try command.options.int("k", default: session.settings.k, range: 1...dataset.movieCount)
+            let lists = topK(model.embeddings, graph: graph, users: dataset.userCount, k: k)
+            data = try recommendationsData(lists, model: model, dataset: dataset, k: k, format: ext)
+            fields += [("model", .string(model.name)), ("users", .int(lists.count)), ("k", .int(k))]
+        default:
+            let models: [TrainedModel]
+            if let name = command.options["model"] {
+                models = [try session.model(name, command: "export")]
+            } else {
+                guard !session.models.isEmpty else { throw ShellError.message("export: no trained model yet; try 'train gcn'") }
+                models = session.models
+            }
+            data = metricsData(models, format: ext)
+            fields += [("models", .array(models.map { .string($0.name) }))]
+        }
+        try writeAtomically(data, to: file)
+        fields += [("file", .string(file)), ("format", .string(ext)), ("bytes", .int(data.count))]
+        return CommandResult(command: "export", blocks: [.fields(fields)], payload: fields)
+    }
+
+    // MARK: embeddings
+
+    static func embeddingsData(_ model: TrainedModel, dataset: Dataset, format: String) throws -> Data {
+        let e = model.embeddings
+        let userIDs = ids(rows: e.users.rows, known: dataset.userCount) { dataset.users[$0].id }
+        let movieIDs = ids(rows: e.items.rows, known: dataset.movieCount) { dataset.movies[$0].id }
+        switch format {
+        case "safetensors":
+            return try SafeTensors.encode([
+                ("users", .float32(e.users)), ("movies", .float32(e.items)),
+                ("user_ids", .int32(userIDs, shape: [userIDs.count])), ("movie_ids", .int32(movieIDs, shape: [movieIDs.count])),
+            ], metadata: ["model": model.name, "kind": model.kind, "dataset": dataset.name, "producer": "recsh"])
+        case "csv":
+            var out = CSVRenderer.row(["node", "id", "title"] + (0..<e.dimension).map { "e\($0)" }) + "\n"
+            for u in 0..<e.users.rows {
+                out += CSVRenderer.row(["user", String(userIDs[u]), ""] + e.users.row(u).map(number)) + "\n"
+            }
+            for m in 0..<e.items.rows {
+                let title = m < dataset.movieCount ? dataset.movies[m].title : ""
+                out += CSVRenderer.row(["movie", String(movieIDs[m]), title] + e.items.row(m).map(number)) + "\n"
+            }
+            return Data(out.utf8)
+        default:
+            var out = "{\"model\":"
+            JSONRenderer.writeString(model.name, to: &out)
+            out += ",\"kind\":"
+            JSONRenderer.writeString(model.kind, to: &out)
+            out += ",\"dim\":\(e.dimension),\"users\":["
+            for u in 0..<e.users.rows {
+                out += (u > 0 ? "," : "") + "{\"id\":\(userIDs[u]),\"vector\":" + vector(e.users.row(u)) + "}"
+            }
+            out += "],\"movies\":["
+            for m in 0..<e.items.rows {
+                out += (m > 0 ? "," : "") + "{\"id\":\(movieIDs[m]),\"title\":"
+                JSONRenderer.writeString(m < dataset.movieCount ? dataset.movies[m].title : "", to: &out)
+                out += ",\"vector\":" + vector(e.items.row(m)) + "}"
+            }
+            return Data((out + "]}\n").utf8)
+        }
+    }
+
+    /// Original ids for the rows; rows beyond the data set (users added later) get -1.
+    static func ids(rows: Int, known: Int, _ id: (Int) -> Int) -> [Int32] {
+        (0..<rows).map { Int32(truncatingIfNeeded: $0 < known ? id($0) : -1) }
+    }
+
+    /// Shortest text that reads back as the same Float; non-finite values as JSON-safe text.
+    static func number(_ x: Float) -> String { x.isFinite ? "\(x)" : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")) }
+
+    static func vector(_ row: [Float]) -> String {
+        "[" + row.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ",") + "]"
+    }
+
+    // MARK: recommendations
+
+    /// Each user's top `k` movies (index, score), excluding their train positives; ties to the lower index.
+    static func topK(_ e: Embeddings, graph: InteractionGraph, users: Int, k: Int) -> [[(index: Int, score: Float)]] {
+        let count = min(users, e.users.rows, graph.userCount)
+        let scores = BLAS.matmul(e.users, e.items, transposeB: true)
+        return (0..<count).map { u in
+            TopK.select(scores.row(u), k: k, excluding: graph.movies(ofUser: u).map { Int($0) })
+        }
+    }
+
+    static func recommendationsData(_ lists: [[(index: Int, score: Float)]], model: TrainedModel, dataset: Dataset,
+                                    k: Int, format: String) throws -> Data {
+        switch format {
+        case "safetensors":
+            var movies = [Int32](repeating: -1, count: lists.count * k)
+            var scores = Matrix(rows: lists.count, cols: k, repeating: .nan)
+            for (u, list) in lists.enumerated() {
+                for (r, item) in list.enumerated() {
+                    movies[u * k + r] = Int32(dataset.movies[item.index].id)
+                    scores[u, r] = item.score
+                }
+            }
+            let users = lists.indices.map { Int32(dataset.users[$0].id) }
+            return try SafeTensors.encode([
+                ("user_ids", .int32(users, shape: [users.count])), ("movie_ids", .int32(movies, shape: [lists.count, k])),
+                ("scores", .float32(scores)),
+            ], metadata: ["model": model.name, "kind": model.kind, "dataset": dataset.name, "k": "\(k)", "producer": "recsh",
+                          "note": "movie_ids -1 and scores NaN pad users with fewer than k candidates"])
+        case "csv":
+            var out = CSVRenderer.row(["user", "rank", "movie", "title", "score"]) + "\n"
+            for (u, list) in lists.enumerated() {
+                for (r, item) in list.enumerated() {
+                    let movie = dataset.movies[item.index]
+                    out += CSVRenderer.row([String(dataset.users[u].id), String(r + 1), String(movie.id), movie.title,
+                                            number(item.score)]) + "\n"
+                }
+            }
+            return Data(out.utf8)
+        default:
+            var out = "{\"model\":"
+            JSONRenderer.writeString(model.name, to: &out)
+            out += ",\"k\":\(k),\"users\":["
+            for (u, list) in lists.enumerated() {
+                out += (u > 0 ? "," : "") + "{\"user\":\(dataset.users[u].id),\"items\":["
+                for (r, item) in list.enumerated() {
+                    let movie = dataset.movies[item.index]
+                    out += (r > 0 ? "," : "") + "{\"movie\":\(movie.id),\"title\":"
+                    JSONRenderer.writeString(movie.title, to: &out)
+                    out += ",\"score\":" + (item.score.isFinite ? "\(item.score)" : "null") + "}"
+                }
+                out += "]}"
+            }
+            return Data((out + "]}\n").utf8)
+        }
+    }
+
+    // MARK: metrics
+
+    static func metricsData(_ models: [TrainedModel], format: String) -> Data {
+        let names = Array(Set(models.flatMap { $0.lastMetrics.keys })).sorted()
+        if format == "csv" {
+            var out = CSVRenderer.row(["model", "kind", "on"] + names) + "\n"
+            for m in models {
+                out += CSVRenderer.row([m.name, m.kind, m.lastMetricsOn ?? ""]
+                    + names.map { m.lastMetrics[$0].map { "\($0)" } ?? "" }) + "\n"
+            }
+            return Data(out.utf8)
+        }
+        let objects: [Value] = models.map { m in
+            .object([
+                ("model", .string(m.name)), ("kind", .string(m.kind)), ("on", m.lastMetricsOn.map(Value.string) ?? .null),
+                ("metrics", .object(m.lastMetrics.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
+                ("options", .object(m.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("loss", .array(m.history.loss.map(Value.double))),
+                ("validation_ndcg", .array(m.history.validationNDCG.map(Value.double))),
+            ])
+        }
+        var out = ""
+        JSONRenderer.write(.object([("models", .array(objects))]), to: &out)
+        return Data((out + "\n").utf8)
+    }
+
+    // MARK: writing
+
+    /// Writes `data` to a temporary file beside `path`, syncs it and renames it into place,
+    /// so readers see the old file or the whole new one, never a part.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ShellError.message("export: \(path): the directory \(directory) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ShellError.message("export: \(path) is a directory; give a file name")
+        }
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ShellError.message("export: \(path): cannot write in \(directory)")
+        }
+        try? handle.synchronize()
+        try? handle.close()
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ShellError.message("export: \(path): \(reason)")
+        }
+    }
+}
+
+extension String {
+    /// "a, b or c" from "a, b, c".
+    func replacingLast(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target, options: .backwards) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}
