@@ -31,18 +31,20 @@ import Testing
         check([x(5, 4 * heads, 1), x(heads, 4, 2)]) { t, v in t.headDots(v[0], v[1]) }
     }
 
-    /// On each side of LeakyReLU's kink (all logits positive, then all negative),
-    /// so central differences never straddle it; the composed-op test covers mixed signs.
+    /// Source halves in ±[0.5, 1], destination halves in ±[0.05, 0.2]: every
+    /// logit is at least 0.3 from LeakyReLU's kink, so central differences
+    /// never straddle it, while mixed signs keep the destination gradient
+    /// nonzero (with all logits on one side, a row's destination term would
+    /// cancel in the softmax).
     @Test(arguments: [1, 2])
     func edgeAttentionGradients(heads: Int) {
         let looped = Self.loopedOperator()
         // A rectangular pattern with an empty row works too.
         let rect = SparseOperator(GradientCheck.randomCSR(rows: 5, cols: 7, density: 0.5, seed: 6))
         for op in [looped, rect] {
-            for sign: Float in [1, -1] {
-                let s = x(op.cols, heads, 3).map { sign * abs($0) }, d = x(op.rows, heads, 4).map { sign * abs($0) }
-                check([s, d]) { t, v in t.edgeAttention(op, source: t.scale(v[0], 2), destination: t.scale(v[1], 2), slope: 0.2) }
-            }
+            let s = x(op.cols, heads, 3).map { $0 > 0 ? 0.5 + 0.5 * $0 : -0.5 + 0.5 * $0 }
+            let d = x(op.rows, heads, 4).map { $0 > 0 ? 0.05 + 0.15 * $0 : -0.05 + 0.15 * $0 }
+            check([s, d]) { t, v in t.edgeAttention(op, source: t.scale(v[0], 2), destination: t.scale(v[1], 2), slope: 0.2) }
         }
     }
 
@@ -92,6 +94,28 @@ import Testing
         #expect(t1.gradient(h1)! == t2.gradient(h2)!)
     }
 
+    @Test(arguments: [1, 2])
+    func attendSharedAndHeadMatmulGradients(heads: Int) {
+        let op = Self.loopedOperator()
+        // Widths 3 (scalar tail), 8 (one SIMD8 slice) and 40 (a 32-wide slice plus 8).
+        for d in [3, 8, 40] {
+            check([x(op.nonZeroCount, heads, 30), x(6, d, 31)]) { t, v in t.attendShared(op, v[0], v[1]) }
+        }
+        check([x(op.nonZeroCount, heads, 32), x(6, 40 * heads, 33)]) { t, v in t.attend(op, v[0], v[1]) }
+        check([x(5, 3 * heads, 34), x(3, 4 * heads, 35)]) { t, v in t.headMatmul(v[0], v[1], heads: heads) }
+    }
+
+    /// Aggregating then projecting per head equals projecting then aggregating.
+    @Test(arguments: [1, 3])
+    func aggregateThenProjectEqualsProjectThenAggregate(heads: Int) {
+        let op = Self.loopedOperator()
+        let a = x(op.nonZeroCount, heads, 36), h = x(6, 5, 37), w = x(5, 7 * heads, 38)
+        let t = Tape()
+        let first = t.value(t.headMatmul(t.attendShared(op, t.constant(a), t.constant(h)), t.constant(w), heads: heads))
+        let second = t.value(t.attend(op, t.constant(a), t.matmul(t.constant(h), t.constant(w))))
+        #expect(first.maxAbsDifference(second) < 1e-5)
+    }
+
     @Test func headMeanAndELU() {
         check([x(4, 6, 17)]) { t, v in t.headMean(v[0], heads: 3) }
         check([x(4, 5, 18)]) { t, v in t.elu(v[0]) }
@@ -119,16 +143,17 @@ import Testing
         var t: [(row: Int, col: Int, value: Float)] = []
         for r in 0..<n { t.append((r, r, 1)); for _ in 0..<40 { t.append((r, rng.nextInt(below: n), 1)) } }
         let op = SparseOperator(CSRMatrix(rows: n, cols: n, triplets: t))
-        let s = x(n, 2, 26), d = x(n, 2, 27), h = x(n, 64, 28), g = x(n, 64, 29)
+        let s = x(n, 2, 26), d = x(n, 2, 27), h = x(n, 64, 28), h2 = x(n, 32, 30), g = x(n, 64, 29)
         func run(_ threads: Int) -> [Matrix] {
             let saved = Parallel.threads
             Parallel.threads = threads
             defer { Parallel.threads = saved }
             let tape = Tape()
-            let (vs, vd, vh) = (tape.parameter(s), tape.parameter(d), tape.parameter(h))
-            let out = tape.attend(op, tape.edgeAttention(op, source: vs, destination: vd), vh)
+            let (vs, vd, vh, vh2) = (tape.parameter(s), tape.parameter(d), tape.parameter(h), tape.parameter(h2))
+            let a = tape.edgeAttention(op, source: vs, destination: vd)
+            let out = tape.add(tape.attend(op, a, vh), tape.attendShared(op, a, vh2))
             tape.backward(out, seed: g)
-            return [tape.value(out), tape.gradient(vs)!, tape.gradient(vd)!, tape.gradient(vh)!]
+            return [tape.value(out), tape.gradient(vs)!, tape.gradient(vd)!, tape.gradient(vh)!, tape.gradient(vh2)!]
         }
         #expect(run(1) == run(2))
     }

@@ -14,9 +14,13 @@ import Tensors
 /// bias, added after concatenation or averaging. h(0) is `NodeInput`'s
 /// (42-dim shared features and/or ID embeddings). Score(u, m) = z_u . z_m.
 ///
-/// The logit is computed as PyG does, cheaply: a^T [W h_u || W h_v] =
-/// (W h_u).a_src + (W h_v).a_dst, two scalars per node and head, gathered
-/// per edge; never a per-edge dot product of hidden-width vectors.
+/// Cost. The logit is split as PyG does, a^T [W h_u || W h_v] =
+/// (W h_u).a_src + (W h_v).a_dst, two scalars per node and head gathered per
+/// edge, and each scalar is h_u.(W a_src): a product with a D x heads matrix,
+/// never a per-edge dot product of hidden-width vectors. The weighted sum is
+/// linear, so sum_u a_vu W h_u = (sum_u a_vu h_u) W: like GCN.swift, each
+/// layer aggregates on the narrower side, the 42-dim input before projecting
+/// to 128 in layer 1, and the 64-dim projection in layer 2. Both are exact.
 /// Weights act on row vectors (h W, N x in times in x heads*C).
 public struct GAT: TrainableModel {
     public let kind = "gat"
@@ -100,11 +104,17 @@ public struct GAT: TrainableModel {
         var h = inputNodes(tape, context, weights)
         var attention: [Variable] = []
         for k in 1...layers {
-            let wh = tape.matmul(h, weights["layer\(k).W"]!)                        // W h_u, all heads side by side
-            let a = tape.edgeAttention(graph, source: tape.headDots(wh, weights["layer\(k).attSource"]!),
-                                       destination: tape.headDots(wh, weights["layer\(k).attDestination"]!),
-                                       slope: GAT.negativeSlope)                      // a_vu, nnz x heads
-            var z = tape.attend(graph, a, wh)                                        // sum_u a_vu W h_u
+            let w = weights["layer\(k).W"]!, channels = w.cols / heads
+            // (W h_u).a = h_u.(W a): the logit halves from a D x heads product, not per edge.
+            let source = tape.matmul(h, tape.headDots(w, weights["layer\(k).attSource"]!))
+            let destination = tape.matmul(h, tape.headDots(w, weights["layer\(k).attDestination"]!))
+            let a = tape.edgeAttention(graph, source: source, destination: destination, slope: GAT.negativeSlope)
+            var z: Variable                                                      // sum_u a_vu W h_u, heads side by side
+            if h.cols < channels {
+                z = tape.headMatmul(tape.attendShared(graph, a, h), w, heads: heads)  // aggregate, then project
+            } else {
+                z = tape.attend(graph, a, tape.matmul(h, w))                         // project, then aggregate
+            }
             if k == layers { z = tape.headMean(z, heads: heads) }
             z = tape.addRowBias(z, weights["layer\(k).bias"]!)
             h = k < layers ? tape.elu(z) : z

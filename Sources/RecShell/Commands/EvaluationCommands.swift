@@ -52,9 +52,12 @@ public enum EvaluationCommands {
         let split = try session.requireSplit("eval")
         guard let graph = session.graph else { throw ShellError.message("eval: no split yet; try 'split warm'") }
         let models = try namedModels(session, command.arguments, command: "eval")
-        if command.options.has("lsh") { throw ShellError.message("eval: lsh: use the lsh command") }
         let (part, k) = try part(command, session: session, movies: graph.movieCount)
         let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
+        if let text = command.options["lsh"] {
+            return try evalLSH(models, planes: LSHSupport.planes(fromOption: text), set: evaluator.set, part: part, k: k,
+                               seed: session.settings.seed)
+        }
         guard !evaluator.set.users.isEmpty else {
             throw ShellError.message("eval: no user has a \(part.rawValue) positive in this split")
         }
@@ -84,6 +87,39 @@ public enum EvaluationCommands {
                       .init("MRR@\(k)", .number(decimals: 4)), .init("mrr_full", .number(decimals: 4)),
                       .init("HR@\(k)", .number(decimals: 4)), .init("MAP@\(k)", .number(decimals: 4)),
                       .init("seconds", .number(decimals: 4)), .init("users/s", .number(decimals: 0))],
+            rows: rows)
+        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
+    }
+
+    /// `eval lsh=N`: the same metrics over LSH candidate lists (no mrr_full:
+    /// LSH ranks only its candidates), with recall of the exact top K and speed.
+    static func evalLSH(_ models: [TrainedModel], planes: Int, set: EvaluationSet, part: Split.Part, k: Int,
+                        seed: UInt64) throws -> CommandResult {
+        let configuration = try LSHSupport.configuration(planes: planes, defaultSeed: seed)
+        var rows: [[Value]] = []
+        var objects: [Value] = []
+        for model in models {
+            let r = LSHSupport.evaluate(model: model, set: set, k: k, configuration: configuration)
+            let m = r.metrics
+            rows.append([.string(model.name), .int(r.users), .double(m.precision), .double(m.recall), .double(m.ndcg),
+                         .double(m.mrr), .double(m.hitRate), .double(m.map), .double(r.candidatesPerUser),
+                         .double(r.recallVsExact), .double(r.usersPerSecond)])
+            objects.append(.object([
+                ("model", .string(model.name)), ("on", .string(part.rawValue)), ("k", .int(k)), ("users", .int(r.users)),
+                ("precision", .double(m.precision)), ("recall", .double(m.recall)), ("ndcg", .double(m.ndcg)),
+                ("mrr", .double(m.mrr)), ("mrr_full", .null), ("hit_rate", .double(m.hitRate)), ("map", .double(m.map)),
+                ("seconds", .double(r.seconds)), ("users_per_second", .double(r.usersPerSecond)),
+                ("lsh_planes", .int(planes)), ("candidates_per_user", .double(r.candidatesPerUser)),
+                ("recall_vs_exact", .double(r.recallVsExact)),
+            ]))
+        }
+        let table = Table(
+            name: "results", title: "ranking metrics on \(part.rawValue) with LSH (\(configuration.summary)), K = \(k)",
+            columns: [.init("model"), .init("users", .integer), .init("P@\(k)", .number(decimals: 4)),
+                      .init("R@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
+                      .init("MRR@\(k)", .number(decimals: 4)), .init("HR@\(k)", .number(decimals: 4)),
+                      .init("MAP@\(k)", .number(decimals: 4)), .init("cand/user", .number(decimals: 1)),
+                      .init("recall vs exact", .number(decimals: 3)), .init("users/s", .number(decimals: 0))],
             rows: rows)
         return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
     }

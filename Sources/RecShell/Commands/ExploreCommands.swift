@@ -45,28 +45,6 @@ public enum ExploreCommands {
                       OptionSpec("head", "H", default: "all", "attention head (1-based)"),
                       OptionSpec("top", "N", default: "10", "neighbours to show")],
             example: "attention user 1 layer=1 top=5", handler: attention),
-        CommandSpec(
-            name: "whatif", group: "Explore",
-            synopsis: "whatif user USER likes|drops MOVIE ... [model=NAME] [k=10]",
-            summary: "Add or remove a user's edges and show how recommendations move, without retraining.",
-            arguments: [ArgumentSpec("user", "the word 'user'", values: ["user"]),
-                        ArgumentSpec("USER", "user id"),
-                        ArgumentSpec("CHANGE", "likes or drops", values: ["likes", "drops"]),
-                        ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
-            options: [OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies")],
-            example: "whatif user 1 likes 50 181", handler: whatif),
-        CommandSpec(
-            name: "newuser", group: "Explore",
-            synopsis: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]",
-            summary: "Add a user from features and liked movies and recommend for them inductively.",
-            options: [OptionSpec("age", "A", "age in years"),
-                      OptionSpec("gender", "F|M", "gender", values: ["F", "M"]),
-                      OptionSpec("occupation", "O", "occupation", values: occupations, closed: false),
-                      OptionSpec("likes", "M,M,...", "liked movie ids"),
-                      OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies")],
-            example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
     ]
 
     static func recommend(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
@@ -76,7 +54,6 @@ public enum ExploreCommands {
             throw ShellError.unexpectedArgument(command: "recommend", argument: command.arguments[1],
                                                 column: command.argumentColumns[1], usage: usage)
         }
-        if command.options.has("lsh") { throw ShellError.message("recommend: lsh: use the lsh command") }
         let model = try session.model(command.options["model"], command: "recommend")
         guard let graph = session.graph else { throw ShellError.message("recommend: no split yet; try 'split warm'") }
         let u = try dataset.resolveUser(command.argument(0)!)
@@ -87,7 +64,15 @@ public enum ExploreCommands {
         let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
         let why = command.hasFlag("why")
         let seen = graph.movies(ofUser: u).map(Int.init)
-        let top = TopK.select(scores(of: u, e), k: k, excluding: seen)
+        let top: [(index: Int, score: Float)]
+        if let text = command.options["lsh"] {
+            let configuration = try LSHSupport.configuration(planes: LSHSupport.planes(fromOption: text),
+                                                             defaultSeed: session.settings.seed)
+            top = LSHSupport.recommend(model: model, user: u, k: k, excluding: seen, configuration: configuration)
+                .items.map { ($0.item, $0.score) }
+        } else {
+            top = TopK.select(scores(of: u, e), k: k, excluding: seen)
+        }
         var heldOut: [Int: String] = [:]
         if let split = session.split {
             for edge in split.validation where Int(edge.user) == u { heldOut[Int(edge.movie)] = "val" }
@@ -224,13 +209,5 @@ public enum ExploreCommands {
 
     static func attention(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         try AttentionCommand.run(session, command)
-    }
-
-    static func whatif(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("whatif")
-    }
-
-    static func newuser(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        throw ShellError.notBuilt("newuser")
     }
 }

@@ -35,12 +35,11 @@ enum ModelFitting {
         "gcn": Neural(architecture: ["layers", "hidden", "dim", "features", "ids"]) { GCN(graph: $0, options: $1) },
         "lightgcn": Neural(architecture: ["layers", "dim"]) { LightGCN(graph: $0, options: $1) },
         "mf": Neural(architecture: ["dim"]) { MatrixFactorization(graph: $0, options: $1) },
-        // "gat": Neural(architecture: ["layers", "hidden", "dim", "heads", "features", "ids"]) { GAT(graph: $0, options: $1) },
+        "gat": Neural(architecture: ["layers", "hidden", "dim", "heads", "features", "ids"]) { GAT(graph: $0, options: $1) },
     ]
 
     /// Kinds `train` names but this build cannot fit, with the reason.
     static let unavailable: [String: String] = [
-        "gat": "gat: not built yet in this version",
         "ncf": "ncf: not built in recsh (the seed's NCF is not reproduced; try mf, lightgcn or gcn)",
     ]
 

@@ -14,6 +14,7 @@ enum ModelRebuild {
         "gcn": { try GCN(parameters: $0, options: $1) },
         "lightgcn": { try LightGCN(parameters: $0, options: $1) },
         "mf": { try MatrixFactorization(parameters: $0, options: $1) },
+        "gat": { try GAT(parameters: $0, options: $1) },
     ]
 
     /// Every kind a saved session can hold.

@@ -29,9 +29,7 @@ extension Tape {
                     for r in 0..<n {
                         for k in 0..<heads {
                             let xr = px.baseAddress! + (r &* x.cols &+ k &* c), ak = pa.baseAddress! + k &* c
-                            var acc: Float = 0
-                            for j in 0..<c { acc += xr[j] * ak[j] }
-                            po[r &* heads &+ k] = acc
+                            po[r &* heads &+ k] = AttentionKernels.dot(xr, ak, c)
                         }
                     }
                 }
@@ -198,34 +196,49 @@ extension Tape {
     }
 
     /// out_v = sum_{p: u -> v} w_p x_u per head (head k: columns k*D..<(k+1)*D),
-    /// weights nnz x H, x op.cols x (H*D): the same value as `weightedSpmm`.
-    /// Backward: dw_p[k] = g_v[k-block] . x_u[k-block], computed row-parallel over
-    /// destinations; dx_u = sum_{p: u -> v} w_p g_v through the stored transpose.
+    /// weights nnz x H, x op.cols x (H*D): the value of `weightedSpmm`.
+    /// Backward: dw_p[k] = g_v[k-block] . x_u[k-block] and
+    /// dx_u = sum_{p: u -> v} w_p g_v (through the stored transpose), both row-parallel.
     public func attend(_ op: SparseOperator, _ weights: Variable, _ x: Variable) -> Variable {
         precondition(weights.rows == op.nonZeroCount, "attend: weights need one row per edge")
         precondition(x.rows == op.cols && x.cols % weights.cols == 0, "attend: x must be \(op.cols) x (heads*D)")
-        let av = value(weights), xv = value(x)
-        let out = op.matrix.times(xv, edgeValues: av)
+        return aggregate(op, weights, x, shared: false)
+    }
+
+    /// out_v[k-block] = sum_{p: u -> v} w_p[k] x_u: every head aggregates the
+    /// same rows x (op.cols x D) with its own weights, giving op.rows x (H*D).
+    /// With out = attendShared(a, h), out[k-block] W_k = attend(a, h W) per
+    /// head, by linearity: GAT aggregates on the narrower side this way.
+    public func attendShared(_ op: SparseOperator, _ weights: Variable, _ x: Variable) -> Variable {
+        precondition(weights.rows == op.nonZeroCount, "attendShared: weights need one row per edge")
+        precondition(x.rows == op.cols, "attendShared: x must have \(op.cols) rows")
+        return aggregate(op, weights, x, shared: true)
+    }
+
+    private func aggregate(_ op: SparseOperator, _ weights: Variable, _ x: Variable, shared: Bool) -> Variable {
+        let av = value(weights), xv = value(x), heads = weights.cols, nnz = op.nonZeroCount
+        let d = shared ? x.cols : x.cols / heads
+        let m = op.matrix, tr = op.transpose
+        var out = Matrix(rows: op.rows, cols: heads * d)
+        AttentionKernels.aggregate(rowStart: m.rowStart, index: m.colIndex, entry: nil, weights: av, heads: heads,
+                                   x: xv, xHeadStride: shared ? 0 : d, into: &out, outHeadStride: d, width: d)
         return record(out, inputs: [weights, x]) { t, g in
             if t.needsGradient(weights) {
-                let heads = av.cols, d = xv.cols, blk = d / heads, nnz = op.nonZeroCount
                 var da = Matrix(rows: nnz, cols: heads)
-                op.matrix.rowStart.withUnsafeBufferPointer { st in
-                    op.matrix.colIndex.withUnsafeBufferPointer { ci in
+                m.rowStart.withUnsafeBufferPointer { st in
+                    m.colIndex.withUnsafeBufferPointer { ci in
                         g.storage.withUnsafeBufferPointer { pg in
                             xv.storage.withUnsafeBufferPointer { px in
                                 da.storage.withUnsafeMutableBufferPointer { pda in
-                                    let out = SharedPointer(pda.baseAddress!)
-                                    Parallel.forEachChunk(count: op.rows, work: nnz &* d, cumulativeWeight: { st[$0] }) { range in
+                                    let o = SharedPointer(pda.baseAddress!), gc = heads &* d, xc = xv.cols
+                                    let xStride = shared ? 0 : d
+                                    Parallel.forEachChunk(count: op.rows, work: nnz &* gc, cumulativeWeight: { st[$0] }) { range in
                                         for v in range {
-                                            let gv = pg.baseAddress! + v &* d
+                                            let gv = pg.baseAddress! + v &* gc
                                             for p in st[v]..<st[v &+ 1] {
-                                                let xu = px.baseAddress! + Int(ci[p]) &* d
+                                                let xu = px.baseAddress! + Int(ci[p]) &* xc
                                                 for k in 0..<heads {
-                                                    var acc: Float = 0
-                                                    let off = k &* blk
-                                                    for j in off..<(off &+ blk) { acc += gv[j] * xu[j] }
-                                                    out.base[p &* heads &+ k] = acc
+                                                    o.base[p &* heads &+ k] = AttentionKernels.dot(gv + k &* d, xu + k &* xStride, d)
                                                 }
                                             }
                                         }
@@ -238,7 +251,38 @@ extension Tape {
                 t.accumulate(da, into: weights)
             }
             if t.needsGradient(x) {
-                t.accumulate(op.transpose.times(g, edgeValues: op.valuesInTransposeOrder(av)), into: x)
+                // dx_u = sum over u's out-edges p of w_p g_v: the transpose's rows, weights read through transposeEntry.
+                var dx = Matrix(rows: xv.rows, cols: xv.cols)
+                AttentionKernels.aggregate(rowStart: tr.rowStart, index: tr.colIndex, entry: op.transposeEntry, weights: av,
+                                           heads: heads, x: g, xHeadStride: d, into: &dx, outHeadStride: shared ? 0 : d, width: d)
+                t.accumulate(dx, into: x)
+            }
+        }
+    }
+
+    /// Head-wise products: x (N x (H*D)) and w (D x (H*C)) give N x (H*C)
+    /// with out[k-block] = x[k-block] w[k-block], the projection after
+    /// `attendShared`. One head is a plain `matmul`.
+    /// Backward: dx[k] = g[k] w[k]ᵀ, dw[k] = x[k]ᵀ g[k].
+    public func headMatmul(_ x: Variable, _ w: Variable, heads: Int) -> Variable {
+        if heads == 1 { return matmul(x, w) }
+        precondition(x.cols % heads == 0 && w.cols % heads == 0 && w.rows == x.cols / heads,
+                     "headMatmul: x \(x.rows)x\(x.cols), w \(w.rows)x\(w.cols) for \(heads) heads")
+        let xv = value(x), wv = value(w), d = x.cols / heads, c = w.cols / heads
+        let xs = (0..<heads).map { xv.columnBlock($0 * d, d) }, ws = (0..<heads).map { wv.columnBlock($0 * c, c) }
+        var out = Matrix(rows: x.rows, cols: heads * c)
+        for k in 0..<heads { out.setColumnBlock(k * c, BLAS.matmul(xs[k], ws[k])) }
+        return record(out, inputs: [x, w]) { t, g in
+            let gs = (0..<heads).map { g.columnBlock($0 * c, c) }
+            if t.needsGradient(x) {
+                var dx = Matrix(rows: xv.rows, cols: xv.cols)
+                for k in 0..<heads { dx.setColumnBlock(k * d, BLAS.matmul(gs[k], ws[k], transposeB: true)) }
+                t.accumulate(dx, into: x)
+            }
+            if t.needsGradient(w) {
+                var dw = Matrix(rows: wv.rows, cols: wv.cols)
+                for k in 0..<heads { dw.setColumnBlock(k * c, BLAS.matmul(xs[k], transposeA: true, gs[k])) }
+                t.accumulate(dw, into: w)
             }
         }
     }
@@ -268,24 +312,152 @@ extension Tape {
     }
 
     /// ELU: x for x > 0, e^x - 1 otherwise (the nonlinearity between GAT layers
-    /// in PyG's examples). Backward: g, or g (out + 1) where x <= 0.
+    /// in PyG's examples). Backward: g, or g (out + 1) = g e^x where x <= 0.
     public func elu(_ a: Variable) -> Variable {
         let x = value(a)
         var out = x
         let n = out.count
+        // e^x - 1 through expf (several times faster than expm1f; the absolute
+        // error near 0 stays at Float rounding level, 6e-8).
         out.storage.withUnsafeMutableBufferPointer { po in
-            for i in 0..<n where po[i] <= 0 { po[i] = expm1f(po[i]) }
+            for i in 0..<n where po[i] <= 0 { po[i] = expf(po[i]) - 1 }
         }
         return record(out, inputs: [a]) { t, g in
             var d = g
             d.storage.withUnsafeMutableBufferPointer { pd in
                 x.storage.withUnsafeBufferPointer { px in
                     out.storage.withUnsafeBufferPointer { po in
-                        for i in 0..<n where px[i] <= 0 { pd[i] *= po[i] + 1 }
+                        for i in 0..<n { pd[i] *= px[i] > 0 ? 1 : po[i] + 1 }
                     }
                 }
             }
             t.accumulate(d, into: a)
+        }
+    }
+}
+
+/// Inner loops of the attention ops. Swift's baseline x86-64 target has
+/// 4-wide SSE and no FMA, and a plain `acc += a[j] * b[j]` loop is a serial
+/// chain the compiler may not reorder: explicit `SIMD8` accumulators keep
+/// the vector units busy, and aggregation keeps a 32-column slice of the
+/// output row in registers across the row's edges.
+@usableFromInline
+enum AttentionKernels {
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>()
+        var j = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while j &+ 16 <= n {
+            s0 += ra.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: (j &+ 8) &* 4, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: (j &+ 8) &* 4, as: SIMD8<Float>.self)
+            j &+= 16
+        }
+        if j &+ 8 <= n {
+            s0 += ra.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+            j &+= 8
+        }
+        var acc = (s0 + s1).sum()
+        while j < n { acc += a[j] * b[j]; j &+= 1 }
+        return acc
+    }
+
+    /// out[r, k*outHeadStride ..< +width] += sum_{p in row r} w[e(p), k] * x[index[p], k*xHeadStride ..< +width]
+    /// for every row r and head k, where e(p) = entry[p] (or p when entry is nil).
+    /// Rows are split across the cores; each writes only its own output rows.
+    static func aggregate(rowStart: [Int], index: [Int32], entry: [Int32]?, weights: Matrix, heads: Int,
+                          x: Matrix, xHeadStride: Int, into out: inout Matrix, outHeadStride: Int, width d: Int) {
+        let rows = rowStart.count - 1, xc = x.cols, oc = out.cols
+        let identity: [Int32] = []
+        let map = entry ?? identity, mapped = entry != nil
+        rowStart.withUnsafeBufferPointer { st in
+            index.withUnsafeBufferPointer { ci in
+                map.withUnsafeBufferPointer { em in
+                    weights.storage.withUnsafeBufferPointer { pw in
+                        x.storage.withUnsafeBufferPointer { px in
+                            out.storage.withUnsafeMutableBufferPointer { po in
+                                let o0 = SharedPointer(po.baseAddress!)
+                                let x0 = UnsafeRawPointer(px.baseAddress!)
+                                Parallel.forEachChunk(count: rows, work: index.count &* heads &* d, cumulativeWeight: { st[$0] }) { range in
+                                    for r in range {
+                                        let lo = st[r], hi = st[r &+ 1]
+                                        if lo == hi { continue }
+                                        for k in 0..<heads {
+                                            let orow = UnsafeMutableRawPointer(o0.base + (r &* oc &+ k &* outHeadStride))
+                                            let xoff = k &* xHeadStride &* 4
+                                            var c = 0
+                                            while c &+ 32 <= d {
+                                                let cb = c &* 4
+                                                var a0 = orow.loadUnaligned(fromByteOffset: cb, as: SIMD8<Float>.self)
+                                                var a1 = orow.loadUnaligned(fromByteOffset: cb &+ 32, as: SIMD8<Float>.self)
+                                                var a2 = orow.loadUnaligned(fromByteOffset: cb &+ 64, as: SIMD8<Float>.self)
+                                                var a3 = orow.loadUnaligned(fromByteOffset: cb &+ 96, as: SIMD8<Float>.self)
+                                                for p in lo..<hi {
+                                                    let e = mapped ? Int(em[p]) : p
+                                                    let w = SIMD8<Float>(repeating: pw[e &* heads &+ k])
+                                                    let s = x0 + (Int(ci[p]) &* xc &* 4 &+ xoff &+ cb)
+                                                    a0 += w * s.loadUnaligned(as: SIMD8<Float>.self)
+                                                    a1 += w * s.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                                                    a2 += w * s.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                                                    a3 += w * s.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                                                }
+                                                orow.storeBytes(of: a0, toByteOffset: cb, as: SIMD8<Float>.self)
+                                                orow.storeBytes(of: a1, toByteOffset: cb &+ 32, as: SIMD8<Float>.self)
+                                                orow.storeBytes(of: a2, toByteOffset: cb &+ 64, as: SIMD8<Float>.self)
+                                                orow.storeBytes(of: a3, toByteOffset: cb &+ 96, as: SIMD8<Float>.self)
+                                                c &+= 32
+                                            }
+                                            while c &+ 8 <= d {
+                                                let cb = c &* 4
+                                                var a0 = orow.loadUnaligned(fromByteOffset: cb, as: SIMD8<Float>.self)
+                                                for p in lo..<hi {
+                                                    let e = mapped ? Int(em[p]) : p
+                                                    let s = x0 + (Int(ci[p]) &* xc &* 4 &+ xoff &+ cb)
+                                                    a0 += SIMD8<Float>(repeating: pw[e &* heads &+ k]) * s.loadUnaligned(as: SIMD8<Float>.self)
+                                                }
+                                                orow.storeBytes(of: a0, toByteOffset: cb, as: SIMD8<Float>.self)
+                                                c &+= 8
+                                            }
+                                            if c < d {
+                                                let ob = o0.base + (r &* oc &+ k &* outHeadStride)
+                                                for p in lo..<hi {
+                                                    let e = mapped ? Int(em[p]) : p
+                                                    let w = pw[e &* heads &+ k]
+                                                    let s = px.baseAddress! + (Int(ci[p]) &* xc &+ k &* xHeadStride)
+                                                    for j in c..<d { ob[j] += w * s[j] }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Matrix {
+    /// Columns start..<start+width as a new matrix.
+    func columnBlock(_ start: Int, _ width: Int) -> Matrix {
+        var out = Matrix(rows: rows, cols: width)
+        for r in 0..<rows {
+            for j in 0..<width { out.storage[r &* width &+ j] = storage[r &* cols &+ start &+ j] }
+        }
+        return out
+    }
+
+    /// Writes `block` into columns start..<start+block.cols.
+    mutating func setColumnBlock(_ start: Int, _ block: Matrix) {
+        precondition(block.rows == rows && start + block.cols <= cols, "setColumnBlock shape")
+        let w = block.cols
+        for r in 0..<rows {
+            for j in 0..<w { storage[r &* cols &+ start &+ j] = block.storage[r &* w &+ j] }
         }
     }
 }
