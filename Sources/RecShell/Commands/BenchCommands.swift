@@ -119,6 +119,18 @@ public enum BenchCommands {
             .object([("name", .string(r.name)), ("median_seconds", .double(r.medianSeconds)), ("runs", .int(r.runs)),
                      (r.figure.key, .double(r.figure.value))] + r.extra)
         }
-        return CommandResult(command: "bench", blocks: [.table(table)], payload: [("results", .array(objects))])
+        // The machine may be shared: say how busy it was, so the medians can be read fairly.
+        let load = loadAverage()
+        let note = load.map { "load average \($0.map { Value.fixed($0, decimals: 2) }.joined(separator: " ")) (1/5/15 min)" }
+        return CommandResult(command: "bench", blocks: [.table(table)] + (note.map { [.text([$0])] } ?? []),
+                             payload: [("results", .array(objects)),
+                                       ("load_average", load.map { .array($0.map(Value.double)) } ?? .null)])
+    }
+
+    /// The 1, 5 and 15 minute load averages (Linux /proc/loadavg), nil elsewhere.
+    static func loadAverage() -> [Double]? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        let parts = text.split(separator: " ").prefix(3).compactMap { Double($0) }
+        return parts.count == 3 ? parts : nil
     }
 }

@@ -123,7 +123,8 @@ public enum SessionCommands {
         let record = snapshot.dataset
         let dataset: Dataset
         do {
-            dataset = try MovieLensLoader.load(directory: record.path, minRating: record.minRating, control: context.run)
+            dataset = try reusableDataset(session.dataset, record: record)
+                ?? MovieLensLoader.load(directory: record.path, minRating: record.minRating, control: context.run)
         } catch {
             throw ShellError.message("restore \(name): cannot reload the data set from \(record.path) "
                 + "(recorded in \(manifestPath)): \(error)")
@@ -175,6 +176,20 @@ public enum SessionCommands {
         }
         notes.append(restored.models.isEmpty ? "next: train a model ('train gcn')" : "next: 'eval' or 'recommend 1'")
         return CommandResult(command: "restore", blocks: [.fields(fields), .text(notes)], payload: fields)
+    }
+
+    /// The rating file of each layout, whose SHA-256 is the data set's checksum.
+    static let ratingFiles: [Dataset.Layout: String] = [.ml100k: "u.data", .ml1m: "ratings.dat", .mlLatest: "ratings.csv"]
+
+    /// The data set already loaded, when it is the one the bundle needs and its rating file
+    /// on disk still hashes to the recorded checksum (a re-hash, not a re-parse).
+    static func reusableDataset(_ loaded: Dataset?, record: Manifest.DatasetRecord) throws -> Dataset? {
+        guard let loaded, loaded.checksum == record.sha256, loaded.minRating == record.minRating,
+              loaded.layout.rawValue == record.layout,
+              URL(fileURLWithPath: loaded.directory).standardizedFileURL.path == record.path,
+              let file = ratingFiles[loaded.layout],
+              (try? MovieLensLoader.checksum(ofFile: loaded.directory + "/" + file)) == record.sha256 else { return nil }
+        return loaded
     }
 
     /// Total size of the regular files in `path`.
