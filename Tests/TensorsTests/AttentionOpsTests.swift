@@ -116,6 +116,24 @@ import Testing
         #expect(first.maxAbsDifference(second) < 1e-5)
     }
 
+    @Test func simdExpMatchesLibm() {
+        var worst: Double = 0
+        var x: Float = -87
+        while x <= 87.8 {   // lanes reach x + 0.096, inside the clamp
+            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0137 })
+            let e = AttentionKernels.exp(v)
+            for l in 0..<8 {
+                let want = Foundation.exp(Double(v[l]))
+                worst = max(worst, abs(Double(e[l]) - want) / want)
+            }
+            x += 0.1
+        }
+        #expect(worst < 1e-6, "relative error \(worst)")
+        var strided: [Float] = [1, 9, 2, 9, 3, 9]
+        strided.withUnsafeMutableBufferPointer { AttentionKernels.expInPlace($0.baseAddress!, count: 3, stride: 2, minus: 3) }
+        #expect(abs(strided[0] - expf(-2)) < 1e-7 && strided[1] == 9 && abs(strided[4] - 1) < 1e-7)
+    }
+
     @Test func headMeanAndELU() {
         check([x(4, 6, 17)]) { t, v in t.headMean(v[0], heads: 3) }
         check([x(4, 5, 18)]) { t, v in t.elu(v[0]) }
