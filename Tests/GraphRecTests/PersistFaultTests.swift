@@ -224,7 +224,11 @@ import Glibc
     /// staggered moments; after each kill the bundle reads back complete
     /// (the old version or a new one, never a mix), and the next save
     /// clears what the child left.
-    @Test func sigkillDuringSavesNeverBreaksTheBundle() throws {
+    /// fork() in the multi-threaded test runner deadlocks when OpenBLAS's
+    /// at-fork handler waits for BLAS threads other suites keep busy, so this
+    /// runs only with RECSH_FORK_TESTS=1 (alone: `--filter PersistFaultTests`).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RECSH_FORK_TESTS"] != nil))
+    func sigkillDuringSavesNeverBreaksTheBundle() throws {
         #if canImport(Glibc)
         let dir = ScratchDirectory()
         defer { dir.cleanup() }

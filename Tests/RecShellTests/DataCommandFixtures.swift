@@ -1,5 +1,6 @@
 import Foundation
 import GraphRec
+@testable import RecShell
 
 /// The real ml-100k for the data-command tests, and tiny MovieLens
 /// directories the tests write (the data itself is never committed).

@@ -180,7 +180,7 @@ struct ModelCommandsTests {
             ("train pop epochs=3", "train pop: unknown option 'epochs' (accepted: seed)"),
             ("train gcn lambda=3", "train gcn: unknown option 'lambda'"),
             ("train mf hidden=3", "train mf: unknown option 'hidden'"),
-            ("train gat", "gat: not built yet in this version"),
+            ("train ncf", "ncf: not built in recsh"),
             ("train ncf", "ncf: not built"),
             ("train bogus", "train: unknown model 'bogus'"),
             ("train gcn as", "train: missing NAME"),

@@ -109,10 +109,10 @@ import Testing
     }
 
     @Test func missingAndExtraArguments() {
-        #expect(throws: ShellError.missingArgument(command: "user", argument: "USER", usage: "user USER")) {
+        #expect(throws: ShellError.missingArgument(command: "user", argument: "USER", usage: "user USER [top=10]")) {
             try parse("user")
         }
-        #expect(throws: ShellError.unexpectedArgument(command: "user", argument: "2", column: 8, usage: "user USER")) {
+        #expect(throws: ShellError.unexpectedArgument(command: "user", argument: "2", column: 8, usage: "user USER [top=10]")) {
             try parse("user 1 2")
         }
     }
