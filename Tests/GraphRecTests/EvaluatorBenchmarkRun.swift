@@ -9,6 +9,7 @@ struct EvaluatorBenchmarkRun {
     @Test func evaluatorUsersPerSecond() throws {
         for workers in [1, 2] {
             let f = try EvaluatorBenchmark.run(workers: workers)
+            #expect(f.users > 0 && f.medianSeconds > 0)  // a measurement: sanity only, never a time limit
             print("BENCH evaluator workers=\(workers) users=\(f.users) median_seconds=\(f.medianSeconds) users_per_second=\(Int(f.usersPerSecond)) gflops=\(f.gflops) min_seconds=\(f.minSeconds) best_users_per_second=\(Int(Double(f.users) / f.minSeconds)) cpu_seconds=\(f.medianCPUSeconds) users_per_cpu_second=\(Int(f.usersPerCPUSecond))")
         }
     }
@@ -30,6 +31,7 @@ struct EvaluatorBenchmarkRun {
             }
         }
         let r = LSHBenchmark.run(s, grid: grid) { print("BENCH lsh \($0)") }
+        #expect(!r.points.isEmpty && r.points.allSatisfy { (0...1).contains($0.recallVsExact) })
         print("BENCH lsh items=\(n) exact_qps=\(Int(r.exactQueriesPerSecond)) exact_gflops=\(r.exactGFLOPS)")
         for p in r.points {
             print("BENCH point \(p.configuration.summary) buckets=\(p.bucketsUsed) mean_bucket=\(p.meanBucketSize) max_bucket=\(p.maxBucketSize) cand=\(Int(p.candidatesPerQuery)) recall=\(p.recallVsExact) qps=\(Int(p.queriesPerSecond)) speedup=\(p.speedup) build=\(p.buildSeconds)")

@@ -14,7 +14,7 @@ struct GATOnMovieLensTests {
     /// P@k, R@k, NDCG@k and MRR@k means over users with test positives (ties: lower index first).
     static func metrics(_ e: Embeddings, _ d: ML100KTestData.Loaded, k: Int = 10) -> (p: Double, r: Double, ndcg: Double, mrr: Double) {
         let scores = BLAS.matmul(e.users, e.items, transposeB: true)
-        let excluded = ML100KTestData.testExclusions(d)
+        let excluded = ML100KTestData.exclusionsForTestPart(d)
         var sums = (0.0, 0.0, 0.0, 0.0), users = 0
         for u in 0..<d.test.count where !d.test[u].isEmpty {
             let skip = Set(excluded[u]), hits = Set(d.test[u])

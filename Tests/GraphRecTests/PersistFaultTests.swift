@@ -233,7 +233,7 @@ import Glibc
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         var big = smallSnapshot(transcript: "v0")
-        big.models[1].parameters["counts"] = testMatrix(2625, 64)   // a few hundred KB: saves take long enough to hit
+        big.models[1].parameters["counts"] = sampleMatrix(2625, 64)   // a few hundred KB: saves take long enough to hit
         try big.save(name: "s", directory: dir.path)
         var hits = Set<String>()
         var completedRounds = 0

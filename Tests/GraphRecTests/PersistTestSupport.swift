@@ -18,7 +18,7 @@ struct ScratchDirectory {
 }
 
 /// Deterministic test matrices.
-func testMatrix(_ rows: Int, _ cols: Int, seed: UInt64 = 1) -> Matrix {
+func sampleMatrix(_ rows: Int, _ cols: Int, seed: UInt64 = 1) -> Matrix {
     var rng = SeededGenerator(seed: seed)
     var m = Matrix(rows: rows, cols: cols)
     for i in 0..<m.count { m.storage[i] = Float.random(in: -2...2, using: &rng) }
@@ -38,10 +38,10 @@ func smallSnapshot(transcript: String = "> load ml-100k\nloaded\n") -> SessionSn
                       train: [Edge(0, 1), Edge(1, 2), Edge(2, 0)], validation: [], test: [Edge(0, 2), Edge(2, 1)])
     let gcn = ModelRecord(name: "gcn", kind: "gcn", options: ["dim": "4", "loss": "bpr"], history: history,
                           lastMetrics: ["ndcg": 0.31, "precision": 0.3, "mrr": .infinity], lastMetricsOn: "test",
-                          parameters: ["W0": testMatrix(5, 3, seed: 2), "B0": testMatrix(5, 3, seed: 3), "bias": testMatrix(1, 4, seed: 4)],
-                          embeddings: Embeddings(users: testMatrix(3, 4, seed: 5), items: testMatrix(3, 4, seed: 6)))
+                          parameters: ["W0": sampleMatrix(5, 3, seed: 2), "B0": sampleMatrix(5, 3, seed: 3), "bias": sampleMatrix(1, 4, seed: 4)],
+                          embeddings: Embeddings(users: sampleMatrix(3, 4, seed: 5), items: sampleMatrix(3, 4, seed: 6)))
     let pop = ModelRecord(name: "pop", kind: "pop", options: [:], history: TrainingHistory(),
-                          parameters: ["counts": testMatrix(1, 3, seed: 8)], embeddings: nil)
+                          parameters: ["counts": sampleMatrix(1, 3, seed: 8)], embeddings: nil)
     return SessionSnapshot(recshVersion: "0.1.0-test", createdAt: Date(timeIntervalSince1970: 1_790_000_000.75),
                            dataset: .init(name: "ml-100k", layout: "ml-100k", path: "/data/ml-100k",
                                           sha256: String(repeating: "ab", count: 32), minRating: 3),

@@ -21,7 +21,7 @@ import Tensors
 
     @Test func roundTripsEveryDtypeAndMetadata() throws {
         let tensors: [(String, TensorValue)] = [
-            ("w", .float32(testMatrix(7, 5))),
+            ("w", .float32(sampleMatrix(7, 5))),
             ("edges", .edges([Edge(0, 3), Edge(942, 1681), Edge(5, 0)])),
             ("ids", .int64([-1, 0, Int64.max, Int64.min], shape: [2, 2])),
             ("empty", .float32(Matrix(rows: 0, cols: 64))),
@@ -45,7 +45,7 @@ import Tensors
     @Test func writesThroughTheFileSystem() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
-        let m = testMatrix(3, 2)
+        let m = sampleMatrix(3, 2)
         let bytes = try SafeTensors.write([("m", .float32(m))], to: dir.file("x.safetensors"))
         #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: dir.file("x.safetensors")))).count)
         #expect(try SafeTensors.read(path: dir.file("x.safetensors"))["m"] == .float32(m))
@@ -148,7 +148,7 @@ import Tensors
     }
 
     @Test func everyTruncationIsAnError() throws {
-        let data = try SafeTensors.encode([("w", .float32(testMatrix(3, 3))), ("e", .edges([Edge(1, 2)]))])
+        let data = try SafeTensors.encode([("w", .float32(sampleMatrix(3, 3))), ("e", .edges([Edge(1, 2)]))])
         for length in 0..<data.count {
             #expect(Self.error(data.prefix(length)) != nil, "truncated at \(length) of \(data.count) was accepted")
         }
@@ -163,7 +163,7 @@ import Tensors
         }
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
-        let w = testMatrix(4, 3)
+        let w = sampleMatrix(4, 3)
         let path = dir.file("t.safetensors")
         try SafeTensors.write([("w", .float32(w)), ("edges", .edges([Edge(0, 5), Edge(942, 1681)])),
                                ("big", .int64([Int64(1) << 40, -3], shape: [2]))],

@@ -92,5 +92,5 @@ enum ML100KTestData {
     }
 
     /// The excluded sets for test evaluation: train and validation positives.
-    static func testExclusions(_ d: Loaded) -> [[Int]] { zip(d.train, d.validation).map { $0 + $1 } }
+    static func exclusionsForTestPart(_ d: Loaded) -> [[Int]] { zip(d.train, d.validation).map { $0 + $1 } }
 }
