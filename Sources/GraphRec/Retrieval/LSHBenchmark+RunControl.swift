@@ -24,22 +24,7 @@ extension LSHBenchmark {
         for (i, c) in grid.enumerated() {
             if control.shouldStop() { break }
             control.report(ProgressUpdate(label: label, done: 2 + i, total: total, detail: c.summary))
-            var config = c
-            config.seed = s.seed
-            let t0 = ContinuousClock.now
-            let index = LSHIndex(items: items, configuration: config)
-            let build = (ContinuousClock.now - t0).seconds
-            var found = (lists: TopKLists(queries: 0, k: s.k), candidates: [Int]())
-            let time = LSHEvaluation.median(s.runs) {
-                found = index.search(queries: queries, items: items, k: s.k)
-            }
-            let qps = Double(s.queries) / time
-            points.append(Point(configuration: config, bucketsUsed: index.bucketsUsed,
-                                meanBucketSize: index.meanBucketSize, maxBucketSize: index.maxBucketSize,
-                                candidatesPerQuery: Double(found.candidates.reduce(0, +)) / Double(max(1, s.queries)),
-                                recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
-                                queriesPerSecond: qps, exactQueriesPerSecond: eqps, speedup: qps / eqps,
-                                buildSeconds: build))
+            points.append(measure(c, s, items: items, queries: queries, exact: exact, exactQueriesPerSecond: eqps))
         }
         control.report(ProgressUpdate(label: label, done: total, total: total))
         return Result(settings: s, exactQueriesPerSecond: eqps, exactGFLOPS: flops / exactTime / 1e9, points: points)

@@ -83,6 +83,26 @@ public enum LSHBenchmark {
         return grid
     }
 
+    /// One grid point: build the index with `s.seed`, time the search (median of `s.runs`), compare with `exact`.
+    static func measure(_ c: LSHConfiguration, _ s: Settings, items: Matrix, queries: Matrix, exact: TopKLists,
+                        exactQueriesPerSecond eqps: Double) -> Point {
+        var config = c
+        config.seed = s.seed
+        let t0 = ContinuousClock.now
+        let index = LSHIndex(items: items, configuration: config)
+        let build = (ContinuousClock.now - t0).seconds
+        var found = (lists: TopKLists(queries: 0, k: s.k), candidates: [Int]())
+        let time = LSHEvaluation.median(s.runs) {
+            found = index.search(queries: queries, items: items, k: s.k)
+        }
+        let qps = Double(s.queries) / time
+        return Point(configuration: config, bucketsUsed: index.bucketsUsed, meanBucketSize: index.meanBucketSize,
+                     maxBucketSize: index.maxBucketSize,
+                     candidatesPerQuery: Double(found.candidates.reduce(0, +)) / Double(max(1, s.queries)),
+                     recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
+                     queriesPerSecond: qps, exactQueriesPerSecond: eqps, speedup: qps / eqps, buildSeconds: build)
+    }
+
     public static func run(_ s: Settings, grid: [LSHConfiguration]? = nil,
                            progress: (String) -> Void = { _ in }) -> Result {
         let (items, queries) = catalogue(s)
@@ -94,24 +114,9 @@ public enum LSHBenchmark {
         progress("exact: \(Int(eqps)) queries/s")
         var points: [Point] = []
         for c in grid ?? defaultGrid(items: s.items) {
-            var config = c
-            config.seed = s.seed
-            let t0 = ContinuousClock.now
-            let index = LSHIndex(items: items, configuration: config)
-            let build = (ContinuousClock.now - t0).seconds
-            var found = (lists: TopKLists(queries: 0, k: s.k), candidates: [Int]())
-            let time = LSHEvaluation.median(s.runs) {
-                found = index.search(queries: queries, items: items, k: s.k)
-            }
-            let qps = Double(s.queries) / time
-            let p = Point(configuration: config, bucketsUsed: index.bucketsUsed, meanBucketSize: index.meanBucketSize,
-                          maxBucketSize: index.maxBucketSize,
-                          candidatesPerQuery: Double(found.candidates.reduce(0, +)) / Double(s.queries),
-                          recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
-                          queriesPerSecond: qps, exactQueriesPerSecond: eqps, speedup: qps / eqps,
-                          buildSeconds: build)
+            let p = measure(c, s, items: items, queries: queries, exact: exact, exactQueriesPerSecond: eqps)
             points.append(p)
-            progress("\(config.summary): recall \(p.recallVsExact) candidates \(Int(p.candidatesPerQuery)) speedup \(p.speedup)")
+            progress("\(p.configuration.summary): recall \(p.recallVsExact) candidates \(Int(p.candidatesPerQuery)) speedup \(p.speedup)")
         }
         let flops = 2 * Double(s.queries) * Double(s.items) * Double(s.dimension)
         return Result(settings: s, exactQueriesPerSecond: eqps, exactGFLOPS: flops / exactTime / 1e9, points: points)
