@@ -3,7 +3,7 @@ import PackageDescription
 
 /// recsh: an interactive shell for graph-neural-network movie recommendation.
 ///
-/// Modules, bottom up: `Tensors` (dense and sparse linear algebra, a small
+/// Modules, bottom up: `CKernels` (one run-time-dispatched AVX2 kernel), `Tensors` (dense and sparse linear algebra, a small
 /// autodiff tape, Adam; knows nothing about movies), `GraphRec` (data, models,
 /// training, evaluation, retrieval, persistence), `RecShell` (line editor,
 /// command language, renderers) and the `recsh` executable.
@@ -31,9 +31,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // One C function compiled for AVX2 + FMA and picked at run time (see its header).
+        .target(name: "CKernels"),
         .target(
             name: "Tensors",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+            dependencies: ["CKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
         .target(
             name: "GraphRec",

@@ -41,9 +41,29 @@ public enum BLAS {
         }
     }
 
+    /// C = alpha * op(A) * op(B) + beta * C on raw row-major blocks with
+    /// leading dimensions, so column blocks of wider matrices multiply in
+    /// place (A is m x k after op, B k x n, C m x n).
+    public static func gemm(m: Int, n: Int, k: Int,
+                            _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+                            _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+                            alpha: Float = 1, beta: Float = 0,
+                            into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {  // C = beta * C; BLAS implementations disagree on this edge case
+            for i in 0..<m { for j in 0..<n { c[i &* ldc &+ j] = beta == 0 ? 0 : beta * c[i &* ldc &+ j] } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// op(A) * op(B) as a new matrix.
     public static func matmul(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
-        var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
+        let k = transposeA ? a.rows : a.cols
+        let (m, n) = (transposeA ? a.cols : a.rows, transposeB ? b.rows : b.cols)
+        // gemm overwrites every element (beta = 0), so zero-filling first would be wasted work.
+        var c = k > 0 ? Matrix(uninitializedRows: m, cols: n) : Matrix(rows: m, cols: n)
         gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
         return c
     }

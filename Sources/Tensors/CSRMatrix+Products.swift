@@ -1,3 +1,5 @@
+import CKernels
+
 /// Fast sparse x dense products. Rows are independent, so the work splits
 /// across cores by row ranges balanced on nonzeros; each output row is
 /// accumulated in place with the inner loop over the dense row (vectorised
@@ -35,9 +37,7 @@ extension CSRMatrix {
                             for r in 0..<rows {
                                 let s = src.baseAddress! + r &* d
                                 for p in start[r]..<start[r &+ 1] {
-                                    let v = vals[p]
-                                    let o = dst.baseAddress! + Int(ci[p]) &* d
-                                    for j in 0..<d { o[j] += v * s[j] }
+                                    RowKernels.axpy(vals[p], s, dst.baseAddress! + Int(ci[p]) &* d, d)
                                 }
                             }
                         }
@@ -54,39 +54,58 @@ enum SparseKernels {
     /// out_v[h-block] = sum_p values[p * heads + h] * x_{col p}[h-block].
     static func multiply(_ a: CSRMatrix, edgeValues: UnsafePointer<Float>, heads: Int, _ x: Matrix) -> Matrix {
         var out = Matrix(rows: a.rows, cols: x.cols)
-        let d = x.cols, blk = d / heads
-        let shared = SharedPointer(UnsafeMutablePointer(mutating: edgeValues))
+        x.storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                multiplyAccumulate(a, edgeValues: edgeValues, heads: heads, source: src.baseAddress!,
+                                   sourceStride: x.cols, width: x.cols, into: dst.baseAddress!, destinationStride: x.cols)
+            }
+        }
+        return out
+    }
+
+    /// dst_v[0..<width] += sum_p values[p * heads + h] * src_{col p}[h-block] for every row v,
+    /// where rows of src and dst may be wider than `width` (strides): the product with a
+    /// column block of a larger matrix, added in place. Rows split across cores by nonzeros.
+    static func multiplyAccumulate(_ a: CSRMatrix, edgeValues: UnsafePointer<Float>, heads: Int,
+                                   source: UnsafePointer<Float>, sourceStride: Int, width: Int,
+                                   into dst: UnsafeMutablePointer<Float>, destinationStride: Int,
+                                   wide: Bool = SparseKernels.wideKernel) {
+        let blk = width / heads
+        let values = SharedPointer(UnsafeMutablePointer(mutating: edgeValues))
+        let s0 = SharedPointer(UnsafeMutablePointer(mutating: source)), d0 = SharedPointer(dst)
         a.rowStart.withUnsafeBufferPointer { start in
             a.colIndex.withUnsafeBufferPointer { ci in
-                x.storage.withUnsafeBufferPointer { src in
-                    out.storage.withUnsafeMutableBufferPointer { dst in
-                        let s0 = src.baseAddress!, d0 = SharedPointer(dst.baseAddress!)
-                        Parallel.forEachChunk(count: a.rows, work: a.nonZeroCount &* d,
-                                              cumulativeWeight: { start[$0] }) { range in
-                            let vals = UnsafePointer(shared.base)
-                            for r in range {
-                                let o = d0.base + r &* d
-                                let lo = start[r], hi = start[r &+ 1]
-                                if heads == 1 {
-                                    for p in lo..<hi {
-                                        let v = vals[p], s = s0 + Int(ci[p]) &* d
-                                        for j in 0..<d { o[j] += v * s[j] }
-                                    }
-                                } else {
-                                    for p in lo..<hi {
-                                        let s = s0 + Int(ci[p]) &* d
-                                        for h in 0..<heads {
-                                            let v = vals[p &* heads &+ h], off = h &* blk
-                                            for j in off..<(off &+ blk) { o[j] += v * s[j] }
-                                        }
-                                    }
-                                }
+                let index = ci.baseAddress!
+                let starts = SharedPointer(UnsafeMutablePointer(mutating: start.baseAddress!))
+                Parallel.forEachChunk(count: a.rows, work: a.nonZeroCount &* width,
+                                      cumulativeWeight: { start[$0] }) { range in
+                    if wide {
+                        starts.base.withMemoryRebound(to: Int64.self, capacity: a.rows &+ 1) { rs in
+                            for h in 0..<heads {
+                                recsh_accumulate_rows_avx2(rs, index, values.base + h, Int64(heads),
+                                                           s0.base + h &* blk, Int64(sourceStride),
+                                                           d0.base + h &* blk, Int64(destinationStride), Int64(blk),
+                                                           Int64(range.lowerBound), Int64(range.upperBound))
                             }
+                        }
+                        return
+                    }
+                    for r in range {
+                        let lo = start[r], hi = start[r &+ 1]
+                        let o = d0.base + r &* destinationStride
+                        for h in 0..<heads {
+                            RowKernels.accumulateWeightedRows(
+                                lo, hi, index: index, weights: values.base + h, weightStride: heads,
+                                source: s0.base + h &* blk, sourceStride: sourceStride,
+                                into: o + h &* blk, width: blk)
                         }
                     }
                 }
             }
         }
-        return out
     }
+
+    /// The AVX2 + FMA kernel (CKernels) runs when the CPU has it; the Swift
+    /// kernel is the portable path and the reference in tests.
+    static let wideKernel: Bool = recsh_has_avx2_fma()
 }

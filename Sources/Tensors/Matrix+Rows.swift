@@ -11,8 +11,7 @@ extension Matrix {
                 for (k, i) in indices.enumerated() {
                     precondition(i >= 0 && i < r, "Row index \(i) out of range 0..<\(r)")
                     let d = dst.baseAddress! + i &* c
-                    let s = src.baseAddress! + k &* c
-                    for j in 0..<c { d[j] += s[j] }
+                    RowKernels.axpy(1, src.baseAddress! + k &* c, d, c)
                 }
             }
         }
@@ -93,9 +92,7 @@ public enum GatheredRowDot {
                                 let ra = Int(xa[k]), rb = Int(xb[k])
                                 precondition(ra >= 0 && ra < a.rows && rb >= 0 && rb < b.rows, "gathered row out of range")
                                 let sa = pa.baseAddress! + ra &* c, sb = pb.baseAddress! + rb &* c
-                                var acc: Float = 0
-                                for j in 0..<c { acc += sa[j] * sb[j] }
-                                o[k] = acc
+                                o[k] = RowKernels.dot(sa, sb, c)
                             }
                         }
                     }
@@ -116,8 +113,7 @@ public enum GatheredRowDot {
                             for k in 0..<n {
                                 let d = pt.baseAddress! + Int(xt[k]) &* c
                                 let s = po.baseAddress! + Int(xo[k]) &* c
-                                let w = pg[k]
-                                for j in 0..<c { d[j] += w * s[j] }
+                                RowKernels.axpy(pg[k], s, d, c)
                             }
                         }
                     }

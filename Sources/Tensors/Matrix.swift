@@ -21,6 +21,15 @@ public struct Matrix: Equatable, Sendable {
         self.storage = [Float](repeating: value, count: rows * cols)
     }
 
+    /// A matrix whose elements the caller overwrites before reading (outputs
+    /// of BLAS products with beta = 0): skips the zero fill.
+    @usableFromInline
+    init(uninitializedRows rows: Int, cols: Int) {
+        self.rows = rows
+        self.cols = cols
+        self.storage = [Float](unsafeUninitializedCapacity: rows * cols) { _, count in count = rows * cols }
+    }
+
     /// Wraps existing row-major storage; its count must be `rows * cols`.
     public init(rows: Int, cols: Int, storage: [Float]) {
         precondition(storage.count == rows * cols, "Matrix storage has \(storage.count) elements, expected \(rows * cols)")
@@ -97,9 +106,32 @@ public struct Matrix: Equatable, Sendable {
     public func hstack(_ other: Matrix) -> Matrix {
         precondition(rows == other.rows, "hstack needs equal row counts")
         var out = Matrix(rows: rows, cols: cols + other.cols)
-        for r in 0..<rows {
-            for c in 0..<cols { out[r, c] = self[r, c] }
-            for c in 0..<other.cols { out[r, cols + c] = other[r, c] }
+        let (a, b, w) = (cols, other.cols, cols + other.cols)
+        storage.withUnsafeBufferPointer { left in
+            other.storage.withUnsafeBufferPointer { right in
+                out.storage.withUnsafeMutableBufferPointer { dst in
+                    for r in 0..<rows {
+                        if a > 0 { (dst.baseAddress! + r &* w).update(from: left.baseAddress! + r &* a, count: a) }
+                        if b > 0 { (dst.baseAddress! + (r &* w &+ a)).update(from: right.baseAddress! + r &* b, count: b) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Columns `range` as a new matrix.
+    public func columns(_ range: Range<Int>) -> Matrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= cols, "columns \(range) of \(cols)")
+        var out = Matrix(rows: rows, cols: range.count)
+        let (c, w) = (cols, range.count)
+        guard w > 0 else { return out }
+        storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<rows {
+                    (dst.baseAddress! + r &* w).update(from: src.baseAddress! + (r &* c &+ range.lowerBound), count: w)
+                }
+            }
         }
         return out
     }

@@ -66,6 +66,31 @@ import Testing
         check([x(5, 3, 14)]) { t, v in t.spmm(op, v[0]) }
     }
 
+    /// The fused GraphSAGE layer in its three forms: narrowing (project, then
+    /// aggregate in place), widening with the aggregate given, widening without.
+    @Test(arguments: [(5, 3, false), (3, 5, true), (3, 5, false)])
+    func sageLayer(shape: (Int, Int, Bool)) {
+        let (input, output, given) = shape
+        let op = SparseOperator(GradientCheck.randomCSR(rows: 6, cols: 6, density: 0.4, seed: 3))
+        check([x(6, input, 30), x(input, output, 31), x(input, output, 32), x(1, output, 33)]) { t, v in
+            t.sageLayer(op, v[0], aggregated: given ? t.spmm(op, v[0]) : nil, weight: v[1], root: v[2], bias: v[3])
+        }
+    }
+
+    /// Same values as the layer composed from generic ops, at widths where the
+    /// SIMD row kernels run their 32-wide blocks and tails.
+    @Test(arguments: [(48, 40), (40, 48), (128, 64)])
+    func sageLayerMatchesComposedOps(widths: (Int, Int)) {
+        let (input, output) = widths
+        let op = SparseOperator.rowNormalized(GradientCheck.randomCSR(rows: 30, cols: 30, density: 0.2, seed: 4))
+        let (h, w, b, bias) = (x(30, input, 34), x(input, output, 35), x(input, output, 36), x(1, output, 37))
+        let t = Tape()
+        let vh = t.parameter(h), vw = t.parameter(w), vb = t.parameter(b), vbias = t.parameter(bias)
+        let fused = t.sageLayer(op, vh, weight: vw, root: vb, bias: vbias)
+        let composed = t.addRowBias(t.add(t.matmul(t.spmm(op, vh), vw), t.matmul(vh, vb)), vbias)
+        #expect(t.value(fused).maxAbsDifference(t.value(composed)) < 1e-4)
+    }
+
     @Test func gatherRowsWithRepeats() {
         check([x(5, 3, 15)]) { t, v in t.gatherRows(v[0], [4, 0, 4, 2, 4]) }
     }

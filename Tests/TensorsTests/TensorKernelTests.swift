@@ -26,6 +26,34 @@ import Testing
         #expect(a.multiply(x) == op.times(x))
     }
 
+    /// The AVX2 kernel (C, chosen at run time) against the portable Swift one,
+    /// with one and two heads and widths that leave tails.
+    @Test(arguments: [(1, 70), (1, 64), (2, 70), (4, 24)])
+    func wideSparseKernelMatchesThePortableOne(shape: (Int, Int)) {
+        let (heads, width) = shape
+        guard SparseKernels.wideKernel else { return }   // nothing to compare on this CPU
+        let a = GradientCheck.randomCSR(rows: 120, cols: 90, density: 0.1, seed: 21)
+        var rng = SeededGenerator(seed: 22)
+        let values = Matrix.uniform(rows: a.nonZeroCount, cols: heads, low: 0, high: 1, using: &rng)
+        let x = Matrix.uniform(rows: 90, cols: width + 3, low: -1, high: 1, using: &rng)   // stride wider than width
+        var outputs: [Matrix] = []
+        for wide in [false, true] {
+            var out = Matrix(rows: 120, cols: width, repeating: 0.5)
+            values.storage.withUnsafeBufferPointer { v in
+                x.storage.withUnsafeBufferPointer { s in
+                    out.storage.withUnsafeMutableBufferPointer { d in
+                        SparseKernels.multiplyAccumulate(a, edgeValues: v.baseAddress!, heads: heads,
+                                                         source: s.baseAddress!, sourceStride: width + 3, width: width,
+                                                         into: d.baseAddress!, destinationStride: width, wide: wide)
+                    }
+                }
+            }
+            outputs.append(out)
+        }
+        #expect(outputs[0].maxAbsDifference(outputs[1]) < 1e-4)
+        #expect(outputs[0].maxAbsDifference(Matrix(rows: 120, cols: width, repeating: 0.5)) > 0.1)
+    }
+
     @Test func transposeBookkeepingIsConsistent() {
         let a = GradientCheck.randomCSR(rows: 7, cols: 5, density: 0.5, seed: 9)
         let op = SparseOperator(a)

@@ -57,36 +57,43 @@ public struct GCN: TrainableModel {
         self.parameters = parameters
     }
 
-    /// The mean-aggregation operator and the (constant) input features with their mean.
+    /// The mean-aggregation operator and the (constant) input features with
+    /// their mean; for a feature-only input, layer 1's compact per-type form.
     public struct Context {
         public let mean: SparseOperator
         public let features: Matrix?
         public let meanFeatures: Matrix?
         public let userCount: Int
+        public let typedInput: TypedLayerInput?
     }
 
     public func makeContext(_ graph: InteractionGraph) -> Context {
         let mean = SparseOperator.rowNormalized(graph.adjacency())
         let x = input.features(of: graph)
-        return Context(mean: mean, features: x, meanFeatures: x.map { mean.times($0) }, userCount: graph.userCount)
+        let meanX = x.map { mean.times($0) }
+        var typed: TypedLayerInput?
+        if let x, let meanX, !input.useIDs {
+            typed = TypedLayerInput(features: x, mean: meanX,
+                                    types: [0..<graph.userCount, graph.userCount..<graph.nodeCount])
+        }
+        return Context(mean: mean, features: x, meanFeatures: meanX, userCount: graph.userCount, typedInput: typed)
     }
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
     public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
         let a = context.mean
-        var (h, meanH) = input.forward(tape, weights, aggregate: a, features: context.features,
+        let (h0, meanH) = input.forward(tape, weights, aggregate: a, features: context.features,
                                        meanFeatures: context.meanFeatures, userCount: context.userCount)
+        var h = h0
         for k in 1...layers {
-            let w = weights["layer\(k).W"]!, b = weights["layer\(k).B"]!
-            let neighbours: Variable
-            if k == 1 {
-                neighbours = tape.matmul(meanH, w)                       // aggregate, then project
-            } else if w.cols < w.rows {
-                neighbours = tape.spmm(a, tape.matmul(h, w))             // project, then aggregate
+            // One fused op (Tape+SAGE): it aggregates on the narrower side and
+            // reuses the precomputed mean of the constant input in layer 1.
+            let (w, b, bias) = (weights["layer\(k).W"]!, weights["layer\(k).B"]!, weights["layer\(k).bias"]!)
+            let z = if k == 1, let typed = context.typedInput {
+                typed.forward(tape, weight: w, root: b, bias: bias)
             } else {
-                neighbours = tape.matmul(tape.spmm(a, h), w)
+                tape.sageLayer(a, h, aggregated: k == 1 ? meanH : nil, weight: w, root: b, bias: bias)
             }
-            let z = tape.addRowBias(tape.add(neighbours, tape.matmul(h, b)), weights["layer\(k).bias"]!)
             h = k < layers ? tape.relu(z) : z
         }
         let n = h.rows

@@ -1,5 +1,6 @@
 import Foundation
 import GraphRec
+import Tensors
 
 /// The interpreter: reads lines, parses them against the registry, runs
 /// each command on a copy of the session and commits the copy only on
@@ -117,6 +118,7 @@ public final class Shell {
             return ok
         case .handler(let handler):
             Interrupt.clear()
+            BLAS.configure(threads: session.settings.threads)   // `set threads=N`: BLAS and recsh's kernels
             var copy = session
             let started = Date()
             var result: CommandResult

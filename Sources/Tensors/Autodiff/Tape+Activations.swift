@@ -11,7 +11,7 @@ extension Tape {
             let n = d.count
             d.storage.withUnsafeMutableBufferPointer { pd in
                 out.storage.withUnsafeBufferPointer { po in
-                    for i in 0..<n where po[i] <= 0 { pd[i] = 0 }
+                    if n > 0 { RowKernels.maskNonPositive(pd.baseAddress!, by: po.baseAddress!, n) }
                 }
             }
             t.accumulate(d, into: a)
