@@ -91,6 +91,13 @@ import Testing
         #expect(t.value(fused).maxAbsDifference(t.value(composed)) < 1e-4)
     }
 
+    /// Row blocks with their own inputs and weight rows (row 4 used by both blocks).
+    @Test func blockLinear() {
+        let blocks = [RowBlock(rows: 0..<2, input: x(2, 3, 40), weightRows: [0, 2, 4]),
+                      RowBlock(rows: 2..<5, input: x(3, 2, 41), weightRows: [1, 4])]
+        check([x(5, 3, 42), x(1, 3, 43)]) { t, v in t.blockLinear(blocks, v[0], bias: v[1]) }
+    }
+
     @Test func gatherRowsWithRepeats() {
         check([x(5, 3, 15)]) { t, v in t.gatherRows(v[0], [4, 0, 4, 2, 4]) }
     }

@@ -12,15 +12,9 @@ import Tensors
 /// of `[W_1; B_1]`, half the multiply-adds of the dense form, forward and
 /// backward, and exactly the same result.
 public struct TypedLayerInput: Sendable {
-    /// One node type: its rows of the node space, its compact input, and
+    /// One per node type: its rows of the node space, its compact input, and
     /// which rows of `[W_1; B_1]` (stacked, 2 x featureWidth) multiply it.
-    public struct Block: Sendable {
-        public let rows: Range<Int>
-        public let input: Matrix
-        public let weightRows: [Int32]
-    }
-
-    public let blocks: [Block]
+    public let blocks: [RowBlock]
 
     /// Blocks for the row ranges `types` (users, then movies) of the constant
     /// input `features` and its aggregate `mean`. Columns that are zero over a
@@ -37,7 +31,7 @@ public struct TypedLayerInput: Sendable {
                 for (k, c) in ownColumns.enumerated() { input[i, meanColumns.count + k] = features[r, c] }
             }
             let weightRows = meanColumns.map { Int32($0) } + ownColumns.map { Int32(width + $0) }
-            return Block(rows: rows, input: input, weightRows: weightRows)
+            return RowBlock(rows: rows, input: input, weightRows: weightRows)
         }
     }
 
@@ -47,10 +41,6 @@ public struct TypedLayerInput: Sendable {
 
     /// mean(h) W + h B + bias for every node, block by block.
     public func forward(_ tape: Tape, weight w: Variable, root b: Variable, bias: Variable) -> Variable {
-        let stacked = tape.concatRows([w, b])
-        let parts = blocks.map { block in
-            tape.matmul(tape.constant(block.input), tape.gatherRows(stacked, block.weightRows))
-        }
-        return tape.addRowBias(parts.count == 1 ? parts[0] : tape.concatRows(parts), bias)
+        tape.blockLinear(blocks, tape.concatRows([w, b]), bias: bias)
     }
 }

@@ -88,3 +88,69 @@ extension Tape {
         }
     }
 }
+
+/// A linear map applied block by block of rows, each block with its own
+/// compact input and its own selection of weight rows:
+///
+///     out[rows_i] = input_i · w[weightRows_i] + bias
+///
+/// For inputs that are zero outside known columns per block (the node types
+/// of a bipartite graph), this is the exact product without the zeros. The
+/// blocks' products land directly in one output (no concatenation), and
+/// backward scatters each block's `input_iᵀ g[rows_i]` into the rows of w.
+public struct RowBlock: Sendable {
+    public let rows: Range<Int>
+    public let input: Matrix
+    public let weightRows: [Int32]
+
+    public init(rows: Range<Int>, input: Matrix, weightRows: [Int32]) {
+        precondition(input.rows == rows.count && input.cols == weightRows.count, "row block: input must be rows x weightRows")
+        self.rows = rows
+        self.input = input
+        self.weightRows = weightRows
+    }
+}
+
+extension Tape {
+    /// out (rows covered by `blocks`, w.cols wide) with out[rows_i] = input_i · w[weightRows_i] + bias.
+    public func blockLinear(_ blocks: [RowBlock], _ w: Variable, bias: Variable) -> Variable {
+        let n = blocks.map(\.rows.upperBound).max() ?? 0, out = w.cols
+        precondition(bias.rows == 1 && bias.cols == out, "blockLinear: bias must be 1 x \(out)")
+        let wv = value(w)
+        var z = Matrix(rows: n, cols: out)
+        z.addRowBroadcast(value(bias))
+        let selected = blocks.map { wv.gatherRows($0.weightRows) }
+        z.storage.withUnsafeMutableBufferPointer { zs in
+            for (block, ws) in zip(blocks, selected) where !block.rows.isEmpty && block.input.cols > 0 {
+                block.input.storage.withUnsafeBufferPointer { xs in
+                    ws.storage.withUnsafeBufferPointer { wp in
+                        BLAS.gemm(m: block.rows.count, n: out, k: block.input.cols, xs.baseAddress!, lda: block.input.cols,
+                                  wp.baseAddress!, ldb: out, beta: 1,
+                                  into: zs.baseAddress! + block.rows.lowerBound &* out, ldc: out)
+                    }
+                }
+            }
+        }
+        return record(z, inputs: [w, bias]) { t, g in
+            if t.needsGradient(w) {
+                t.accumulateInPlace(into: w) { dw in
+                    for block in blocks where !block.rows.isEmpty && block.input.cols > 0 {
+                        var d = Matrix(rows: block.input.cols, cols: out)
+                        block.input.storage.withUnsafeBufferPointer { xs in
+                            g.storage.withUnsafeBufferPointer { gs in
+                                d.storage.withUnsafeMutableBufferPointer { ds in
+                                    BLAS.gemm(m: block.input.cols, n: out, k: block.rows.count,
+                                              xs.baseAddress!, lda: block.input.cols, transposeA: true,
+                                              gs.baseAddress! + block.rows.lowerBound &* out, ldb: out,
+                                              into: ds.baseAddress!, ldc: out)
+                                }
+                            }
+                        }
+                        dw.scatterAddRows(d, at: block.weightRows)
+                    }
+                }
+            }
+            if t.needsGradient(bias) { t.accumulate(g.columnSums(), into: bias) }
+        }
+    }
+}
