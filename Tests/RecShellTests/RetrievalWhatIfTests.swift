@@ -170,6 +170,28 @@ struct LSHCommandTests {
         #expect(recalls(o) == recalls(again))
     }
 
+    @Test func multiProbeWithNormBands() throws {
+        let h = try WiringFixture.withSVD()
+        let o = try #require(h.json("lsh planes=10 probe=multi mips=on bands=8 candidates=100 runs=1"), "\(h.err)")
+        #expect(o["ok"] as? Bool == true, "\(h.err)")
+        #expect(o["probe"] as? String == "multi" && o["bands"] as? Int == 8)
+        // The budget counts collected movies; a user's train movies among them are skipped, not ranked.
+        let ranked = try #require(o["candidates_per_user"] as? Double)
+        #expect(ranked > 50 && ranked <= 1682)
+        #expect((o["note"] as? String)?.contains("tiny GEMM") == true)
+        let again = try #require(h.json("lsh planes=10 probe=multi mips=on bands=8 candidates=100 runs=1"))
+        #expect("\(o["recall_vs_exact"]!)" == "\(again["recall_vs_exact"]!)", "same seed, same result")
+        // Bench grid: bands= and candidates= take lists; a larger budget never ranks fewer.
+        let b = try #require(h.json("lsh bench items=5000 dim=16 queries=100 planes=12 tables=1 probe=multi mips=on bands=1,8 candidates=50,400 runs=1"),
+                             "\(h.err)")
+        let points = try #require(b["points"] as? [[String: Any]])
+        #expect(points.map { $0["bands"] as! Int } == [1, 1, 8, 8])
+        #expect(points.allSatisfy { ($0["candidates_per_user"] as! Double) >= Double($0["candidates"] as! Int) })
+        let recall = points.map { $0["recall_vs_exact"] as! Double }
+        #expect(recall[1] >= recall[0] && recall[3] >= recall[2])
+        #expect((h.json("lsh bench items=5000 probe=nope")?["error"] as? String)?.contains("probe") == true)
+    }
+
     @Test func supportHelpersForRecommendAndEval() throws {
         let h = try WiringFixture.withSVD()
         let session = h.shell.session

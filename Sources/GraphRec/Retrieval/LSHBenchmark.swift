@@ -67,7 +67,8 @@ public enum LSHBenchmark {
         return (items, queries)
     }
 
-    /// A grid over planes, tables and probing, with mips off and on.
+    /// A grid over planes, tables and probing, with mips off and on, then
+    /// norm-ranged multi-probe (16 planes, 512 bands) at budgets of 0.1% to 0.8% of the catalogue.
     public static func defaultGrid(items: Int) -> [LSHConfiguration] {
         var grid: [LSHConfiguration] = []
         let budget = max(100, items / 200) // candidates per table: 0.5% of the catalogue
@@ -79,6 +80,10 @@ public enum LSHBenchmark {
                                                  candidates: budget / tables, mips: mips))
                 }
             }
+        }
+        for permille in [1, 2, 4, 8] {
+            grid.append(LSHConfiguration(planes: 16, tables: 1, probe: .multi, candidates: max(10, items * permille / 1000),
+                                         mips: true, normBands: min(512, max(1, items / 100))))
         }
         return grid
     }

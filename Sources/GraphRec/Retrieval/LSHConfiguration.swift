@@ -6,6 +6,10 @@ public struct LSHConfiguration: Sendable, Equatable, Codable {
         case bucket
         /// Buckets in increasing Hamming distance until `candidates` movies are collected.
         case hamming
+        /// Query-directed multi-probe over norm bands: buckets by estimated inner
+        /// product (band's largest norm times the cosine of a margin-weighted
+        /// Hamming distance), best first, until `candidates` movies over all tables.
+        case multi
     }
 
     /// Random hyperplanes per table, one code bit each (1...64).
@@ -13,7 +17,8 @@ public struct LSHConfiguration: Sendable, Equatable, Codable {
     /// Independent tables; a query's candidates are the union over tables.
     public var tables: Int
     public var probe: Probe
-    /// Candidates each table collects under `probe=hamming`; nil means K.
+    /// Candidates each table collects under `probe=hamming`, or all tables
+    /// together under `probe=multi`; nil means K.
     public var candidates: Int?
     /// Simple-LSH transform so sign hashes follow the inner product, not the cosine.
     public var mips: Bool
@@ -40,14 +45,14 @@ public struct LSHConfiguration: Sendable, Equatable, Codable {
                   probe: Probe(rawValue: try options.choice("probe", default: "bucket", from: Probe.allCases.map(\.rawValue)))!,
                   candidates: options.has("candidates") ? try options.int("candidates", default: 10, range: 1...100_000_000) : nil,
                   mips: try options.bool("mips", default: false),
-                  normBands: try options.int("bands", default: 1, range: 1...1024),
+                  normBands: try options.int("bands", default: 1, range: 1...4096),
                   seed: UInt64(try options.int("seed", default: 0, range: 0...Int.max)))
     }
 
     /// "planes=16 tables=4 probe=hamming candidates=1000 mips=on".
     public var summary: String {
         var s = "planes=\(planes) tables=\(tables) probe=\(probe.rawValue)"
-        if probe == .hamming, let c = candidates { s += " candidates=\(c)" }
+        if probe != .bucket, let c = candidates { s += " candidates=\(c)" }
         s += " mips=\(mips ? "on" : "off")"
         return mips && normBands > 1 ? s + " bands=\(normBands)" : s
     }

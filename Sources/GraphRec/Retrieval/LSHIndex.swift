@@ -35,6 +35,11 @@ public struct LSHIndex: Sendable {
     /// Per item, the M its transform uses (mips only; empty otherwise).
     let itemScale: [Float]
     let tables: [HammingTable]
+    /// probe=multi: tables keyed by (norm band, code), each band's largest
+    /// norm (band 0 first; [1] without mips), and table 0's items in bucket order.
+    let banded: [BandedTable]
+    let bandMax: [Float]
+    let bandedVectors: [Float]
 
     public init(items: Matrix, configuration c: LSHConfiguration) {
         precondition((1...64).contains(c.planes) && c.tables >= 1, "planes must be 1...64 and tables >= 1")
@@ -56,21 +61,8 @@ public struct LSHIndex: Sendable {
             }
         }
         maxNorm = c.mips ? max(norms.max() ?? 1, .leastNormalMagnitude) : 1
-        var scale: [Float] = []
-        if c.mips {
-            // Band b holds the items ranked b*n/B ..< (b+1)*n/B by norm; its M is its largest norm.
-            scale = [Float](repeating: maxNorm, count: items.rows)
-            let bands = max(1, min(c.normBands, items.rows))
-            if bands > 1 {
-                let order = (0..<items.rows).sorted { norms[$0] != norms[$1] ? norms[$0] < norms[$1] : $0 < $1 }
-                for b in 0..<bands {
-                    let lo = items.rows * b / bands, hi = items.rows * (b + 1) / bands
-                    guard hi > lo else { continue }
-                    let m = max(norms[order[hi - 1]], .leastNormalMagnitude)
-                    for r in lo..<hi { scale[order[r]] = m }
-                }
-            }
-        }
+        let bands = c.mips ? NormBands(norms: norms, count: c.normBands) : nil
+        let scale = bands?.itemScale ?? []
         itemScale = scale
         // Hash items in tiles of rows: one GEMM per tile, then pack sign bits.
         var codes = [[UInt64]](repeating: [UInt64](repeating: 0, count: items.rows), count: c.tables)
@@ -97,7 +89,32 @@ public struct LSHIndex: Sendable {
             }
             lo = hi
         }
-        tables = codes.map { HammingTable(codes: $0, planes: c.planes) }
+        if c.probe == .multi {
+            // Buckets keyed by (band, code); table 0 keeps its items' vectors in
+            // bucket order, so a probed bucket is scored from contiguous memory.
+            let band = bands?.band ?? [Int32](repeating: 0, count: items.rows)
+            let bandMax = bands?.maxNorm ?? [1]
+            let banded = codes.map { BandedTable(codes: $0, band: band, bandCount: bandMax.count, planes: c.planes) }
+            var vectors = [Float](repeating: 0, count: items.rows * d)
+            if let first = banded.first {
+                items.storage.withUnsafeBufferPointer { src in
+                    vectors.withUnsafeMutableBufferPointer { dst in
+                        for (p, id) in first.members.enumerated() {
+                            (dst.baseAddress! + p * d).update(from: src.baseAddress! + Int(id) * d, count: d)
+                        }
+                    }
+                }
+            }
+            self.bandMax = bandMax
+            self.banded = banded
+            bandedVectors = vectors
+            tables = []
+        } else {
+            bandMax = []
+            banded = []
+            bandedVectors = []
+            tables = codes.map { HammingTable(codes: $0, planes: c.planes) }
+        }
     }
 
     /// The code of `query` in each table (mips does not change a query's signs).
@@ -121,11 +138,13 @@ public struct LSHIndex: Sendable {
     // MARK: statistics
 
     /// Non-empty buckets per table, summed over tables.
-    public var bucketsUsed: Int { tables.reduce(0) { $0 + $1.bucketCount } }
+    public var bucketsUsed: Int { tables.reduce(0) { $0 + $1.bucketCount } + banded.reduce(0) { $0 + $1.bucketCount } }
     /// Mean members per non-empty bucket.
-    public var meanBucketSize: Double { Double(itemCount * tables.count) / Double(max(1, bucketsUsed)) }
+    public var meanBucketSize: Double { Double(itemCount * configuration.tables) / Double(max(1, bucketsUsed)) }
     public var maxBucketSize: Int {
-        tables.map { t in (0..<t.bucketCount).map(t.bucketSize).max() ?? 0 }.max() ?? 0
+        let sizes = tables.map { t in (0..<t.bucketCount).map(t.bucketSize).max() ?? 0 }
+            + banded.map { t in (0..<t.bucketCount).map(t.bucketSize).max() ?? 0 }
+        return sizes.max() ?? 0
     }
 
     // MARK: search
@@ -147,6 +166,9 @@ public struct LSHIndex: Sendable {
         var lists = TopKLists(queries: nq, k: k)
         var candidateCounts = [Int](repeating: 0, count: nq)
         guard nq > 0, k > 0 else { return (lists, candidateCounts) }
+        if configuration.probe == .multi {
+            return searchMulti(queries: queries, items: items, k: k, exclusions: exclusions, workers: workers)
+        }
         let proj = BLAS.matmul(queries, normals) // nq x (planes * tables)
         let c = configuration, d = dimension, n = itemCount
         let need = c.probe == .bucket ? 1 : max(1, c.candidates ?? k)

@@ -9,11 +9,11 @@ import Tensors
 /// graph's), so it does not matter how the model was trained.
 public enum LSHSupport {
     /// The option keys every LSH setting understands (besides planes).
-    static let configurationKeys = ["planes", "tables", "probe", "candidates", "mips", "seed"]
+    static let configurationKeys = ["planes", "tables", "probe", "candidates", "mips", "bands", "seed"]
 
     /// An LSH setting from `planes` and the optional `tables=`, `probe=`
     /// (default hamming, so a list always has K movies), `candidates=`,
-    /// `mips=` and `seed=` in `options`. Planes outside 1...64 are an error naming `option`.
+    /// `mips=`, `bands=` (norm ranging, with mips) and `seed=` in `options`. Planes outside 1...64 are an error naming `option`.
     public static func configuration(planes: Int, options: OptionValues = OptionValues(),
                                      defaultSeed: UInt64 = 0, option: String = "planes") throws -> LSHConfiguration {
         guard (1...64).contains(planes) else {
@@ -26,6 +26,7 @@ public enum LSHSupport {
             probe: LSHConfiguration.Probe(rawValue: probe)!,
             candidates: options.has("candidates") ? try options.int("candidates", default: 10, range: 1...100_000_000) : nil,
             mips: try options.bool("mips", default: false),
+            normBands: try options.int("bands", default: 1, range: 1...4096),
             seed: UInt64(try options.int("seed", default: Int(defaultSeed), range: 0...Int.max)))
     }
 
