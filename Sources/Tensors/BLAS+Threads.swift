@@ -23,9 +23,13 @@ extension BLAS {
         Parallel.threads = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
     }
 
-    /// Sets BLAS threads and recsh's kernel chunks to `n` (benchmarks, `set threads=`).
+    /// Uses `n` threads (benchmarks, `set threads=`): recsh's own kernels
+    /// (sparse products, attention, evaluation) split into `n` chunks, while
+    /// BLAS keeps one thread: on our small GEMMs a second OpenBLAS thread
+    /// bought nothing (measured: 0.417 against 0.419 s per GCN epoch) and its
+    /// spin-waiting takes the second core from the sparse kernels.
     public static func configure(threads n: Int) {
-        setThreads(max(1, n))
+        setThreads(1)
         Parallel.threads = max(1, n)
     }
 
