@@ -51,10 +51,11 @@ struct GATOnMovieLensTests {
                          s.degreeCorrelation ?? .nan, s.histogram.map(String.init).joined(separator: " ")))
         }
         #expect(h.loss.last! < h.loss.first!)
-        // Regression floors, not the parity goal: measured (seed 0) 1 head 0.163 (bpr) / 0.148 (margin)
-        // features-only, against PyG's 0.195; 4 heads 0.221 (PyG 0.225); ids=on 0.228 / 0.220.
+        // Regression floors below the measured values: with ReLU and the per-type input Linear,
+        // `split warm seed=0` through the shell gave 1 head 0.202 (bpr) / 0.168 (margin) features-only,
+        // against PyG's 0.195; 4 heads 0.228 (PyG 0.225). (ELU and the raw input gave 0.155 / 0.137.)
         switch (ids, heads) {
-        case ("off", 1): #expect(m.ndcg > 0.13)
+        case ("off", 1): #expect(m.ndcg > (loss == "bpr" ? 0.18 : 0.15))
         case ("off", _): #expect(m.ndcg > 0.20)
         default: #expect(m.ndcg > 0.20)
         }

@@ -8,11 +8,27 @@ import Tensors
 
     /// The seed's GAT evaluated naively, node by node, in Double: per head,
     /// e_vu = LeakyReLU(a_src . W h_u + a_dst . W h_v) over u in N(v) ∪ {v},
-    /// softmax, sum; heads concatenated, averaged in the last layer; ELU between.
+    /// softmax, sum; heads concatenated, averaged in the last layer; ReLU between.
+    /// The input: features through the per-type Linear (x P_type + p_type), ID rows appended.
     /// Returns the output and the attention of every layer and head as [v][u] -> a.
     static func denseGAT(_ model: GAT, _ g: InteractionGraph) -> (Matrix, [[[Int: Double]]]) {
         let adjacency = g.adjacency()
         var h = model.input.features(of: g) ?? Matrix(rows: g.nodeCount, cols: 0)
+        if model.projection > 0 {
+            let p = model.parameters
+            var projected = Matrix(rows: g.nodeCount, cols: model.projection)
+            for v in 0..<g.nodeCount {
+                let isUser = v < g.userCount, w = p[isUser ? "input.users.W" : "input.movies.W"]!
+                let b = p[isUser ? "input.users.bias" : "input.movies.bias"]!
+                let offset = isUser ? 0 : p["input.users.W"]!.rows
+                for j in 0..<model.projection {
+                    var s = Double(b[0, j])
+                    for i in 0..<w.rows { s += Double(h[v, offset + i]) * Double(w[i, j]) }
+                    projected[v, j] = Float(s)
+                }
+            }
+            h = projected
+        }
         if model.input.useIDs {
             let ids = model.parameters["ids.users"]!.vstack(model.parameters["ids.movies"]!)
             h = h.cols == 0 ? ids : h.hstack(ids)
@@ -46,7 +62,7 @@ import Tensors
                 layerAttention.append(weights)
             }
             out.addRowBroadcast(p["layer\(k).bias"]!)
-            h = last ? out : out.map { $0 > 0 ? $0 : expm1f($0) }
+            h = last ? out : out.map { max($0, 0) }
             attention.append(layerAttention)
         }
         return (h, attention)
@@ -113,7 +129,7 @@ import Tensors
             let m = Self.withBiases(GAT(graph: graph, options: o))
             // Defaults for layers and heads: the architecture comes from the shapes.
             let r = try GAT(parameters: m.parameters, options: TinyGraph.options())
-            #expect(r.input == m.input && r.layers == m.layers && r.heads == m.heads)
+            #expect(r.input == m.input && r.layers == m.layers && r.heads == m.heads && r.projection == m.projection)
             #expect(r.parameters == m.parameters && r.embed(graph) == m.embed(graph))
             #expect(r.attention(on: graph) == m.attention(on: graph))
         }
@@ -129,6 +145,14 @@ import Tensors
     @Test func shapesFollowTheOptionsAndTheSeed() {
         let o = TinyGraph.options(["heads": "4"])
         let m = GAT(graph: graph, options: o)
+        // The per-type input Linear is `hidden` wide; layer 1 reads it (and ID rows, when on).
+        #expect(m.projection == o.hidden && m.parameters["input.users.W"]!.rows == 3)
+        #expect(m.parameters["input.movies.W"]!.rows == 2 && m.parameters["input.movies.bias"]!.cols == o.hidden)
+        #expect(m.parameters["layer1.W"]!.rows == o.hidden)
+        let withIDs = GAT(graph: graph, options: TinyGraph.options(["ids": "on"]))
+        #expect(withIDs.parameters["layer1.W"]!.rows == o.hidden + o.dim)
+        let featureless = GAT(graph: graph, options: TinyGraph.options(["features": "off"]))
+        #expect(featureless.projection == 0 && featureless.parameters["input.users.W"] == nil)
         #expect(m.kind == "gat" && m.isInductive && m.heads == 4 && m.layers == 2)
         #expect(m.parameters["layer1.W"]!.cols == 4 * 8 && m.parameters["layer1.bias"]!.cols == 32)
         #expect(m.parameters["layer2.W"]!.rows == 32 && m.parameters["layer2.W"]!.cols == 4 * 4)
@@ -150,7 +174,8 @@ import Tensors
 
     /// The whole GAT + loss step against finite differences on every weight
     /// (attention vectors included), one and two heads.
-    @Test(arguments: [["heads": "1"], ["heads": "2"], ["heads": "2", "loss": "margin", "margin": "0.5"]])
+    @Test(arguments: [["heads": "1"], ["heads": "2"], ["heads": "2", "loss": "margin", "margin": "0.5"],
+                      ["heads": "1", "ids": "off"]])
     func fullStepGradientsMatchFiniteDifferences(options: [String: String]) {
         var values = ["ids": "on", "hidden": "4", "dim": "3"]
         values.merge(options) { _, new in new }
@@ -160,15 +185,25 @@ import Tensors
         let batch = PairBatch(Array(graph.edges.prefix(6)), negatives: 2, sampler: sampler, rng: &rng)
         let trainer = Trainer(options: o)
         var model = GAT(graph: graph, options: o)
+        // ELU between layers: smooth, so every coordinate can be compared with a difference
+        // quotient (ReLU itself is checked op by op in AutodiffGradientTests).
+        model.hiddenActivation = .elu
         let context = model.makeContext(graph)
         var p = model.parameters
-        for k in p.keys { p[k]!.scale(by: 3) }  // larger scores and sharper attention
+        // Larger scores and sharper attention; the input Linear stays as torch initialises it (scaling
+        // it too makes the embeddings so large that the difference quotient's eps^2 term dominates).
+        for k in p.keys where !k.hasPrefix("input.") { p[k]!.scale(by: 3) }
         func lossAndGrads(_ q: [String: Matrix]) -> (Double, [String: Matrix]) {
             model.parameters = q
             return trainer.step(model, context, batch)
         }
-        let (_, grads) = lossAndGrads(p)
+        let (loss0, grads) = lossAndGrads(p)
         #expect(Set(grads.keys) == Set(p.keys))
+        // ReLU between layers and LeakyReLU in the logits are kinked: where a step of eps crosses a
+        // kink, the central difference averages two slopes. Where it misses the analytic gradient and
+        // the one-sided differences disagree, the analytic gradient must match one of them (the side
+        // the point is on, to first order); such coordinates are counted and must stay rare.
+        var kinks = 0, total = 0
         for (name, g) in grads {
             var numeric = Matrix(rows: g.rows, cols: g.cols)
             let eps: Float = 2e-3
@@ -176,17 +211,34 @@ import Tensors
                 var plus = p, minus = p
                 plus[name]!.storage[i] += eps
                 minus[name]!.storage[i] -= eps
-                numeric.storage[i] = Float((lossAndGrads(plus).0 - lossAndGrads(minus).0) / Double(2 * eps))
+                let up = lossAndGrads(plus).0, down = lossAndGrads(minus).0
+                let forward = (up - loss0) / Double(eps), backward = (loss0 - down) / Double(eps)
+                var n = (up - down) / Double(2 * eps)
+                let gi = Double(g.storage[i])
+                let nearer = abs(forward - gi) < abs(backward - gi) ? forward : backward
+                if abs(n - gi) > 0.02 * max(abs(gi), 0.05), abs(forward - backward) > 0.1 * max(abs(gi), 0.05),
+                   abs(nearer - gi) < 0.1 * max(abs(gi), 0.05) {
+                    kinks += 1
+                    n = nearer
+                }
+                numeric.storage[i] = Float(n)
+                total += 1
             }
-            let err = (g - numeric).norm() / max(g.norm(), numeric.norm(), 1e-6)
-            #expect(err < 2e-2, "gat \(options) \(name): relative error \(err)")
+            // The loss is a Float: each difference quotient carries up to ulp(loss)/eps of rounding,
+            // which matters for small gradients (a last-layer bias, or a last-layer destination half,
+            // which shifts a whole softmax row and so has a gradient near 0). Allow 4x that noise.
+            let noise = 4 * Double(Float(loss0).ulp) / Double(eps) * Double(g.count).squareRoot()
+            let diff = (g - numeric).norm()
+            #expect(diff < 3e-2 * max(g.norm(), numeric.norm()) + noise,
+                    "gat \(options) \(name): |g - numeric| \(diff), |g| \(g.norm()), noise \(noise), loss \(loss0)")
         }
+        #expect(kinks * 20 < total, "\(kinks) of \(total) coordinates on a kink")
     }
 
     @Test(arguments: ["bpr", "margin"])
     func lossFallsAndTrainingIsDeterministic(loss: String) throws {
         let g = TinyGraph.make(users: 30, movies: 40)
-        let o = TinyGraph.options(["loss": loss, "epochs": "12", "margin": "1", "heads": "2", "ids": "on"])
+        let o = TinyGraph.options(["loss": loss, "epochs": "30", "margin": "1", "heads": "2", "ids": "on"])
         var a = GAT(graph: g, options: o), b = GAT(graph: g, options: o)
         let ha = try Trainer(options: o).train(&a, on: g)
         let hb = try Trainer(options: o).train(&b, on: g)

@@ -6,16 +6,19 @@ import Tensors
 public enum BenchCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "bench", group: "Bench", synopsis: "bench [train|eval|kernels|lsh|all] [runs=5]",
+            name: "bench", group: "Bench", synopsis: "bench [train|gat|eval|kernels|lsh|all] [runs=5]",
             summary: "Time training, evaluation and kernels on this machine; medians of repeated runs.",
             details: ["kernels: sgemm GFLOP/s on the shapes a GCN step multiplies (one BLAS thread, recsh's default).",
                       "train: GCN+BPR seconds per epoch at the seed hyperparameters on 'split warm seed=0', with 1 and",
                       "2 threads (median of max(3, runs) epochs each). eval: users/second of exact evaluation of all",
                       "test users at K = 10 (median of max(5, runs) passes). Uses the session's data, else loads",
-                      "ml-100k the way 'load ml-100k' does; the session is not changed."],
+                      "ml-100k the way 'load ml-100k' does; the session is not changed.",
+                      "train (and all) also times GAT+BPR with 1 head on 1 thread; 'bench gat' times GAT with 1 and",
+                      "4 heads (1 thread), apart because 4 heads take several seconds per epoch."],
             arguments: [ArgumentSpec("WHAT", "what to time", required: false,
-                                     values: ["train", "eval", "kernels", "lsh", "all"])],
-            options: [OptionSpec("runs", "N", default: "5", "repetitions per measurement")],
+                                     values: ["train", "gat", "eval", "kernels", "lsh", "all"])],
+            options: [OptionSpec("runs", "N", default: "5", "repetitions per measurement"),
+                      OptionSpec("heads", "1|4|1,4", default: "1,4", "GAT head counts 'bench gat' times")],
             example: "bench kernels", handler: bench),
     ]
 
@@ -31,7 +34,7 @@ public enum BenchCommands {
 
     static func bench(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let what = command.argument(0) ?? "all"
-        let known = ["train", "eval", "kernels", "lsh", "all"]
+        let known = ["train", "gat", "eval", "kernels", "lsh", "all"]
         guard known.contains(what) else {
             throw ShellError.badValue(command: "bench", option: "WHAT", value: what, accepted: known)
         }
@@ -39,11 +42,11 @@ public enum BenchCommands {
         let runs = try command.options.int("runs", default: 5, range: 1...100)
         var results: [Measurement] = []
         if what == "kernels" || what == "all" { results += kernels(runs: max(5, runs)) }
-        if what == "train" || what == "eval" || what == "all" {
+        if what == "train" || what == "gat" || what == "eval" || what == "all" {
             let dataset = try session.dataset ?? loadData(session, context)
             let split = try Split.warm(positives: dataset.positives, ratios: [80, 10, 10], seed: 0)
             let graph = dataset.graph(for: split)
-            if what != "eval" {
+            if what == "train" || what == "all" {
                 for threads in [1, 2] {
                     if context.run.shouldStop() { throw ShellError.message("bench: interrupted") }
                     context.run.report(ProgressUpdate(label: "bench train", done: threads - 1, total: 2,
@@ -51,7 +54,17 @@ public enum BenchCommands {
                     results.append(try train(graph, epochs: max(3, runs), threads: threads))
                 }
             }
-            if what != "train" { results.append(try evaluation(split, graph, runs: max(5, runs))) }
+            if what != "eval" {
+                let gatHeads = what == "gat" ? try command.options.choice("heads", default: "1,4", from: ["1", "4", "1,4"])
+                    .split(separator: ",").map { Int($0)! } : [1]
+                for heads in gatHeads {
+                    if context.run.shouldStop() { throw ShellError.message("bench: interrupted") }
+                    context.run.report(ProgressUpdate(label: "bench gat", done: gatHeads.firstIndex(of: heads)!, total: gatHeads.count,
+                                                      detail: "\(heads) head(s)"))
+                    results.append(try trainGAT(graph, heads: heads, epochs: max(3, runs)))
+                }
+            }
+            if what == "eval" || what == "all" { results.append(try evaluation(split, graph, runs: max(5, runs))) }
         }
         return render(results)
     }
@@ -86,6 +99,20 @@ public enum BenchCommands {
         return Measurement(name: "train gcn bpr \(threads) thread\(threads == 1 ? "" : "s")", medianSeconds: t.medianSeconds,
                            runs: t.epochSeconds.count, figure: ("seconds_per_epoch", t.medianSeconds),
                            extra: [("threads", .int(threads)), ("batches_per_epoch", .int(t.batchesPerEpoch)),
+                                   ("epoch_seconds", .array(t.epochSeconds.map(Value.double)))])
+    }
+
+    /// GAT + BPR at the seed hyperparameters with `heads` heads on one thread:
+    /// median seconds per epoch (wall), with the CPU seconds beside it.
+    static func trainGAT(_ graph: InteractionGraph, heads: Int, epochs: Int) throws -> Measurement {
+        var options = TrainOptions()
+        options.heads = heads
+        let t = try GATBenchmarks.secondsPerEpoch(graph: graph, options: options, epochs: epochs, threads: 1)
+        return Measurement(name: "train gat bpr \(heads) head\(heads == 1 ? "" : "s") 1 thread", medianSeconds: t.medianSeconds,
+                           runs: t.epochSeconds.count, figure: ("seconds_per_epoch", t.medianSeconds),
+                           extra: [("threads", .int(1)), ("heads", .int(heads)),
+                                   ("cpu_seconds_per_epoch", .double(t.medianCPUSeconds)),
+                                   ("blas_core", .string(t.blasCore)), ("batches_per_epoch", .int(t.batchesPerEpoch)),
                                    ("epoch_seconds", .array(t.epochSeconds.map(Value.double)))])
     }
 

@@ -16,7 +16,9 @@ public enum ExploreCommands {
             details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
                       "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
                       "'why' lists, for each movie, the user's train movies whose embeddings are most similar to it",
-                      "(cosine), the neighbours that pull it up."],
+                      "(cosine), the neighbours that pull it up. For a GAT it lists instead the two-hop attention paths",
+                      "your movie -> a user who rated it -> the movie that carried the most weight, with the path weight",
+                      "(product of the three attention weights, heads averaged)."],
             arguments: [ArgumentSpec("USER", "user id"),
                         ArgumentSpec("why", "explain each recommendation", required: false, values: ["why"])],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
@@ -79,16 +81,21 @@ public enum ExploreCommands {
             for edge in split.test where Int(edge.user) == u { heldOut[Int(edge.movie)] = "test" }
         }
         let norms = rowNorms(e.items)
+        // A GAT (>= 2 layers) explains through its attention paths; other models through embedding similarity.
+        let paths = why ? AttentionWhy.make(model, graph: graph, user: u) : nil
         var rows: [[Value]] = []
         var items: [Value] = []
         for (rank, hit) in top.enumerated() {
             let movie = dataset.movies[hit.index]
             var reasons: [(movie: Int, similarity: Float)] = []
             if why { reasons = explanation(for: hit.index, from: seen, e.items, norms) }
+            let attention = try paths?.explain(movie: hit.index)
             var row: [Value] = [.int(rank + 1), .int(movie.id), .string(movie.title),
                                 .string(movie.genres.joined(separator: "|")), .double(Double(hit.score)),
                                 .string(heldOut[hit.index] ?? "")]
-            if why {
+            if let attention {
+                row.append(.string(AttentionWhy.cell(attention, dataset: dataset)))
+            } else if why {
                 row.append(.string(reasons.map { "\(dataset.movies[$0.movie].title) (\(Value.fixed(Double($0.similarity), decimals: 2)))" }
                     .joined(separator: "; ")))
             }
@@ -104,20 +111,26 @@ public enum ExploreCommands {
                              ("similarity", .double(Double($0.similarity)))])
                 })))
             }
+            if let attention { object += AttentionWhy.fields(attention, dataset: dataset) }
             items.append(.object(object))
         }
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
-        if why { columns.append(.init("because you liked (cosine)")) }
+        if paths != nil {
+            columns.append(.init("attention paths: your movie > via user (path weight)"))
+        } else if why {
+            columns.append(.init("because you liked (cosine)"))
+        }
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
-        if why && e.dimension < 2 {
+        if paths != nil { notes.append(AttentionWhy.note) }
+        if why && paths == nil && e.dimension < 2 {
             notes.append("'\(model.name)' has \(e.dimension)-dimensional embeddings, so every cosine is ±1: no real explanation")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
             ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
-        ])
+        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []))
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

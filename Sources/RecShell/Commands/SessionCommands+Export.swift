@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `export embeddings|recommendations|metrics [model=NAME] FILE`: the
+/// `export embeddings|recommendations|metrics|attention [model=NAME] FILE`: the
 /// format follows FILE's extension; every file carries the data set's own
 /// ids (and titles where text allows), never recsh's dense indices.
 extension SessionCommands {
@@ -16,14 +16,15 @@ extension SessionCommands {
         "embeddings": ["safetensors", "csv", "json"],
         "recommendations": ["safetensors", "csv", "json"],
         "metrics": ["csv", "json"],
+        "attention": ["csv", "json"],
     ]
 
     static func export(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let usage = "export embeddings|recommendations|metrics [model=NAME] [k=10] FILE"
+        let usage = "export embeddings|recommendations|metrics|attention [model=NAME] [k=10] FILE"
         let what = command.arguments[0]
         guard let formats = exportFormats[what] else {
             throw ShellError.badValue(command: "export", option: "WHAT", value: what,
-                                      accepted: ["embeddings", "recommendations", "metrics"])
+                                      accepted: ["embeddings", "recommendations", "metrics", "attention"])
         }
         guard let file = command.argument(1) else {
             throw ShellError.missingArgument(command: "export", argument: "FILE", usage: usage)
@@ -51,6 +52,11 @@ extension SessionCommands {
             let lists = topK(model.embeddings, graph: graph, users: dataset.userCount, k: k)
             data = try recommendationsData(lists, model: model, dataset: dataset, k: k, format: ext)
             fields += [("model", .string(model.name)), ("users", .int(lists.count)), ("k", .int(k))]
+        case "attention":
+            let export = try attentionExport(session, model: command.options["model"], dataset: dataset, format: ext)
+            data = export.data
+            fields += [("model", .string(export.model)), ("layers", .int(export.layers)), ("heads", .int(export.heads)),
+                       ("rows", .int(export.rows))]
         default:
             let models: [TrainedModel]
             if let name = command.options["model"] {

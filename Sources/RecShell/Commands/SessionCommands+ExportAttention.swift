@@ -1,0 +1,75 @@
+import Foundation
+import GraphRec
+
+/// `export attention [model=NAME] FILE.csv|.json`: every edge's attention
+/// weight in every layer and head of a GAT, on the session's graph (graph
+/// edges both ways plus one self-loop per node), with the data set's own
+/// user and movie ids. Weights into one destination sum to 1 per layer and head.
+extension SessionCommands {
+    struct AttentionExport {
+        var model: String
+        var layers: Int
+        var heads: Int
+        var rows: Int
+        var data: Data
+    }
+
+    static func attentionExport(_ session: Session, model name: String?, dataset: Dataset, format: String) throws -> AttentionExport {
+        guard let graph = session.graph else { throw ShellError.message("export attention: no graph; try 'split warm'") }
+        let (model, gat) = try gatModel(session, name)
+        let attention = gat.attention(on: graph)
+        let edges = AttentionInspection.edges(attention)
+        func id(_ n: AttentionNode) -> Int {
+            switch n {
+            case .user(let u): u < dataset.userCount ? dataset.users[u].id : -1
+            case .movie(let m): m < dataset.movieCount ? dataset.movies[m].id : -1
+            }
+        }
+        var out = ""
+        out.reserveCapacity(edges.count * 40)
+        if format == "csv" {
+            out += CSVRenderer.row(["layer", "head", "destination_kind", "destination", "source_kind", "source",
+                                    "weight", "self_loop"]) + "\n"
+            for e in edges {
+                out += "\(e.layer),\(e.head),\(e.destination.kind),\(id(e.destination)),\(e.source.kind),\(id(e.source)),"
+                    + number(e.weight) + (e.isSelfLoop ? ",1\n" : ",0\n")
+            }
+        } else {
+            // One block per (layer, head) with parallel arrays: compact, and numpy/pandas read it column-wise.
+            out += "{\"model\":"
+            JSONRenderer.writeString(model, to: &out)
+            out += ",\"kind\":\"gat\",\"layers\":\(attention.count),\"heads\":\(gat.heads),\"rows\":\(edges.count),"
+            out += "\"note\":\"weight of source -> destination; per layer and head the weights into one destination sum to 1\","
+            out += "\"views\":["
+            var start = 0
+            for (v, block) in attention.flatMap({ $0 }).enumerated() {
+                let slice = edges[start..<(start + block.edgeCount)]
+                start += block.edgeCount
+                out += (v > 0 ? "," : "") + "{\"layer\":\(block.layer),\"head\":\(block.head),\"edges\":\(block.edgeCount)"
+                out += ",\"destination_kind\":[" + slice.map { "\"\($0.destination.kind)\"" }.joined(separator: ",")
+                out += "],\"destination\":[" + slice.map { String(id($0.destination)) }.joined(separator: ",")
+                out += "],\"source_kind\":[" + slice.map { "\"\($0.source.kind)\"" }.joined(separator: ",")
+                out += "],\"source\":[" + slice.map { String(id($0.source)) }.joined(separator: ",")
+                out += "],\"weight\":[" + slice.map { $0.weight.isFinite ? "\($0.weight)" : "null" }.joined(separator: ",")
+                out += "],\"self_loop\":[" + slice.map { $0.isSelfLoop ? "true" : "false" }.joined(separator: ",") + "]}"
+            }
+            out += "]}\n"
+        }
+        return AttentionExport(model: model, layers: attention.count, heads: gat.heads, rows: edges.count, data: Data(out.utf8))
+    }
+
+    /// The named GAT (an error if it is another kind), or the most recent GAT.
+    static func gatModel(_ session: Session, _ name: String?) throws -> (String, GAT) {
+        if let name {
+            let m = try session.model(name, command: "export")
+            guard let gat = m.recommender as? GAT else {
+                throw ShellError.message("export attention: '\(name)' is a \(m.kind) model; attention needs a GAT (train gat)")
+            }
+            return (m.name, gat)
+        }
+        for m in session.models.reversed() {
+            if let gat = m.recommender as? GAT { return (m.name, gat) }
+        }
+        throw ShellError.message("export attention: no GAT model yet; try 'train gat'")
+    }
+}
