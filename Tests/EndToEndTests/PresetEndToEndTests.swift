@@ -17,7 +17,8 @@ struct PresetEndToEndTests {
         let options = try #require(train["options"] as? [String: String])
         // From the preset (TrainPreset.best for gcn) ...
         #expect(options["preset"] == "best" && options["ids"] == "on" && options["features"] == "on")
-        #expect(options["lr"] == "0.005" && options["reg"] == "0.0001" && options["patience"] == "10")
+        #expect(options["loss"] == "softmax" && options["negatives"] == "30" && options["weight-decay"] == "0.0003")
+        #expect(options["lr"] == "0.0005" && options["patience"] == "5" && options["reg"] == "0.0")
         // ... and the explicit options on top of it.
         #expect(options["epochs"] == "1" && options["hidden"] == "16" && options["dim"] == "8")
         let models = try #require(objects[3]["models"] as? [[String: Any]])

@@ -84,7 +84,7 @@ import Tensors
         let expanded = try TrainPreset.expand(OptionValues(["preset": "best"]), kind: "gcn")
         #expect(expanded.values == documented.merging(["preset": "best"]) { a, _ in a })
         let o = try TrainOptions(expanded)
-        #expect(o.ids && o.preset == "best" && o.patience != nil && o.reg > 0)
+        #expect(o.ids && o.preset == "best" && o.patience != nil && o.weightDecay > 0 && o.loss == .softmax)
         #expect(o.asDictionary["preset"] == "best")
         var fromDocumented = try TrainOptions(OptionValues(documented))
         fromDocumented.preset = "best"
@@ -95,7 +95,7 @@ import Tensors
         let e = try TrainPreset.expand(OptionValues(["preset": "best", "epochs": "1", "patience": "off", "lr": "0.02"]), kind: "gcn")
         let o = try TrainOptions(e)
         #expect(o.epochs == 1 && o.patience == nil && o.learningRate == 0.02)
-        #expect(o.ids && o.reg == Float(TrainPreset.best.options(for: "gcn")!["reg"]!)!)
+        #expect(o.ids && o.negatives == Int(TrainPreset.best.options(for: "gcn")!["negatives"]!)!)
         // Without preset= the options are untouched.
         #expect(try TrainPreset.expand(OptionValues(["epochs": "3"]), kind: "gcn") == OptionValues(["epochs": "3"]))
     }

@@ -60,7 +60,8 @@ public struct Trainer {
                 let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
                 let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
                                       sampler: sampler, rng: &negativeRNG)
-                let (loss, stepGradients) = step(model, context, batch)
+                let (loss, stepGradients) = options.loss == .softmax ? softmaxStep(model, context, batch)
+                                                                     : step(model, context, batch)
                 var gradients = stepGradients
                 if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
                     _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
