@@ -15,9 +15,9 @@ struct PresetEndToEndTests {
         let train = objects[2]
         #expect(train["ok"] as? Bool == true && train["epochs"] as? Int == 1 && train["val"] is [String: Any])
         let options = try #require(train["options"] as? [String: String])
-        // From the preset (TrainPreset.best for gcn) ...
+        // From the preset (TrainPreset.best for gcn; JSON keys are snake_case) ...
         #expect(options["preset"] == "best" && options["ids"] == "on" && options["features"] == "on")
-        #expect(options["loss"] == "softmax" && options["negatives"] == "30" && options["weight-decay"] == "0.0003")
+        #expect(options["loss"] == "softmax" && options["negatives"] == "30" && options["weight_decay"] == "0.0003")
         #expect(options["lr"] == "0.0005" && options["patience"] == "5" && options["reg"] == "0.0")
         // ... and the explicit options on top of it.
         #expect(options["epochs"] == "1" && options["hidden"] == "16" && options["dim"] == "8")
