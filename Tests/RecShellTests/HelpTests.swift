@@ -40,7 +40,8 @@ import Testing
     @Test func helpTrainListsDefaults() {
         let text = TableRenderer.render(Help.command(registry.spec(named: "train")!), style: .plain)
         #expect(text.contains("epochs=N"))
-        #expect(text.contains("loss=bpr|margin  bpr"))
+        #expect(text.contains("loss=bpr|margin|softmax  bpr"))
+        #expect(text.contains("preset=best"))
         #expect(text.contains("lr=RATE"))
     }
 

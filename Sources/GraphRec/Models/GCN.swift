@@ -21,7 +21,8 @@ public struct GCN: TrainableModel {
     public let input: NodeInput
     public let layers: Int
 
-    /// A fresh model for `graph`, Glorot weights and zero biases from `options.seed`.
+    /// A fresh model for `graph` from `options.seed`: Glorot weights and zero
+    /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(graph: graph, options: options)
         layers = options.layers
@@ -30,9 +31,17 @@ public struct GCN: TrainableModel {
         var width = input.width
         for k in 1...layers {
             let out = k == layers ? options.dim : options.hidden
-            p["layer\(k).W"] = .glorot(rows: width, cols: out, using: &rng)
-            p["layer\(k).B"] = .glorot(rows: width, cols: out, using: &rng)
-            p["layer\(k).bias"] = Matrix(rows: 1, cols: out)
+            switch options.initialization {
+            case .glorot:
+                p["layer\(k).W"] = .glorot(rows: width, cols: out, using: &rng)
+                p["layer\(k).B"] = .glorot(rows: width, cols: out, using: &rng)
+                p["layer\(k).bias"] = Matrix(rows: 1, cols: out)
+            case .pyg:      // torch_geometric Linear: kaiming_uniform(a=sqrt(5)) and bias, bound 1/sqrt(fan_in)
+                let bound = 1 / Float(width).squareRoot()
+                p["layer\(k).W"] = .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng)
+                p["layer\(k).B"] = .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng)
+                p["layer\(k).bias"] = .uniform(rows: 1, cols: out, low: -bound, high: bound, using: &rng)
+            }
             width = out
         }
         parameters = p

@@ -5,8 +5,11 @@ import Tensors
 ///
 /// - BPR: `-ln sigmoid(y_ui - y_uj)`
 /// - margin: `max(0, margin + y_uj - y_ui)`
+/// - softmax: `ln(1 + Σ_j e^{y_uj - y_ui})` over each positive's n negatives
+///   together (`SampledSoftmaxLoss.swift`; the trainer groups the pairs). Not
+///   in the seed; offered because it ranks better than BPR.
 public enum PairwiseLoss: String, Sendable, CaseIterable, Codable {
-    case bpr, margin
+    case bpr, margin, softmax
 
     /// The mean loss of `positive` (one score per pair, n x 1) against `negative` (n x 1).
     public func apply(_ tape: Tape, positive: Variable, negative: Variable, margin: Float) -> Variable {
@@ -16,6 +19,8 @@ public enum PairwiseLoss: String, Sendable, CaseIterable, Codable {
             return tape.scale(tape.mean(tape.logSigmoid(difference)), -1)
         case .margin:
             return tape.mean(tape.relu(tape.addScalar(tape.scale(difference, -1), margin)))
+        case .softmax:      // pairs one by one (groups of 1): equal to BPR; Trainer.softmaxStep groups them
+            return tape.sampledSoftmaxLoss(tape.scale(difference, -1), group: 1)
         }
     }
 }

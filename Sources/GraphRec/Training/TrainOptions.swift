@@ -23,12 +23,19 @@ public struct TrainOptions: Sendable, Equatable {
     public var ids = false
     /// Stop after this many epochs without a better validation NDCG@10; nil = never.
     public var patience: Int?
+    /// L2 on the ID embeddings each batch touches (`EmbeddingRegularizer`); 0 = off.
+    public var reg: Float = 0
+    /// How GCN draws its layer weights: Glorot (ours) or PyTorch Geometric's defaults.
+    public var initialization: WeightInit = .glorot
+    /// The named preset the options were expanded from (`TrainPreset`), recorded only.
+    public var preset: String?
 
     public init() {}
 
     /// Every key `init(_:)` accepts.
     public static let keys = ["loss", "layers", "hidden", "dim", "heads", "negatives", "margin", "lr",
-                              "weight-decay", "epochs", "batch", "seed", "features", "ids", "patience"]
+                              "weight-decay", "epochs", "batch", "seed", "features", "ids", "patience", "reg", "preset",
+                              "init"]
 
     /// Reads the options, rejecting unknown keys (`command` names the command in that error).
     public init(_ o: OptionValues, command: String = "train", extraKeys: [String] = []) throws {
@@ -47,8 +54,13 @@ public struct TrainOptions: Sendable, Equatable {
         seed = UInt64(try o.int("seed", default: 0, range: 0...Int.max))
         features = try o.bool("features", default: true)
         ids = try o.bool("ids", default: false)
-        if o.has("patience") {
+        if o.has("patience") && o["patience"] != "off" {
             patience = try o.int("patience", default: 0, range: 1...100_000)
+        }
+        initialization = WeightInit(rawValue: try o.choice("init", default: "glorot", from: WeightInit.allCases.map(\.rawValue)))!
+        reg = try o.float("reg", default: 0, range: 0...100)
+        if let name = o["preset"] {
+            preset = try o.choice("preset", default: name, from: TrainPreset.allCases.map(\.rawValue))
         }
     }
 
@@ -58,9 +70,22 @@ public struct TrainOptions: Sendable, Equatable {
             "loss": loss.rawValue, "layers": "\(layers)", "hidden": "\(hidden)", "dim": "\(dim)",
             "heads": "\(heads)", "negatives": "\(negatives)", "margin": "\(margin)", "lr": "\(learningRate)",
             "weight-decay": "\(weightDecay)", "epochs": "\(epochs)", "batch": "\(batchSize)", "seed": "\(seed)",
-            "features": features ? "on" : "off", "ids": ids ? "on" : "off",
+            "features": features ? "on" : "off", "ids": ids ? "on" : "off", "reg": "\(reg)",
+            "init": initialization.rawValue,
         ]
         if let patience { d["patience"] = "\(patience)" }
+        if let preset { d["preset"] = preset }
         return d
     }
+}
+
+/// Weight initialisation of the GCN layers (`init=`).
+///
+/// - glorot: Glorot-uniform W_k and B_k, zero bias (recsh's default).
+/// - pyg: what PyTorch Geometric's SAGEConv does by default (the reference
+///   implementation): kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in),
+///   1/sqrt(fan_in)) for W_k, B_k and the bias. Its scores start about 5x
+///   smaller, which matters for the margin loss (margin 0.01 is absolute).
+public enum WeightInit: String, Sendable, CaseIterable, Codable {
+    case glorot, pyg
 }

@@ -8,7 +8,8 @@ import Tensors
 /// `negatives` movies j uniformly among those u has not liked in train; one
 /// full-graph forward pass per batch gives all embeddings, pairs are scored
 /// by dot products and the mean loss is back-propagated; Adam updates the
-/// weights. Weight init and sampling draw from `SeededGenerator` streams of
+/// weights (plus, with `reg=`, the gradient of `EmbeddingRegularizer` on the
+/// batch's ID rows). Weight init and sampling draw from `SeededGenerator` streams of
 /// `options.seed`, so a seed fixes the result.
 ///
 /// After each epoch the optional `validation` closure scores the current
@@ -31,6 +32,9 @@ public struct Trainer {
     /// Trains `model` on the edges of `graph` and returns what happened.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
         guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
+        if options.reg > 0 && model.parameters[EmbeddingRegularizer.userTable] == nil {
+            throw RecError("reg: this model has no ID embeddings to regularise (use ids=on, or weight-decay=)")
+        }
         let sampler = try NegativeSampler(graph)
         MemoryTuning.keepFreedMatricesMapped()
         let context = model.makeContext(graph)
@@ -56,7 +60,12 @@ public struct Trainer {
                 let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
                 let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
                                       sampler: sampler, rng: &negativeRNG)
-                let (loss, gradients) = step(model, context, batch)
+                let (loss, stepGradients) = options.loss == .softmax ? softmaxStep(model, context, batch)
+                                                                     : step(model, context, batch)
+                var gradients = stepGradients
+                if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
+                    _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
+                }
                 adam.step(&model.parameters, gradients: gradients)
                 lossSum += loss
                 control.report(ProgressUpdate(

@@ -13,14 +13,19 @@ public enum ModelCommands {
                       "a model with the same name is replaced. Defaults are the seed study's hyperparameters.",
                       "gcn, lightgcn and mf train by gradient descent: validation NDCG@10 is measured each epoch",
                       "when the split has validation edges, and the best epoch's weights are kept.",
-                      "Options are checked per model: gcn takes loss layers hidden dim features ids negatives margin",
-                      "lr weight-decay epochs batch seed patience; lightgcn layers dim and the training keys; mf dim and",
-                      "the training keys; pop seed; itemknn neighbors shrink seed; ease lambda seed; svd factors seed;",
-                      "als factors reg alpha iterations seed."],
+                      "Options are checked per model: gcn takes loss layers hidden dim features ids init preset negatives",
+                      "margin lr weight-decay reg epochs batch seed patience; lightgcn layers dim and the training keys;",
+                      "mf dim and the training keys; pop seed; itemknn neighbors shrink seed; ease lambda seed; svd factors",
+                      "seed; als factors reg alpha iterations seed.",
+                      "preset=best (gcn) sets \(presetText) (chosen on",
+                      "validation NDCG@10 of 'split warm seed=0'); any option you give explicitly overrides it, e.g.",
+                      "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'."],
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
-            options: [OptionSpec("loss", "bpr|margin", default: "bpr", "training loss", values: ["bpr", "margin"]),
+            options: [OptionSpec("loss", "bpr|margin|softmax", default: "bpr",
+                                 "training loss (softmax: each positive against its n negatives at once)",
+                                 values: ["bpr", "margin", "softmax"]),
                       OptionSpec("layers", "N", default: "2", "graph layers"),
                       OptionSpec("hidden", "N", default: "128", "hidden width"),
                       OptionSpec("dim", "N", default: "64", "output embedding width"),
@@ -35,10 +40,15 @@ public enum ModelCommands {
                       OptionSpec("features", "on|off", default: "on", "use the node features", values: ["on", "off"]),
                       OptionSpec("ids", "on|off", default: "off", "learnable node ID embeddings (off reproduces the seed)",
                                  values: ["on", "off"]),
-                      OptionSpec("patience", "N", default: "off", "early stop after N epochs without val NDCG gain"),
+                      OptionSpec("patience", "N|off", default: "off", "early stop after N epochs without val NDCG gain"),
+                      OptionSpec("init", "glorot|pyg", default: "glorot", "gcn weight init (pyg: torch_geometric's defaults)",
+                                 values: ["glorot", "pyg"]),
+                      OptionSpec("preset", "best", default: "none", "gcn: tuned settings in one option (explicit options win)",
+                                 values: TrainPreset.allCases.map(\.rawValue)),
                       OptionSpec("lambda", "L", default: "300", "ease: L2 regularisation of the item-item weights"),
                       OptionSpec("factors", "K", default: "svd 20, als 64", "svd/als: latent dimension"),
-                      OptionSpec("reg", "R", default: "30", "als: L2 regularisation of the factors"),
+                      OptionSpec("reg", "R", default: "als 30, others 0",
+                                 "L2: als on its factors; gcn(ids=on)/lightgcn/mf on the batch's ID embeddings"),
                       OptionSpec("alpha", "A", default: "3", "als: confidence of a positive, c = 1 + alpha"),
                       OptionSpec("iterations", "N", default: "15", "als: alternating sweeps"),
                       OptionSpec("neighbors", "N", default: "100", "itemknn: similar movies kept per movie"),
@@ -85,6 +95,12 @@ public enum ModelCommands {
         }
     }
 
+    /// `preset=best` for gcn as `key=value` text, for the help.
+    static var presetText: String {
+        (TrainPreset.best.options(for: "gcn") ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: " ")
+    }
+
     static func trainResult(_ outcome: ModelFitting.Outcome) -> CommandResult {
         let model = outcome.model, h = model.history
         let epochs = h.epochs
@@ -111,6 +127,7 @@ public enum ModelCommands {
             ("val", outcome.validation.map { metricsValue($0.mean.named) } ?? .null),
             ("best_epoch", .int(h.bestEpoch)), ("stopped_early", .bool(h.stoppedEarly)),
             ("interrupted", .bool(h.interrupted)),
+            ("options", .object(model.options.keys.sorted().map { ($0, .string(model.options[$0]!)) })),
         ]
         var shown: [(String, Value)] = [
             ("model", .string(model.name)), ("kind", .string(model.kind)), ("epochs", .int(epochs)),

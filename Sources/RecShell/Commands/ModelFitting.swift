@@ -27,12 +27,12 @@ enum ModelFitting {
 
         /// What every gradient-trained kind accepts.
         static let trainerKeys = ["loss", "negatives", "margin", "lr", "weight-decay", "epochs", "batch", "seed",
-                                  "patience"]
+                                  "patience", "reg"]
     }
 
     /// The gradient-trained kinds. Adding one is one line.
     static let neural: [String: Neural] = [
-        "gcn": Neural(architecture: ["layers", "hidden", "dim", "features", "ids"]) { GCN(graph: $0, options: $1) },
+        "gcn": Neural(architecture: ["layers", "hidden", "dim", "features", "ids", "init", "preset"]) { GCN(graph: $0, options: $1) },
         "lightgcn": Neural(architecture: ["layers", "dim"]) { LightGCN(graph: $0, options: $1) },
         "mf": Neural(architecture: ["dim"]) { MatrixFactorization(graph: $0, options: $1) },
         "gat": Neural(architecture: ["layers", "hidden", "dim", "heads", "features", "ids"]) { GAT(graph: $0, options: $1) },
@@ -78,6 +78,7 @@ enum ModelFitting {
         var recorded: [String: String]
         if let n = neural[kind] {
             try options.checkKnown(n.keys, command: "train \(kind)")
+            let options = try TrainPreset.expand(options, kind: kind, command: "train \(kind)")
             let trainOptions = try TrainOptions(options, command: "train \(kind)")
             if trainOptions.patience != nil && !hasValidation {
                 throw ShellError.message("train \(kind): patience= needs validation edges; this split has none (try 'split warm')")
