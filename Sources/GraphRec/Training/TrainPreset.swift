@@ -5,7 +5,8 @@
 /// `best` (gcn only): the settings with the best validation NDCG@10 on
 /// `split warm seed=0` among those tried for GCN with ID embeddings (README,
 /// "GCN quality"): features + IDs, sampled-softmax loss over 30 negatives,
-/// Adam weight decay 3e-4, lr 5e-4, early stopping on validation.
+/// Adam weight decay 3e-4, lr 5e-4, early stopping on validation, Glorot init
+/// (the init it was tuned with).
 public enum TrainPreset: String, Sendable, CaseIterable {
     case best
 
@@ -13,7 +14,7 @@ public enum TrainPreset: String, Sendable, CaseIterable {
     public func options(for kind: String) -> [String: String]? {
         switch (self, kind) {
         case (.best, "gcn"):
-            return ["ids": "on", "features": "on", "loss": "softmax", "negatives": "30", "weight-decay": "0.0003",
+            return ["ids": "on", "features": "on", "init": "glorot", "loss": "softmax", "negatives": "30", "weight-decay": "0.0003",
                     "lr": "0.0005", "epochs": "100", "patience": "5"]
         default:
             return nil

@@ -41,7 +41,7 @@ public enum ModelCommands {
                       OptionSpec("ids", "on|off", default: "off", "learnable node ID embeddings (off reproduces the seed)",
                                  values: ["on", "off"]),
                       OptionSpec("patience", "N|off", default: "off", "early stop after N epochs without val NDCG gain"),
-                      OptionSpec("init", "glorot|pyg", default: "glorot", "gcn weight init (pyg: torch_geometric's defaults)",
+                      OptionSpec("init", "pyg|glorot", default: "pyg", "gcn weight init (pyg: torch_geometric's defaults, as the reference)",
                                  values: ["glorot", "pyg"]),
                       OptionSpec("preset", "best", default: "none", "gcn: tuned settings in one option (explicit options win)",
                                  values: TrainPreset.allCases.map(\.rawValue)),
