@@ -28,12 +28,18 @@ public struct Manifest: Codable, Sendable, Equatable {
                 tensorsSHA256: String = "") {
         self.formatVersion = formatVersion
         self.recshVersion = recshVersion
-        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.createdAt = Manifest.wholeSeconds(createdAt)
         self.dataset = dataset
         self.split = split
         self.settings = settings
         self.models = models
         self.tensorsSHA256 = tensorsSHA256
+    }
+
+    /// `date` cut to whole seconds, what ISO 8601 in the file keeps, so a
+    /// restored snapshot equals the one saved.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// The data set's identity: restore reloads it from `path` and refuses if `sha256` differs.

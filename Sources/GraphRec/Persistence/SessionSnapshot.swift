@@ -21,7 +21,7 @@ public struct SessionSnapshot: Sendable, Equatable {
     public init(recshVersion: String, createdAt: Date = Date(), dataset: Manifest.DatasetRecord, split: Split?,
                 settings: [String: String], models: [ModelRecord], transcript: String) {
         self.recshVersion = recshVersion
-        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.createdAt = Manifest.wholeSeconds(createdAt)
         self.dataset = dataset
         self.split = split
         self.settings = settings
