@@ -3,6 +3,15 @@ import Testing
 
 /// Runs the built `recsh` binary the way users and scripts do.
 enum Recsh {
+    /// The real ML-100K: `RECSH_TEST_DATA`, else `../shared/data/ml-100k`
+    /// beside the package root. The one place this test target locates it.
+    static let dataDirectory: String = {
+        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
+    }()
+
     /// `make test` builds the product first; it sits beside the test bundle.
     static let binary: String? = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -4,13 +4,7 @@ import Testing
 /// The data commands through the built binary, as scripts use them:
 /// `recsh -c '...' --format json` on the real ml-100k.
 @Suite(.serialized) struct DataCommandBinaryTests {
-    /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
-    static let data: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").path
-    }()
+    static let data = Recsh.dataDirectory
 
     static func json(_ commands: String) throws -> Recsh.Run {
         try Recsh.run(["-c", "load ml-100k path=\"\(data)\"; " + commands, "--format", "json"])

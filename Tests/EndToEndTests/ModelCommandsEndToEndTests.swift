@@ -63,11 +63,6 @@ struct ModelCommandsEndToEndTests {
 }
 
 enum ModelE2E {
-    static let data: String = {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }()
+    static let data = Recsh.dataDirectory
     static var available: Bool { FileManager.default.fileExists(atPath: data + "/u.data") }
 }

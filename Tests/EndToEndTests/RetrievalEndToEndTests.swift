@@ -3,12 +3,7 @@ import Testing
 
 /// `lsh` through the built binary, JSON as scripts read it.
 @Suite(.serialized) struct RetrievalEndToEndTests {
-    static var dataDirectory: String {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }
+    static var dataDirectory: String { Recsh.dataDirectory }
 
     /// `train` is wired on another branch; until the merge this build answers "not built yet".
     static let canTrain: Bool = {

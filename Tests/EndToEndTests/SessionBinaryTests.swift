@@ -3,12 +3,7 @@ import Testing
 
 /// save / restore through the built binary, across processes.
 enum SessionBinary {
-    static let data: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").standardized.path
-    }()
+    static let data = Recsh.dataDirectory
 
     static var dataAvailable: Bool { FileManager.default.fileExists(atPath: data + "/u.data") }
 

@@ -5,12 +5,7 @@ import Foundation
 /// tests write themselves (MovieLens data is never committed).
 enum DataFixtures {
     /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
-    static let realDirectory: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").path
-    }()
+    static let realDirectory = ML100KTestData.directory
 
     /// The real data set, loaded once for all tests.
     static let real: Result<Dataset, Error> = Result { try MovieLensLoader.load(directory: realDirectory) }

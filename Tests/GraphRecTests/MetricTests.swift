@@ -5,14 +5,7 @@ import Tensors
 
 /// Where the shared test data lives: RECSH_TEST_DATA, else ../shared/data/ml-100k from the package root.
 enum EvalTestData {
-    static var dataDirectory: URL {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL
-    }
+    static var dataDirectory: URL { URL(fileURLWithPath: ML100KTestData.directory) }
 
     struct GoldenCase {
         var k: Int

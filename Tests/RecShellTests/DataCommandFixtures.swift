@@ -6,12 +6,7 @@ import GraphRec
 /// directories the tests write (the data itself is never committed).
 enum DataCommandFixtures {
     /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
-    static let realDirectory: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").path
-    }()
+    static let realDirectory = ShellTestData.directory
 
     /// The real data set, loaded once for the tests that only look things up.
     static let real: Result<Dataset, Error> = Result { try MovieLensLoader.load(directory: realDirectory) }

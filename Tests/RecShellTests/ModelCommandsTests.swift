@@ -4,6 +4,7 @@ import Testing
 @testable import RecShell
 
 /// The real ML-100K for shell tests: RECSH_TEST_DATA, else ../shared/data/ml-100k from the package root.
+/// The one place this test target locates it; the other fixtures ask here.
 enum ShellTestData {
     static let directory: String = {
         if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }

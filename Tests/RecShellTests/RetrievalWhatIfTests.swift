@@ -8,14 +8,9 @@ import Tensors
 /// command: `load` and `split warm` through the shell, then models fitted
 /// through the library and put into `session.models`.
 enum WiringFixture {
-    static var dataDirectory: String {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }
+    static var dataDirectory: String { ShellTestData.directory }
 
-    static var available: Bool { FileManager.default.fileExists(atPath: dataDirectory + "/u.data") }
+    static var available: Bool { ShellTestData.available }
 
     /// A JSON-format shell with ML-100K loaded and split warm (seed 0).
     static func loadedShell() throws -> Harness {

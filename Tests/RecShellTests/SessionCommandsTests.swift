@@ -6,14 +6,9 @@ import Testing
 /// Real ml-100k for the session tests, and models trained once for all of them.
 enum SessionFixture {
     /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
-    static let dataDirectory: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/ml-100k").standardized.path
-    }()
+    static let dataDirectory = ShellTestData.directory
 
-    static var available: Bool { FileManager.default.fileExists(atPath: dataDirectory + "/u.data") }
+    static var available: Bool { ShellTestData.available }
 
     static func temporaryDirectory(_ tag: String) throws -> String {
         let url = FileManager.default.temporaryDirectory

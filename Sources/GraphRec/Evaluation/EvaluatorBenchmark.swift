@@ -45,9 +45,9 @@ public enum EvaluatorBenchmark {
         _ = evaluator.evaluate(e) // warm-up
         var times: [Double] = [], cpu: [Double] = []
         for _ in 0..<runs {
-            let c0 = processCPUSeconds()
+            let c0 = ProcessClock.cpuSeconds()
             times.append(evaluator.evaluate(e).seconds)
-            cpu.append(processCPUSeconds() - c0)
+            cpu.append(ProcessClock.cpuSeconds() - c0)
         }
         times.sort()
         cpu.sort()
@@ -58,12 +58,5 @@ public enum EvaluatorBenchmark {
                       gflops: 2 * Double(n) * Double(items) * Double(dimension) / median / 1e9,
                       minSeconds: times[0], medianCPUSeconds: cpuMedian,
                       usersPerCPUSecond: cpuMedian > 0 ? Double(n) / cpuMedian : 0)
-    }
-
-    /// CPU time of the whole process so far (user + system, all threads).
-    static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

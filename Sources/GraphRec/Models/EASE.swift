@@ -61,15 +61,12 @@ public struct EASE: Recommender, Equatable {
     }
 
     public func embed(_ graph: InteractionGraph) -> Embeddings {
-        precondition(graph.movieCount == weights.rows, "graph has \(graph.movieCount) movies, model \(weights.rows)")
-        return Embeddings(users: graph.userItems.dense(), items: weights)
+        Baselines.itemItemEmbeddings(graph, items: weights)
     }
 
     public var parameters: [String: Matrix] { ["items": weights] }
 
     public init(parameters: [String: Matrix]) throws {
-        let w = try Baselines.parameter("items", of: parameters, kind: "ease")
-        guard w.rows == w.cols else { throw RecError("ease: parameter 'items' is \(w.rows)x\(w.cols), expected square") }
-        self.init(weights: w)
+        self.init(weights: try Baselines.itemItemMatrix(of: parameters, kind: "ease"))
     }
 }

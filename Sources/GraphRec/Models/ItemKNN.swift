@@ -71,15 +71,12 @@ public struct ItemKNN: Recommender, Equatable {
     }
 
     public func embed(_ graph: InteractionGraph) -> Embeddings {
-        precondition(graph.movieCount == similarity.rows, "graph has \(graph.movieCount) movies, model \(similarity.rows)")
-        return Embeddings(users: graph.userItems.dense(), items: similarity)
+        Baselines.itemItemEmbeddings(graph, items: similarity)
     }
 
     public var parameters: [String: Matrix] { ["items": similarity] }
 
     public init(parameters: [String: Matrix]) throws {
-        let s = try Baselines.parameter("items", of: parameters, kind: "itemknn")
-        guard s.rows == s.cols else { throw RecError("itemknn: parameter 'items' is \(s.rows)x\(s.cols), expected square") }
-        self.init(similarity: s)
+        self.init(similarity: try Baselines.itemItemMatrix(of: parameters, kind: "itemknn"))
     }
 }

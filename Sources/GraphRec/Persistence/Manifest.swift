@@ -28,12 +28,18 @@ public struct Manifest: Codable, Sendable, Equatable {
                 tensorsSHA256: String = "") {
         self.formatVersion = formatVersion
         self.recshVersion = recshVersion
-        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.createdAt = Manifest.wholeSeconds(createdAt)
         self.dataset = dataset
         self.split = split
         self.settings = settings
         self.models = models
         self.tensorsSHA256 = tensorsSHA256
+    }
+
+    /// `date` cut to whole seconds, what ISO 8601 in the file keeps, so a
+    /// restored snapshot equals the one saved.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// The data set's identity: restore reloads it from `path` and refuses if `sha256` differs.
@@ -123,66 +129,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
     }
 
-    /// One trained model: what it is, how it was trained and scored, and where its tensors are.
-    public struct ModelEntry: Codable, Sendable, Equatable {
-        public var name: String
-        public var kind: String
-        public var options: [String: String]
-        public var history: TrainingHistory
-        public var lastMetrics: [String: Double]
-        public var lastMetricsOn: String?
-        /// Parameter name (as `Recommender.parameters` has it) -> tensor name in the file.
-        public var parameters: [String: String]
-        /// Tensor names of the final user and item embeddings, when saved.
-        public var embeddings: EmbeddingTensors?
-
-        public init(name: String, kind: String, options: [String: String], history: TrainingHistory,
-                    lastMetrics: [String: Double], lastMetricsOn: String?, parameters: [String: String],
-                    embeddings: EmbeddingTensors?) {
-            self.name = name
-            self.kind = kind
-            self.options = options
-            self.history = history
-            self.lastMetrics = lastMetrics
-            self.lastMetricsOn = lastMetricsOn
-            self.parameters = parameters
-            self.embeddings = embeddings
-        }
-
-        /// Every tensor name this model needs, parameters first.
-        public var tensorNames: [String] {
-            parameters.keys.sorted().map { parameters[$0]! } + (embeddings.map { [$0.users, $0.items] } ?? [])
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case name, kind, options, history, parameters, embeddings
-            case lastMetrics = "last_metrics", lastMetricsOn = "last_metrics_on"
-        }
-
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(name: try c.decode(String.self, forKey: .name),
-                      kind: try c.decode(String.self, forKey: .kind),
-                      options: try c.decode([String: String].self, forKey: .options),
-                      history: try c.decode(HistoryCoding.self, forKey: .history).history,
-                      lastMetrics: try c.decode([String: Double].self, forKey: .lastMetrics),
-                      lastMetricsOn: try c.decodeIfPresent(String.self, forKey: .lastMetricsOn),
-                      parameters: try c.decode([String: String].self, forKey: .parameters),
-                      embeddings: try c.decodeIfPresent(EmbeddingTensors.self, forKey: .embeddings))
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(options, forKey: .options)
-            try c.encode(HistoryCoding(history), forKey: .history)
-            try c.encode(lastMetrics, forKey: .lastMetrics)
-            try c.encode(lastMetricsOn, forKey: .lastMetricsOn)
-            try c.encode(parameters, forKey: .parameters)
-            try c.encode(embeddings, forKey: .embeddings)
-        }
-    }
+    /// One trained model: what it is, how it was trained and scored, and the
+    /// names of its tensors in the file (snake_case JSON, see `ModelEntryCodingKeys`).
+    public typealias ModelEntry = SavedModel<String, EmbeddingTensors>
 
     /// `TrainingHistory` with the manifest's snake_case keys. A test checks
     /// that it covers every stored property of `TrainingHistory`.
@@ -341,4 +290,41 @@ func hexString<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
 /// Hex SHA-256 of `data`.
 func sha256Hex(_ data: Data) -> String {
     hexString(SHA256.hash(data: data))
+}
+
+/// `manifest.json` keys of a model entry.
+enum ModelEntryCodingKeys: String, CodingKey {
+    case name, kind, options, history, parameters, embeddings
+    case lastMetrics = "last_metrics", lastMetricsOn = "last_metrics_on"
+}
+
+extension SavedModel: Codable where Tensor == String, EmbeddingPair == Manifest.EmbeddingTensors {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: ModelEntryCodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name),
+                  kind: try c.decode(String.self, forKey: .kind),
+                  options: try c.decode([String: String].self, forKey: .options),
+                  history: try c.decode(Manifest.HistoryCoding.self, forKey: .history).history,
+                  lastMetrics: try c.decode([String: Double].self, forKey: .lastMetrics),
+                  lastMetricsOn: try c.decodeIfPresent(String.self, forKey: .lastMetricsOn),
+                  parameters: try c.decode([String: String].self, forKey: .parameters),
+                  embeddings: try c.decodeIfPresent(Manifest.EmbeddingTensors.self, forKey: .embeddings))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: ModelEntryCodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(options, forKey: .options)
+        try c.encode(Manifest.HistoryCoding(history), forKey: .history)
+        try c.encode(lastMetrics, forKey: .lastMetrics)
+        try c.encode(lastMetricsOn, forKey: .lastMetricsOn)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(embeddings, forKey: .embeddings)
+    }
+
+    /// Every tensor name this model needs, parameters first.
+    public var tensorNames: [String] {
+        parameters.keys.sorted().map { parameters[$0]! } + (embeddings.map { [$0.users, $0.items] } ?? [])
+    }
 }

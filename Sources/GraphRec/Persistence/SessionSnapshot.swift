@@ -1,43 +1,6 @@
 import Foundation
 import Tensors
 
-/// A trained model as plain data: what the bundle stores and what a restore
-/// hands back. Rebuilding the `Recommender` from `parameters` is the model
-/// registry's job (each model has an init from its parameters), which keeps
-/// persistence free of model code.
-public struct ModelRecord: Sendable, Equatable {
-    public var name: String
-    public var kind: String
-    public var options: [String: String]
-    public var history: TrainingHistory
-    public var lastMetrics: [String: Double]
-    public var lastMetricsOn: String?
-    /// `Recommender.parameters`: restoring them gives an equal model.
-    public var parameters: [String: Matrix]
-    /// The final embeddings, so a restored model scores bit-identically without a forward pass.
-    public var embeddings: Embeddings?
-
-    public init(name: String, kind: String, options: [String: String], history: TrainingHistory,
-                lastMetrics: [String: Double] = [:], lastMetricsOn: String? = nil,
-                parameters: [String: Matrix], embeddings: Embeddings?) {
-        self.name = name
-        self.kind = kind
-        self.options = options
-        self.history = history
-        self.lastMetrics = lastMetrics
-        self.lastMetricsOn = lastMetricsOn
-        self.parameters = parameters
-        self.embeddings = embeddings
-    }
-
-    /// The record of a session's trained model.
-    public init(_ model: TrainedModel) {
-        self.init(name: model.name, kind: model.kind, options: model.options, history: model.history,
-                  lastMetrics: model.lastMetrics, lastMetricsOn: model.lastMetricsOn,
-                  parameters: model.recommender.parameters, embeddings: model.embeddings)
-    }
-}
-
 /// Everything a session bundle holds, as values: the shell builds one from
 /// its `Session` to save, and gets one back from a restore.
 ///
@@ -58,7 +21,7 @@ public struct SessionSnapshot: Sendable, Equatable {
     public init(recshVersion: String, createdAt: Date = Date(), dataset: Manifest.DatasetRecord, split: Split?,
                 settings: [String: String], models: [ModelRecord], transcript: String) {
         self.recshVersion = recshVersion
-        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
+        self.createdAt = Manifest.wholeSeconds(createdAt)
         self.dataset = dataset
         self.split = split
         self.settings = settings
@@ -115,10 +78,7 @@ public struct SessionSnapshot: Sendable, Equatable {
                 try add(names.items, .float32(e.items))
                 embeddingTensors = names
             }
-            entries.append(Manifest.ModelEntry(name: model.name, kind: model.kind, options: model.options,
-                                               history: model.history, lastMetrics: model.lastMetrics,
-                                               lastMetricsOn: model.lastMetricsOn, parameters: parameterTensors,
-                                               embeddings: embeddingTensors))
+            entries.append(model.withTensors(parameters: parameterTensors, embeddings: embeddingTensors))
         }
         let manifest = Manifest(recshVersion: recshVersion, createdAt: createdAt, dataset: dataset,
                                 split: splitRecord, settings: settings, models: entries)
@@ -163,9 +123,7 @@ public struct SessionSnapshot: Sendable, Equatable {
                 }
                 embeddings = Embeddings(users: users, items: items)
             }
-            models.append(ModelRecord(name: entry.name, kind: entry.kind, options: entry.options, history: entry.history,
-                                      lastMetrics: entry.lastMetrics, lastMetricsOn: entry.lastMetricsOn,
-                                      parameters: parameters, embeddings: embeddings))
+            models.append(entry.withTensors(parameters: parameters, embeddings: embeddings))
         }
         self.init(recshVersion: manifest.recshVersion, createdAt: manifest.createdAt, dataset: manifest.dataset,
                   split: split, settings: manifest.settings, models: models, transcript: contents.transcript)

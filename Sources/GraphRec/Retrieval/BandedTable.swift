@@ -24,24 +24,9 @@ struct BandedTable: Sendable {
         precondition(codes.count == band.count, "one band per item")
         self.planes = planes
         let n = codes.count
-        // Stable LSD radix sort by code (16 bits a pass), then a stable counting sort by band.
-        var order = [Int32](0..<Int32(n))
+        // Stable radix sort by code, then a stable counting sort by band.
+        var order = idsSortedByCode(codes, planes: planes)
         var tmp = [Int32](repeating: 0, count: n)
-        codes.withUnsafeBufferPointer { c in
-            var shift = 0
-            while shift < planes {
-                var counts = [Int](repeating: 0, count: 65_537)
-                for id in order { counts[Int((c[Int(id)] >> UInt64(shift)) & 0xFFFF) &+ 1] &+= 1 }
-                for i in 0..<65_536 { counts[i &+ 1] &+= counts[i] }
-                for id in order {
-                    let digit = Int((c[Int(id)] >> UInt64(shift)) & 0xFFFF)
-                    tmp[counts[digit]] = id
-                    counts[digit] &+= 1
-                }
-                swap(&order, &tmp)
-                shift += 16
-            }
-        }
         var counts = [Int](repeating: 0, count: bandCount + 1)
         for b in band { counts[Int(b) + 1] += 1 }
         for i in 0..<bandCount { counts[i + 1] += counts[i] }

@@ -25,24 +25,7 @@ struct HammingTable: Sendable {
     init(codes: [UInt64], planes: Int) {
         self.planes = planes
         let n = codes.count
-        // Stable LSD radix sort of item ids by code.
-        var order = [Int32](0..<Int32(n))
-        var tmp = [Int32](repeating: 0, count: n)
-        var shift = 0
-        while shift < planes {
-            var counts = [Int](repeating: 0, count: 65_537)
-            codes.withUnsafeBufferPointer { c in
-                for id in order { counts[Int((c[Int(id)] >> UInt64(shift)) & 0xFFFF) &+ 1] &+= 1 }
-                for i in 0..<65_536 { counts[i &+ 1] &+= counts[i] }
-                for id in order {
-                    let digit = Int((c[Int(id)] >> UInt64(shift)) & 0xFFFF)
-                    tmp[counts[digit]] = id
-                    counts[digit] &+= 1
-                }
-            }
-            swap(&order, &tmp)
-            shift += 16
-        }
+        let order = idsSortedByCode(codes, planes: planes)
         var bc: [UInt64] = [], bs: [Int32] = []
         for (p, id) in order.enumerated() where bc.last != codes[Int(id)] || p == 0 {
             bc.append(codes[Int(id)])

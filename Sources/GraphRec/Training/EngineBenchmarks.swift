@@ -37,7 +37,7 @@ public enum EngineBenchmarks {
         defer { BLAS.useDefaultThreads() }
         let marks = Mutex<[(wall: Double, cpu: Double)]>([])
         let control = RunControl(report: { u in
-            if u.done == u.total { marks.withLock { $0.append((wallClock(), processCPU())) } }
+            if u.done == u.total { marks.withLock { $0.append((wallClock(), ProcessClock.cpuSeconds())) } }
         })
         let trainer = Trainer(options: o, control: control)
         switch model {
@@ -59,10 +59,4 @@ public enum EngineBenchmarks {
     static func median(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
 
     static func wallClock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    static func processCPU() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 }

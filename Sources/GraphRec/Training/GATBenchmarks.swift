@@ -21,12 +21,8 @@ public enum GATBenchmarks {
         return timing
     }
 
-    /// CPU seconds this process has used, all threads.
-    public static func processCPUSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
+    /// CPU seconds this process has used, all threads (`ProcessClock.cpuSeconds`, kept for existing callers).
+    public static func processCPUSeconds() -> Double { ProcessClock.cpuSeconds() }
 
     /// Median process CPU seconds of one training step's parts on `graph`
     /// (forward to the loss, backward, Adam), over `repeats` steps of a
@@ -42,7 +38,7 @@ public enum GATBenchmarks {
         var rng = SeededGenerator(seed: options.seed, stream: "bench.gat")
         var adam = Adam(learningRate: options.learningRate)
         var times: [(Double, Double, Double)] = []
-        func now() -> Double { processCPUSeconds() }
+        func now() -> Double { ProcessClock.cpuSeconds() }
         for r in 0..<max(repeats, 1) {
             let edges = Array(graph.edges[(r * options.batchSize % graph.edgeCount)...].prefix(options.batchSize))
             let batch = PairBatch(edges, negatives: options.negatives, sampler: sampler, rng: &rng)

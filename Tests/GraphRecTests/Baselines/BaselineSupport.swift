@@ -30,15 +30,9 @@ enum BaselineBench {
         }
     }
 
-    /// RECSH_TEST_DATA, else ../shared/data/ml-100k next to the package root.
-    static var directory: String {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"] { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardized.path
-    }
+    static var directory: String { ML100KTestData.directory }
 
-    static var available: Bool { FileManager.default.fileExists(atPath: directory + "/u.data") }
+    static var available: Bool { ML100KTestData.available }
 
     static func load(seed: UInt64 = 0) throws -> Data {
         let text = try String(contentsOfFile: directory + "/u.data", encoding: .utf8)

@@ -7,9 +7,10 @@ import Tensors
 @testable import GraphRec
 
 enum ML100KTestData {
-    /// ../shared/data/ml-100k relative to the package root, or $RECSH_TEST_DATA.
+    /// $RECSH_TEST_DATA, else ../shared/data/ml-100k relative to the package
+    /// root: the one place this test target locates the real data.
     static var directory: String {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"] { return env }
+        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent("../shared/data/ml-100k").standardized.path
