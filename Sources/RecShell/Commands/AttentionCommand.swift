@@ -50,19 +50,19 @@ enum AttentionCommand {
         return CommandResult(command: "attention", blocks: blocks, payload: payload)
     }
 
-    /// The named GAT, or the most recent one.
-    static func gatModel(_ session: Session, _ name: String?) throws -> (String, GAT) {
+    /// The named GAT (an error naming `command` if it is another kind), or the most recent one.
+    static func gatModel(_ session: Session, _ name: String?, command: String = "attention") throws -> (String, GAT) {
         if let name {
-            let m = try session.model(name, command: "attention")
+            let m = try session.model(name, command: command)
             guard let gat = m.recommender as? GAT else {
-                throw ShellError.message("attention: '\(name)' is a \(m.kind) model; attention needs a GAT (train gat)")
+                throw ShellError.message("\(command): '\(name)' is a \(m.kind) model; attention needs a GAT (train gat)")
             }
             return (m.name, gat)
         }
         for m in session.models.reversed() {
             if let gat = m.recommender as? GAT { return (m.name, gat) }
         }
-        throw ShellError.message("attention: no GAT model yet; try 'train gat'")
+        throw ShellError.message("\(command): no GAT model yet; try 'train gat'")
     }
 
     /// 0-based indices for `layer=`/`head=` (1-based, or all when absent).

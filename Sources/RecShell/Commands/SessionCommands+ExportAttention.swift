@@ -16,7 +16,7 @@ extension SessionCommands {
 
     static func attentionExport(_ session: Session, model name: String?, dataset: Dataset, format: String) throws -> AttentionExport {
         guard let graph = session.graph else { throw ShellError.message("export attention: no graph; try 'split warm'") }
-        let (model, gat) = try gatModel(session, name)
+        let (model, gat) = try AttentionCommand.gatModel(session, name, command: "export attention")
         let attention = gat.attention(on: graph)
         let edges = AttentionInspection.edges(attention)
         func id(_ n: AttentionNode) -> Int {
@@ -56,20 +56,5 @@ extension SessionCommands {
             out += "]}\n"
         }
         return AttentionExport(model: model, layers: attention.count, heads: gat.heads, rows: edges.count, data: Data(out.utf8))
-    }
-
-    /// The named GAT (an error if it is another kind), or the most recent GAT.
-    static func gatModel(_ session: Session, _ name: String?) throws -> (String, GAT) {
-        if let name {
-            let m = try session.model(name, command: "export")
-            guard let gat = m.recommender as? GAT else {
-                throw ShellError.message("export attention: '\(name)' is a \(m.kind) model; attention needs a GAT (train gat)")
-            }
-            return (m.name, gat)
-        }
-        for m in session.models.reversed() {
-            if let gat = m.recommender as? GAT { return (m.name, gat) }
-        }
-        throw ShellError.message("export attention: no GAT model yet; try 'train gat'")
     }
 }
