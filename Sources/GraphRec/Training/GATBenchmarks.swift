@@ -21,9 +21,6 @@ public enum GATBenchmarks {
         return timing
     }
 
-    /// CPU seconds this process has used, all threads (`ProcessClock.cpuSeconds`, kept for existing callers).
-    public static func processCPUSeconds() -> Double { ProcessClock.cpuSeconds() }
-
     /// Median process CPU seconds of one training step's parts on `graph`
     /// (forward to the loss, backward, Adam), over `repeats` steps of a
     /// seed-sized batch: where an epoch's time goes.
@@ -47,11 +44,7 @@ public enum GATBenchmarks {
             let (gradients, t1, t2): ([String: Matrix], Double, Double) = {
                 let tape = Tape()
                 let weights = model.parameters.mapValues { tape.parameter($0) }
-                let z = model.forward(tape, context, weights: weights)
-                let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
-                let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
-                let loss = options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
-                                              negative: negative, margin: options.margin)
+                let loss = Trainer.batchLoss(tape, model, context, weights: weights, batch: batch, options: options)
                 let t1 = now()
                 tape.backward(loss)
                 return (weights.compactMapValues { tape.gradient($0) }, t1, now())

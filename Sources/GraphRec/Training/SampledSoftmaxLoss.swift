@@ -32,19 +32,3 @@ extension Tape {
         }
     }
 }
-
-extension Trainer {
-    /// The forward/backward pass of `loss=softmax`: as `step`, with the n
-    /// negatives of each positive scored as one group.
-    func softmaxStep<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch) -> (Double, [String: Matrix]) {
-        let tape = Tape()
-        let weights = model.parameters.mapValues { tape.parameter($0) }
-        let z = model.forward(tape, context, weights: weights)
-        let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
-        let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
-        let loss = tape.sampledSoftmaxLoss(tape.sub(negative, tape.gatherRows(positive, batch.pairPositive)),
-                                           group: options.negatives)
-        tape.backward(loss)
-        return (Double(tape.value(loss).storage[0]), weights.compactMapValues { tape.gradient($0) })
-    }
-}

@@ -60,8 +60,7 @@ public struct Trainer {
                 let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
                 let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
                                       sampler: sampler, rng: &negativeRNG)
-                let (loss, stepGradients) = options.loss == .softmax ? softmaxStep(model, context, batch)
-                                                                     : step(model, context, batch)
+                let (loss, stepGradients) = step(model, context, batch)
                 var gradients = stepGradients
                 if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
                     _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
@@ -103,13 +102,20 @@ public struct Trainer {
     func step<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch) -> (Double, [String: Matrix]) {
         let tape = Tape()
         let weights = model.parameters.mapValues { tape.parameter($0) }
+        let loss = Trainer.batchLoss(tape, model, context, weights: weights, batch: batch, options: options)
+        tape.backward(loss)
+        return (Double(tape.value(loss).storage[0]), weights.compactMapValues { tape.gradient($0) })
+    }
+
+    /// The batch's mean ranking loss on `tape`: a full forward pass with
+    /// `weights`, then every (user, positive, negative) pair scored by dot products.
+    static func batchLoss<M: TrainableModel>(_ tape: Tape, _ model: M, _ context: M.Context, weights: [String: Variable],
+                                             batch: PairBatch, options: TrainOptions) -> Variable {
         let z = model.forward(tape, context, weights: weights)
         let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
         let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
-        let loss = options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
-                                      negative: negative, margin: options.margin)
-        tape.backward(loss)
-        return (Double(tape.value(loss).storage[0]), weights.compactMapValues { tape.gradient($0) })
+        return options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
+                                  negative: negative, margin: options.margin, group: options.negatives)
     }
 }
 
