@@ -47,6 +47,14 @@ public struct CSRMatrix: Equatable, Sendable {
         outVals.reserveCapacity(triplets.count)
         for r in 0..<rows {
             let range = counts[r]..<counts[r + 1]
+            // Triplets given in (row, col) order (graph adjacencies) need no sort.
+            let ordered = range.dropFirst().allSatisfy { cols32[$0 - 1] < cols32[$0] }
+            if ordered {
+                outCols.append(contentsOf: cols32[range])
+                outVals.append(contentsOf: vals[range])
+                outStart[r + 1] = outCols.count
+                continue
+            }
             let sorted = range.sorted { cols32[$0] < cols32[$1] }
             for p in sorted {
                 if let last = outCols.last, outCols.count > outStart[r], last == cols32[p] {

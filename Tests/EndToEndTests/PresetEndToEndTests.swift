@@ -17,8 +17,10 @@ struct PresetEndToEndTests {
         let options = try #require(train["options"] as? [String: String])
         // From the preset (TrainPreset.best for gcn; JSON keys are snake_case) ...
         #expect(options["preset"] == "best" && options["ids"] == "on" && options["features"] == "on")
-        #expect(options["loss"] == "softmax" && options["negatives"] == "30" && options["weight_decay"] == "0.0003")
-        #expect(options["lr"] == "0.0005" && options["patience"] == "5" && options["reg"] == "0.0")
+        #expect(options["loss"] == "softmax" && options["negatives"] == "200" && options["weight_decay"] == "0.0003")
+        #expect(options["holdout"] == "on" && options["dropout"] == "0.3" && options["edge_dropout"] == "0.0")
+        #expect(options["ema"] == "0.99")
+        #expect(options["lr"] == "0.001" && options["patience"] == "5" && options["reg"] == "0.0")
         // ... and the explicit options on top of it.
         #expect(options["epochs"] == "1" && options["hidden"] == "16" && options["dim"] == "8")
         let models = try #require(objects[3]["models"] as? [[String: Any]])

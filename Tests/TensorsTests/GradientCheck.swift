@@ -8,22 +8,25 @@
 /// result is the relative error ||g_tape - g_fd|| / max(||g_tape||, ||g_fd||, 1e-6),
 /// one per input.
 enum GradientCheck {
+    /// `makeTape` gives each pass its tape: a training tape with a fixed
+    /// generator makes every pass draw the same dropout masks.
     static func relativeErrors(_ inputs: [Matrix], eps: Float = 3e-3, seed: UInt64 = 99,
+                               tape makeTape: () -> Tape = { Tape() },
                                _ build: (Tape, [Variable]) -> Variable) -> [Double] {
-        let probe = Tape()
+        let probe = makeTape()
         let out = build(probe, inputs.map { probe.parameter($0) })
         var rng = SeededGenerator(seed: seed, stream: "gradcheck.R")
         let r = Matrix.uniform(rows: out.rows, cols: out.cols, low: -1, high: 1, using: &rng)
 
         func loss(_ xs: [Matrix]) -> Double {
-            let t = Tape()
+            let t = makeTape()
             let f = t.value(build(t, xs.map { t.parameter($0) }))
             var acc: Double = 0
             for i in 0..<f.count { acc += Double(f.storage[i]) * Double(r.storage[i]) }
             return acc
         }
 
-        let tape = Tape()
+        let tape = makeTape()
         let vars = inputs.map { tape.parameter($0) }
         tape.backward(build(tape, vars), seed: r)
         return inputs.indices.map { k in

@@ -139,3 +139,17 @@ import Testing
         #expect(!BLAS.coreName.isEmpty)
     }
 }
+
+/// The triplet constructor's fast path for rows given in column order.
+@Suite struct CSRTripletOrderTests {
+    @Test func orderedUnorderedAndDuplicatedRowsAllBuildTheSameMatrix() {
+        let ordered: [(row: Int, col: Int, value: Float)] = [(0, 0, 1), (0, 2, 2), (1, 1, 3), (2, 0, 4), (2, 3, 5)]
+        let shuffled = [ordered[4], ordered[1], ordered[3], ordered[0], ordered[2]]
+        let a = CSRMatrix(rows: 3, cols: 4, triplets: ordered)
+        #expect(a == CSRMatrix(rows: 3, cols: 4, triplets: shuffled))
+        #expect(a.colIndex == [0, 2, 1, 0, 3] && a.rowStart == [0, 2, 3, 5])
+        // In order but with a repeated entry: merged (summed), not copied.
+        let repeated = CSRMatrix(rows: 3, cols: 4, triplets: [(0, 0, 1), (0, 2, 2), (0, 2, 10), (2, 3, 1)])
+        #expect(repeated.rowStart == [0, 2, 2, 3] && repeated.values == [1, 12, 1])
+    }
+}

@@ -89,6 +89,17 @@ public struct InteractionGraph: Sendable {
         return g
     }
 
+    /// The same graph without the edges at `offsets` (positions in `edges`):
+    /// the trainer's per-batch message graph, so it avoids hashing edges.
+    public func removing(edgesAt offsets: some Sequence<Int>) -> InteractionGraph {
+        var gone = [Bool](repeating: false, count: edges.count)
+        for k in offsets { gone[k] = true }
+        var g = self
+        g.edges = edges.indices.compactMap { gone[$0] ? nil : edges[$0] }
+        g.rebuildAdjacency()
+        return g
+    }
+
     /// The same graph with one more user (index `userCount`), no edges yet.
     /// `features` must match the user feature width when features exist.
     public func addingUser(features: [Float]?) -> InteractionGraph {

@@ -20,12 +20,15 @@ public struct GCN: TrainableModel {
     public var parameters: [String: Matrix]
     public let input: NodeInput
     public let layers: Int
+    /// Dropout on the ID embeddings and the hidden layer while training (`dropout=`).
+    public let dropout: Float
 
     /// A fresh model for `graph` from `options.seed`: Glorot weights and zero
     /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(graph: graph, options: options)
         layers = options.layers
+        dropout = options.dropout
         var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
         var p = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
         var width = input.width
@@ -56,6 +59,7 @@ public struct GCN: TrainableModel {
                           featureWidth: w1.rows - idWidth)
         if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gcn") }
         layers = options.layers
+        dropout = options.dropout
         var width = input.width
         for k in 1...layers {
             let out = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gcn").cols
@@ -92,7 +96,8 @@ public struct GCN: TrainableModel {
     public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
         let a = context.mean
         let (h0, meanH) = input.forward(tape, weights, aggregate: a, features: context.features,
-                                       meanFeatures: context.meanFeatures, userCount: context.userCount)
+                                       meanFeatures: context.meanFeatures, userCount: context.userCount,
+                                       dropout: dropout)
         var h = h0
         for k in 1...layers {
             // One fused op (Tape+SAGE): it aggregates on the narrower side and
@@ -103,7 +108,7 @@ public struct GCN: TrainableModel {
             } else {
                 tape.sageLayer(a, h, aggregated: k == 1 ? meanH : nil, weight: w, root: b, bias: bias)
             }
-            h = k < layers ? tape.relu(z) : z
+            h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
         }
         let n = h.rows
         return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))

@@ -74,14 +74,15 @@ public struct NodeInput: Sendable, Equatable {
     /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
     /// The feature part of the aggregate is the precomputed constant.
     public func forward(_ tape: Tape, _ weights: [String: Variable], aggregate: SparseOperator,
-                        features: Matrix?, meanFeatures: Matrix?, userCount: Int) -> (h: Variable, mean: Variable) {
+                        features: Matrix?, meanFeatures: Matrix?, userCount: Int,
+                        dropout: Float = 0) -> (h: Variable, mean: Variable) {
         var h: [Variable] = [], mean: [Variable] = []
         if let features, let meanFeatures {
             h.append(tape.constant(features))
             mean.append(tape.constant(meanFeatures))
         }
         if useIDs {
-            let e = idEmbeddings(tape, weights, userCount: userCount)
+            let e = tape.dropout(idEmbeddings(tape, weights, userCount: userCount), rate: dropout)
             h.append(e)
             mean.append(tape.spmm(aggregate, e))
         }

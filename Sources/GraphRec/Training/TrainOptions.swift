@@ -25,6 +25,14 @@ public struct TrainOptions: Sendable, Equatable {
     public var patience: Int?
     /// L2 on the ID embeddings each batch touches (`EmbeddingRegularizer`); 0 = off.
     public var reg: Float = 0
+    /// Dropout rate on ID embeddings and hidden layers while training (gcn); 0 = off.
+    public var dropout: Float = 0
+    /// Hide each batch's positives from message passing (`MessageEdges`).
+    public var holdout = false
+    /// Share of the other train edges hidden from message passing per batch (`MessageEdges`).
+    public var edgeDropout: Float = 0
+    /// Decay of the weight moving average the trainer keeps (`WeightAverage`); 0 = off.
+    public var ema: Float = 0
     /// How GCN draws its layer weights: PyTorch Geometric's defaults (as the reference) or Glorot.
     public var initialization: WeightInit = .pyg
     /// The named preset the options were expanded from (`TrainPreset`), recorded only.
@@ -35,7 +43,7 @@ public struct TrainOptions: Sendable, Equatable {
     /// Every key `init(_:)` accepts.
     public static let keys = ["loss", "layers", "hidden", "dim", "heads", "negatives", "margin", "lr",
                               "weight-decay", "epochs", "batch", "seed", "features", "ids", "patience", "reg", "preset",
-                              "init"]
+                              "init", "dropout", "holdout", "edge-dropout", "ema"]
 
     /// Reads the options, rejecting unknown keys (`command` names the command in that error).
     public init(_ o: OptionValues, command: String = "train", extraKeys: [String] = []) throws {
@@ -59,6 +67,10 @@ public struct TrainOptions: Sendable, Equatable {
         }
         initialization = WeightInit(rawValue: try o.choice("init", default: "pyg", from: WeightInit.allCases.map(\.rawValue)))!
         reg = try o.float("reg", default: 0, range: 0...100)
+        dropout = try o.float("dropout", default: 0, range: 0...0.95)
+        holdout = try o.bool("holdout", default: false)
+        edgeDropout = try o.float("edge-dropout", default: 0, range: 0...0.95)
+        ema = try o.float("ema", default: 0, range: 0...0.9999)
         if let name = o["preset"] {
             preset = try o.choice("preset", default: name, from: TrainPreset.allCases.map(\.rawValue))
         }
@@ -70,7 +82,8 @@ public struct TrainOptions: Sendable, Equatable {
             "loss": loss.rawValue, "layers": "\(layers)", "hidden": "\(hidden)", "dim": "\(dim)",
             "heads": "\(heads)", "negatives": "\(negatives)", "margin": "\(margin)", "lr": "\(learningRate)",
             "weight-decay": "\(weightDecay)", "epochs": "\(epochs)", "batch": "\(batchSize)", "seed": "\(seed)",
-            "features": features ? "on" : "off", "ids": ids ? "on" : "off", "reg": "\(reg)",
+            "features": features ? "on" : "off", "ids": ids ? "on" : "off", "reg": "\(reg)", "dropout": "\(dropout)",
+            "holdout": holdout ? "on" : "off", "edge-dropout": "\(edgeDropout)", "ema": "\(ema)",
             "init": initialization.rawValue,
         ]
         if let patience { d["patience"] = "\(patience)" }

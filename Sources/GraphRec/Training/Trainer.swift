@@ -12,6 +12,14 @@ import Tensors
 /// batch's ID rows). Weight init and sampling draw from `SeededGenerator` streams of
 /// `options.seed`, so a seed fixes the result.
 ///
+/// With `holdout=on` or `edge-dropout=`, each batch's forward pass runs on
+/// the graph without the edges `MessageEdges` hides (its context is rebuilt
+/// per batch); with `dropout=`, the tape is a training tape and the model's
+/// dropout layers draw their masks from the seeded "train.dropout" stream.
+///
+/// With `ema=DECAY` the model validated, kept and returned is the moving
+/// average of the weights (`WeightAverage`), not the last step's weights.
+///
 /// After each epoch the optional `validation` closure scores the current
 /// embeddings (NDCG@10 on the validation split, by the caller's evaluator).
 /// With validation, the model keeps the weights of its best epoch; `patience`
@@ -43,10 +51,14 @@ public struct Trainer {
         let batches = (positives.count + batchSize - 1) / batchSize
         var shuffleRNG = SeededGenerator(seed: options.seed, stream: "train.shuffle")
         var negativeRNG = SeededGenerator(seed: options.seed, stream: "train.negatives")
+        var dropoutRNG = SeededGenerator(seed: options.seed, stream: "train.dropout")
+        var edgeRNG = SeededGenerator(seed: options.seed, stream: "train.edges")
+        let hiding = MessageEdges(holdout: options.holdout, dropRate: options.edgeDropout)
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<positives.count)
         var history = TrainingHistory()
         var best: (ndcg: Double, parameters: [String: Matrix])?
+        var average: WeightAverage?
         var epochsSinceBest = 0
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
@@ -60,12 +72,23 @@ public struct Trainer {
                 let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
                 let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
                                       sampler: sampler, rng: &negativeRNG)
-                let (loss, stepGradients) = step(model, context, batch)
+                var batchContext = context
+                if hiding.hidesEdges {
+                    let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
+                    batchContext = model.makeContext(graph.removing(edgesAt: hidden))
+                }
+                let tape = Tape(training: dropoutRNG)
+                let (loss, stepGradients) = step(model, batchContext, batch, on: tape)
+                dropoutRNG = tape.trainingGenerator!
                 var gradients = stepGradients
                 if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
                     _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
                 }
                 adam.step(&model.parameters, gradients: gradients)
+                if options.ema > 0 {
+                    if average == nil { average = WeightAverage(decay: options.ema, parameters: model.parameters) }
+                    else { average!.update(with: model.parameters) }
+                }
                 lossSum += loss
                 control.report(ProgressUpdate(
                     label: "epoch \(epoch)/\(options.epochs)", done: b + 1, total: batches,
@@ -75,10 +98,12 @@ public struct Trainer {
             history.epochSeconds.append(elapsed(since: epochStart))
             history.bestEpoch = epoch
             guard let validation else { continue }
-            let ndcg = validation(model.embed(context: context))
+            var candidate = model            // the weights this epoch offers: the average when there is one
+            if let average { candidate.parameters = average.parameters }
+            let ndcg = validation(candidate.embed(context: context))
             history.validationNDCG.append(ndcg)
             if best == nil || ndcg > best!.ndcg {
-                best = (ndcg, model.parameters)
+                best = (ndcg, candidate.parameters)
                 epochsSinceBest = 0
             } else {
                 epochsSinceBest += 1
@@ -91,16 +116,18 @@ public struct Trainer {
         if let best {
             model.parameters = best.parameters
             history.bestEpoch = history.validationNDCG.firstIndex(of: best.ndcg)! + 1
-        } else if history.interrupted {
-            history.bestEpoch = history.loss.count
+        } else {
+            if let average { model.parameters = average.parameters }
+            if history.interrupted { history.bestEpoch = history.loss.count }
         }
         return history
     }
 
     /// One forward/backward pass: the batch's mean loss and every parameter's gradient.
     /// The tape dies here, before Adam writes the weights, so no copy is forced.
-    func step<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch) -> (Double, [String: Matrix]) {
-        let tape = Tape()
+    /// `tape` is a training tape when the model's dropout should act.
+    func step<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch,
+                                 on tape: Tape = Tape()) -> (Double, [String: Matrix]) {
         let weights = model.parameters.mapValues { tape.parameter($0) }
         let loss = Trainer.batchLoss(tape, model, context, weights: weights, batch: batch, options: options)
         tape.backward(loss)

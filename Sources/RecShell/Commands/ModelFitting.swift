@@ -27,12 +27,12 @@ enum ModelFitting {
 
         /// What every gradient-trained kind accepts.
         static let trainerKeys = ["loss", "negatives", "margin", "lr", "weight-decay", "epochs", "batch", "seed",
-                                  "patience", "reg"]
+                                  "patience", "reg", "holdout", "edge-dropout", "ema"]
     }
 
     /// The gradient-trained kinds. Adding one is one line.
     static let neural: [String: Neural] = [
-        "gcn": Neural(architecture: ["layers", "hidden", "dim", "features", "ids", "init", "preset"]) { GCN(graph: $0, options: $1) },
+        "gcn": Neural(architecture: ["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout"]) { GCN(graph: $0, options: $1) },
         "lightgcn": Neural(architecture: ["layers", "dim"]) { LightGCN(graph: $0, options: $1) },
         "mf": Neural(architecture: ["dim"]) { MatrixFactorization(graph: $0, options: $1) },
         "gat": Neural(architecture: ["layers", "hidden", "dim", "heads", "features", "ids"]) { GAT(graph: $0, options: $1) },

@@ -22,8 +22,18 @@ public final class Tape {
     }
 
     var nodes: [Node] = []
+    /// Where `dropout` draws its masks; nil on an inference tape.
+    var dropoutGenerator: SeededGenerator?
 
     public init() {}
+
+    /// A training tape: `dropout` is active and draws from `generator`.
+    public init(training generator: SeededGenerator) {
+        dropoutGenerator = generator
+    }
+
+    /// The dropout generator's state after this pass, so the next pass continues the stream.
+    public var trainingGenerator: SeededGenerator? { dropoutGenerator }
 
     /// A trainable leaf: gradients flow to it.
     public func parameter(_ value: Matrix) -> Variable {
