@@ -145,3 +145,18 @@ import Tensors
         #expect(again.parameters != GCN(graph: graph, options: o).parameters)
     }
 }
+
+/// `adjacency()` against the triplet construction it replaced.
+@Suite struct AdjacencyConstructionTests {
+    @Test(arguments: [false, true])
+    func equalsTheTripletForm(withIsolated: Bool) {
+        var graph = TinyGraph.make(users: 17, movies: 23)
+        if withIsolated { graph = graph.removing(graph.edges.filter { $0.user == 3 || $0.movie == 5 }) }
+        var triplets: [(row: Int, col: Int, value: Float)] = []
+        for e in graph.edges {
+            triplets.append((Int(e.user), graph.userCount + Int(e.movie), 1))
+            triplets.append((graph.userCount + Int(e.movie), Int(e.user), 1))
+        }
+        #expect(graph.adjacency() == CSRMatrix(rows: graph.nodeCount, cols: graph.nodeCount, triplets: triplets))
+    }
+}

@@ -61,15 +61,20 @@ public struct InteractionGraph: Sendable {
 
     /// The symmetric node-space adjacency (nodeCount x nodeCount, 1 per edge
     /// in both directions), the starting point of every aggregation operator.
+    /// Built straight from the two sorted incidence matrices (user rows, then
+    /// movie rows), in O(edges): the trainer rebuilds it every batch with `holdout=on`.
     public func adjacency() -> CSRMatrix {
-        var triplets: [(row: Int, col: Int, value: Float)] = []
-        triplets.reserveCapacity(edges.count * 2)
-        for e in edges {
-            let u = Int(e.user), v = userCount + Int(e.movie)
-            triplets.append((u, v, 1))
-            triplets.append((v, u, 1))
+        var rowStart = [Int](repeating: 0, count: nodeCount + 1)
+        var columns = [Int32]()
+        columns.reserveCapacity(edges.count * 2)
+        for u in 0..<userCount {
+            for m in userItems.columns(ofRow: u) { columns.append(Int32(userCount) + m) }
+            rowStart[u + 1] = columns.count
         }
-        return CSRMatrix(rows: nodeCount, cols: nodeCount, triplets: triplets)
+        columns.append(contentsOf: itemUsers.colIndex)
+        for m in 0..<movieCount { rowStart[userCount + m + 1] = userItems.nonZeroCount + itemUsers.rowStart[m + 1] }
+        return CSRMatrix(rows: nodeCount, cols: nodeCount, rowStart: rowStart, colIndex: columns,
+                         values: [Float](repeating: 1, count: columns.count))
     }
 
     /// The same graph with more edges (what-if: "user likes movie").

@@ -14,15 +14,17 @@ extension Tape {
         var mask = Matrix(rows: x.rows, cols: x.cols)
         // Two 32-bit draws per 64-bit word: element kept when its draw < keep * 2^32.
         let threshold = UInt64(Double(keep) * 4_294_967_296)
-        var i = 0
+        var rng = dropoutGenerator!
         mask.storage.withUnsafeMutableBufferPointer { m in
+            var i = 0
             while i < m.count {
-                let bits = dropoutGenerator!.next()
+                let bits = rng.next()
                 if bits & 0xFFFF_FFFF < threshold { m[i] = scale }
                 if i + 1 < m.count, bits >> 32 < threshold { m[i + 1] = scale }
                 i += 2
             }
         }
+        dropoutGenerator = rng
         return record(value(x).hadamard(mask), inputs: [x]) { t, g in
             t.accumulate(g.hadamard(mask), into: x)
         }
