@@ -87,11 +87,8 @@ public struct InteractionGraph: Sendable {
 
     /// The same graph without some edges (what-if: "user drops movie").
     public func removing(_ gone: [Edge]) -> InteractionGraph {
-        var g = self
         let drop = Set(gone)
-        g.edges = edges.filter { !drop.contains($0) }
-        g.rebuildAdjacency()
-        return g
+        return removing(edgesAt: edges.indices.filter { drop.contains(edges[$0]) })
     }
 
     /// The same graph without the edges at `offsets` (positions in `edges`):

@@ -173,12 +173,7 @@ public enum ExactRetriever {
                              scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>,
                              count: inout Int) {
         guard k > 0 else { return }
-        var j = lo
-        while j < hi && count < k {
-            let s = row[j]
-            if s == s { TopK.insert(s, Int32(truncatingIfNeeded: j), k: k, scores: scores, indices: indices, count: &count) }
-            j &+= 1
-        }
+        var j = TopK.fill(row, from: lo, to: hi, indexBase: 0, k: k, scores: scores, indices: indices, count: &count)
         var threshold = scores[k &- 1]
         while j &+ 16 <= hi {
             var above = 0

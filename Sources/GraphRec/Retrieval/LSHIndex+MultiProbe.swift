@@ -43,71 +43,45 @@ extension LSHIndex {
     func searchMulti(queries: Matrix, items: Matrix, k: Int, exclusions: CSRMatrix?,
                      workers: Int) -> (lists: TopKLists, candidates: [Int]) {
         let nq = queries.rows, n = itemCount, d = dimension
-        var lists = TopKLists(queries: nq, k: k)
-        var candidateCounts = [Int](repeating: 0, count: nq)
-        guard n > 0 else { return (lists, candidateCounts) }
+        guard n > 0 else { return (TopKLists(queries: nq, k: k), [Int](repeating: 0, count: nq)) }
         let proj = BLAS.matmul(queries, normals) // nq x (planes * tables)
         let budget = max(1, configuration.candidates ?? k)
         // Table 0 alone needs no de-duplication: each item sits in one bucket.
         let useStamps = configuration.tables > 1 || exclusions != nil
-        let workerCount = max(1, min(workers, nq))
-        let emptyStart = [Int](repeating: 0, count: nq + 1)
-        let xStart = exclusions?.rowStart ?? emptyStart
-        let xItems = exclusions?.colIndex ?? []
-        lists.counts.withUnsafeMutableBufferPointer { cp in
-        lists.indices.withUnsafeMutableBufferPointer { ip in
-        lists.scores.withUnsafeMutableBufferPointer { sp in
-        candidateCounts.withUnsafeMutableBufferPointer { ccp in
-            let counts = SharedBuffer(cp), indices = SharedBuffer(ip), scores = SharedBuffer(sp)
-            let cand = SharedBuffer(ccp)
-            ParallelBlocks.run(workers: workerCount) { w in
-                let prober = MultiProber(index: self)
-                var stamp = [UInt32](repeating: 0, count: useStamps ? n : 0)
-                var current: UInt32 = 0
-                let lo = nq * w / workerCount, hi = nq * (w + 1) / workerCount
-                items.storage.withUnsafeBufferPointer { xp in
-                bandedVectors.withUnsafeBufferPointer { vp in
-                queries.storage.withUnsafeBufferPointer { qp in
-                proj.storage.withUnsafeBufferPointer { pp in
-                xItems.withUnsafeBufferPointer { xAll in
-                stamp.withUnsafeMutableBufferPointer { st in
-                withTablePointers { tp in
-                    for q in lo..<hi {
-                        let query = qp.baseAddress! + q * d
-                        let norm = Self.dot(query, query, d).squareRoot()
-                        let cut = prober.collect(margins: pp.baseAddress! + q * proj.cols, queryNorm: norm,
-                                                 budget: budget, tables: tp)
-                        if useStamps {
-                            if current == .max { for i in 0..<n { st[i] = 0 }; current = 0 }
-                            current &+= 1
-                            for p in xStart[q]..<xStart[q + 1] { st[Int(xAll[p])] = current }
+        return QuerySlots.run(queries: nq, k: k, workers: workers) { range, slots in
+            let prober = MultiProber(index: self)
+            let stamps = useStamps ? QueryStamps(items: n) : nil
+            items.storage.withUnsafeBufferPointer { xp in
+            bandedVectors.withUnsafeBufferPointer { vp in
+            queries.storage.withUnsafeBufferPointer { qp in
+            proj.storage.withUnsafeBufferPointer { pp in
+            withTablePointers { tp in
+                for q in range {
+                    let query = qp.baseAddress! + q * d
+                    let norm = Self.dot(query, query, d).squareRoot()
+                    let cut = prober.collect(margins: pp.baseAddress! + q * proj.cols, queryNorm: norm,
+                                             budget: budget, tables: tp)
+                    stamps?.begin(excluding: exclusions?.columns(ofRow: q) ?? [])
+                    // Rank the items of every bucket at or above the cut.
+                    let keep = max(cut, 0)
+                    var count = 0, ranked = 0
+                    let ts = slots.scores(q), ti = slots.indices(q)
+                    for e in prober.picked where Int((e >> 32) & 0xFFFF) >= keep {
+                        let bucket = Int(e & 0xFFFF_FFFF), t = Int(e >> 48)
+                        let table = tp[t], mem = table.members
+                        let s0 = Int(table.starts[bucket]), s1 = Int(table.starts[bucket + 1])
+                        for p in s0..<s1 {
+                            let id = mem[p]
+                            if let stamps, !stamps.insert(id) { continue }
+                            let v = t == 0 ? vp.baseAddress! + p * d : xp.baseAddress! + Int(id) * d
+                            TopK.offer(Self.dot(query, v, d), id, k: k, scores: ts, indices: ti, count: &count)
+                            ranked &+= 1
                         }
-                        // Rank the items of every bucket at or above the cut.
-                        let keep = max(cut, 0)
-                        var count = 0, ranked = 0
-                        let ts = scores.base + q * k, ti = indices.base + q * k
-                        for e in prober.picked where Int((e >> 32) & 0xFFFF) >= keep {
-                            let bucket = Int(e & 0xFFFF_FFFF), t = Int(e >> 48)
-                            let table = tp[t], mem = table.members
-                            let s0 = Int(table.starts[bucket]), s1 = Int(table.starts[bucket + 1])
-                            for p in s0..<s1 {
-                                let id = mem[p]
-                                if useStamps {
-                                    if st[Int(id)] == current { continue }
-                                    st[Int(id)] = current
-                                }
-                                let v = t == 0 ? vp.baseAddress! + p * d : xp.baseAddress! + Int(id) * d
-                                TopK.offer(Self.dot(query, v, d), id, k: k, scores: ts, indices: ti, count: &count)
-                                ranked &+= 1
-                            }
-                        }
-                        counts[q] = count
-                        cand[q] = ranked
                     }
-                }}}}}}}
-            }
-        }}}}
-        return (lists, candidateCounts)
+                    slots.finish(q, count: count, candidates: ranked)
+                }
+            }}}}}
+        }
     }
 }
 

@@ -163,75 +163,47 @@ public struct LSHIndex: Sendable {
         precondition(items.rows == itemCount && items.cols == dimension, "items differ from the indexed catalogue")
         precondition(queries.cols == dimension, "query width \(queries.cols) != \(dimension)")
         let nq = queries.rows
-        var lists = TopKLists(queries: nq, k: k)
-        var candidateCounts = [Int](repeating: 0, count: nq)
-        guard nq > 0, k > 0 else { return (lists, candidateCounts) }
+        guard nq > 0, k > 0 else { return (TopKLists(queries: nq, k: k), [Int](repeating: 0, count: nq)) }
         if configuration.probe == .multi {
             return searchMulti(queries: queries, items: items, k: k, exclusions: exclusions, workers: workers)
         }
         let proj = BLAS.matmul(queries, normals) // nq x (planes * tables)
         let c = configuration, d = dimension, n = itemCount
         let need = c.probe == .bucket ? 1 : max(1, c.candidates ?? k)
-        let workerCount = max(1, min(workers, nq))
-        let emptyStart = [Int](repeating: 0, count: nq + 1)
-        let xStart = exclusions?.rowStart ?? emptyStart
-        let xItems = exclusions?.colIndex ?? []
-        lists.counts.withUnsafeMutableBufferPointer { cp in
-        lists.indices.withUnsafeMutableBufferPointer { ip in
-        lists.scores.withUnsafeMutableBufferPointer { sp in
-        candidateCounts.withUnsafeMutableBufferPointer { ccp in
-            let counts = SharedBuffer(cp), indices = SharedBuffer(ip), scores = SharedBuffer(sp)
-            let cand = SharedBuffer(ccp)
-            ParallelBlocks.run(workers: workerCount) { w in
-                // Per-worker scratch: a stamp per item marks "seen or excluded for this query".
-                var stamp = [UInt32](repeating: 0, count: n)
-                var list = [Int32]()
-                list.reserveCapacity(max(need * c.tables, 1024))
-                var current: UInt32 = 0
-                let lo = nq * w / workerCount, hi = nq * (w + 1) / workerCount
-                items.storage.withUnsafeBufferPointer { xp in
-                queries.storage.withUnsafeBufferPointer { qp in
-                proj.storage.withUnsafeBufferPointer { pp in
-                xItems.withUnsafeBufferPointer { xAll in
-                stamp.withUnsafeMutableBufferPointer { st in
-                    for q in lo..<hi {
-                        if current == .max {
-                            for i in 0..<n { st[i] = 0 }
-                            current = 0
-                        }
-                        current &+= 1
-                        for p in xStart[q]..<xStart[q + 1] { st[Int(xAll[p])] = current }
-                        list.removeAll(keepingCapacity: true)
-                        let row = pp.baseAddress! + q * proj.cols
-                        for (t, table) in tables.enumerated() {
-                            let code = Self.pack(row, t * c.planes, c.planes)
-                            var got = 0
-                            table.members.withUnsafeBufferPointer { mem in
-                                table.probe(code) { b in
-                                    let s = Int(table.bucketStart[b]), e = Int(table.bucketStart[b + 1])
-                                    got += e - s
-                                    for p in s..<e {
-                                        let id = mem[p]
-                                        if st[Int(id)] != current { st[Int(id)] = current; list.append(id) }
-                                    }
-                                    return got < need
-                                }
+        return QuerySlots.run(queries: nq, k: k, workers: workers) { range, slots in
+            let stamps = QueryStamps(items: n)
+            var list = [Int32]()
+            list.reserveCapacity(max(need * c.tables, 1024))
+            items.storage.withUnsafeBufferPointer { xp in
+            queries.storage.withUnsafeBufferPointer { qp in
+            proj.storage.withUnsafeBufferPointer { pp in
+                for q in range {
+                    stamps.begin(excluding: exclusions?.columns(ofRow: q) ?? [])
+                    list.removeAll(keepingCapacity: true)
+                    let row = pp.baseAddress! + q * proj.cols
+                    for (t, table) in tables.enumerated() {
+                        let code = Self.pack(row, t * c.planes, c.planes)
+                        var got = 0
+                        table.members.withUnsafeBufferPointer { mem in
+                            table.probe(code) { b in
+                                let s = Int(table.bucketStart[b]), e = Int(table.bucketStart[b + 1])
+                                got += e - s
+                                for p in s..<e where stamps.insert(mem[p]) { list.append(mem[p]) }
+                                return got < need
                             }
                         }
-                        cand[q] = list.count
-                        let query = qp.baseAddress! + q * d
-                        var count = 0
-                        let ts = scores.base + q * k, ti = indices.base + q * k
-                        for id in list {
-                            let s = Self.dot(query, xp.baseAddress! + Int(id) * d, d)
-                            TopK.offer(s, id, k: k, scores: ts, indices: ti, count: &count)
-                        }
-                        counts[q] = count
                     }
-                }}}}}
-            }
-        }}}}
-        return (lists, candidateCounts)
+                    let query = qp.baseAddress! + q * d
+                    var count = 0
+                    let ts = slots.scores(q), ti = slots.indices(q)
+                    for id in list {
+                        let s = Self.dot(query, xp.baseAddress! + Int(id) * d, d)
+                        TopK.offer(s, id, k: k, scores: ts, indices: ti, count: &count)
+                    }
+                    slots.finish(q, count: count, candidates: list.count)
+                }
+            }}}
+        }
     }
 
     /// Inner product with four independent partial sums (lets the CPU overlap the adds).

@@ -8,13 +8,12 @@ extension Tape {
     /// by 1/(1 - rate). Backward: g times the same mask. Identity when the
     /// tape is not training or `rate` is 0.
     public func dropout(_ x: Variable, rate: Float) -> Variable {
-        guard rate > 0, dropoutGenerator != nil else { return x }
+        guard rate > 0, var rng = trainingGenerator else { return x }
         precondition(rate < 1, "dropout: rate \(rate) must be below 1")
         let keep = 1 - rate, scale = 1 / keep
         var mask = Matrix(rows: x.rows, cols: x.cols)
         // Two 32-bit draws per 64-bit word: element kept when its draw < keep * 2^32.
         let threshold = UInt64(Double(keep) * 4_294_967_296)
-        var rng = dropoutGenerator!
         mask.storage.withUnsafeMutableBufferPointer { m in
             var i = 0
             while i < m.count {
@@ -24,7 +23,7 @@ extension Tape {
                 i += 2
             }
         }
-        dropoutGenerator = rng
+        trainingGenerator = rng
         return record(value(x).hadamard(mask), inputs: [x]) { t, g in
             t.accumulate(g.hadamard(mask), into: x)
         }

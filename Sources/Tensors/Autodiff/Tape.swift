@@ -22,18 +22,16 @@ public final class Tape {
     }
 
     var nodes: [Node] = []
-    /// Where `dropout` draws its masks; nil on an inference tape.
-    var dropoutGenerator: SeededGenerator?
+    /// Where `dropout` draws its masks; nil on an inference tape. Read it
+    /// after a pass so the next pass continues the stream.
+    public internal(set) var trainingGenerator: SeededGenerator?
 
     public init() {}
 
     /// A training tape: `dropout` is active and draws from `generator`.
     public init(training generator: SeededGenerator) {
-        dropoutGenerator = generator
+        trainingGenerator = generator
     }
-
-    /// The dropout generator's state after this pass, so the next pass continues the stream.
-    public var trainingGenerator: SeededGenerator? { dropoutGenerator }
 
     /// A trainable leaf: gradients flow to it.
     public func parameter(_ value: Matrix) -> Variable {
