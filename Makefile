@@ -12,8 +12,9 @@ run: build
 build: deps
 	$(SWIFT) build -c release --product recsh
 
+# `swift test` builds the recsh binary the end-to-end tests run (with testing
+# enabled); a separate `swift build` first would compile everything twice.
 test: deps
-	$(SWIFT) build -c release --product recsh
 	$(SWIFT) test -c release
 
 bench: build

@@ -12,7 +12,7 @@ enum Recsh {
         return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
     }()
 
-    /// `make test` builds the product first; it sits beside the test bundle.
+    /// `swift test` builds the recsh product beside the test bundle.
     static let binary: String? = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("recsh").path }
