@@ -50,7 +50,7 @@ enum WiringFixture {
 }
 
 /// A model whose user vectors are fixed at training (like mf).
-struct FixedUsers: Recommender {
+struct FixedUsers: EmbeddingRecommender {
     let kind = "fixed"
     var isInductive: Bool { false }
     let stored: Embeddings
@@ -203,7 +203,7 @@ struct LSHCommandTests {
         #expect(zip(items, items.dropFirst()).allSatisfy { $0.score >= $1.score })
         // 1 plane and 5000 candidates: every movie is ranked, so LSH equals exact.
         let all = try LSHSupport.configuration(planes: 1, options: OptionValues(["candidates": "5000"]))
-        let exact = ExactRetriever.recommend(user: user, embeddings: model.embeddings, k: 10, excluding: owned)
+        let exact = ExactRetriever.recommend(user: user, embeddings: model.embeddings!, k: 10, excluding: owned)
         #expect(LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: all).items.map(\.item)
                 == exact.map(\.item))
         #expect(throws: RecError.self) { try LSHSupport.planes(fromOption: "99") }
@@ -272,8 +272,8 @@ struct WhatIfCommandTests {
         #expect((h.json("whatif user 1 likes 1")?["error"] as? String)?.contains("no trained model yet") == true)
         let graph = h.shell.session.graph!
         let svd = try WiringFixture.svd(graph)
-        h.shell.session.store(TrainedModel(name: "mf", recommender: FixedUsers(stored: svd.embeddings), options: [:],
-                                           history: svd.history, embeddings: svd.embeddings))
+        h.shell.session.store(TrainedModel(name: "mf", recommender: FixedUsers(stored: svd.embeddings!), options: [:],
+                                           history: svd.history, embeddings: svd.embeddings!))
         #expect((h.json("whatif user 1 likes 1")?["error"] as? String)?.contains("is not inductive") == true)
         #expect((h.json("newuser likes=1")?["error"] as? String)?.contains("is not inductive") == true)
     }

@@ -31,11 +31,11 @@ public struct EvaluationResult: Sendable {
     public var perUserNDCG: [Double] { perUser.map(\.ndcg) }
 }
 
-/// Exact evaluation of embeddings against an `EvaluationSet`: the
+/// Exact evaluation of a model's scorer against an `EvaluationSet`: the
 /// production kernel.
 ///
-/// Users are scored in blocks (`blockSize` users x all movies, one
-/// `BLAS.gemm` per block), each row's exclusions are skipped by the top-K
+/// Users are scored in blocks (`blockSize` users x all movies through the
+/// `Scorer`: one `BLAS.gemm` per block for embeddings), each row's exclusions are skipped by the top-K
 /// scan (`TopK`), and the metrics come from the hit pattern of the top K.
 /// `mrr_full` needs the whole ranking only when no target is in the top K;
 /// then the best target's rank is counted in one pass over the row. Blocks
@@ -63,16 +63,16 @@ public struct Evaluator: Sendable {
     /// A function the trainer calls each epoch: mean validation NDCG@K of the
     /// given embeddings. Nil when the split has no validation positives.
     public static func validationNDCG(split: Split, graph: InteractionGraph, k: Int = 10) throws
-        -> (@Sendable (Embeddings) -> Double)? {
+        -> (@Sendable (any Scorer) -> Double)? {
         let evaluator = try Evaluator(split: split, graph: graph, on: .validation, k: k)
         guard !evaluator.set.users.isEmpty else { return nil }
         return { evaluator.evaluate($0).ndcg }
     }
 
     /// Scores, ranks and measures every user of the set.
-    public func evaluate(_ embeddings: Embeddings) -> EvaluationResult {
-        precondition(embeddings.users.rows == set.userCount && embeddings.items.rows == set.itemCount,
-                     "embeddings are \(embeddings.users.rows) users x \(embeddings.items.rows) items, the evaluation set \(set.userCount) x \(set.itemCount)")
+    public func evaluate(_ scorer: any Scorer) -> EvaluationResult {
+        precondition(scorer.userCount == set.userCount && scorer.itemCount == set.itemCount,
+                     "the model scores \(scorer.userCount) users x \(scorer.itemCount) items, the evaluation set \(set.userCount) x \(set.itemCount)")
         let start = ContinuousClock.now
         let users = set.users
         let n = users.count
@@ -88,7 +88,7 @@ public struct Evaluator: Sendable {
                     var b = w
                     while b < blocks {
                         let lo = b * blockSize, hi = min(n, lo + blockSize)
-                        scoreBlock(users, lo..<hi, embeddings, &scratch, shared)
+                        scoreBlock(users, lo..<hi, scorer, &scratch, shared)
                         b += workerCount
                     }
                 }
@@ -104,7 +104,6 @@ public struct Evaluator: Sendable {
 
     /// One worker's reusable buffers.
     struct Scratch {
-        var queries = Matrix(rows: 0, cols: 0)
         var scores = Matrix(rows: 0, cols: 0)
         var topScores: [Float]
         var topIndices: [Int32]
@@ -114,21 +113,10 @@ public struct Evaluator: Sendable {
         }
     }
 
-    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ e: Embeddings,
+    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ scorer: any Scorer,
                             _ s: inout Scratch, _ out: SharedBuffer<UserMetrics>) {
-        let m = range.count, items = set.itemCount, d = e.dimension
-        if s.queries.rows != m || s.queries.cols != d {
-            s.queries = Matrix(rows: m, cols: d)
-            s.scores = Matrix(rows: m, cols: items)
-        }
-        e.users.storage.withUnsafeBufferPointer { src in
-            s.queries.storage.withUnsafeMutableBufferPointer { dst in
-                for (r, i) in range.enumerated() {
-                    (dst.baseAddress! + r * d).update(from: src.baseAddress! + users[i] * d, count: d)
-                }
-            }
-        }
-        BLAS.gemm(s.queries, e.items, transposeB: true, into: &s.scores)
+        let items = set.itemCount
+        scorer.scores(users: users[range], into: &s.scores)
         let k = self.k
         let tStart = set.targets.rowStart, tItems = set.targets.colIndex
         let xStart = set.exclusions.rowStart, xItems = set.exclusions.colIndex

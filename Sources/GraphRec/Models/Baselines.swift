@@ -40,10 +40,10 @@ public enum Baselines {
     /// Fits the baseline `kind` on the graph's edges. ALS reports one entry per
     /// sweep in the history; closed-form models one "epoch" with its time.
     public static func fit(_ kind: String, graph: InteractionGraph, options: OptionValues,
-                           control: RunControl) throws -> (recommender: any Recommender, history: TrainingHistory) {
+                           control: RunControl) throws -> (recommender: any EmbeddingRecommender, history: TrainingHistory) {
         let clock = ContinuousClock()
         let start = clock.now
-        let model: any Recommender
+        let model: any EmbeddingRecommender
         switch kind {
         case "pop": model = try Popularity.fit(graph: graph, options: options, control: control)
         case "itemknn": model = try ItemKNN.fit(graph: graph, options: options, control: control)
@@ -62,7 +62,7 @@ public enum Baselines {
     }
 
     /// Rebuilds a fitted baseline from its `parameters` (a saved session).
-    public static func restore(_ kind: String, parameters: [String: Matrix]) throws -> any Recommender {
+    public static func restore(_ kind: String, parameters: [String: Matrix]) throws -> any EmbeddingRecommender {
         switch kind {
         case "pop": try Popularity(parameters: parameters)
         case "itemknn": try ItemKNN(parameters: parameters)

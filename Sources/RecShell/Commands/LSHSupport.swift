@@ -42,8 +42,8 @@ public enum LSHSupport {
     /// `excluding` (normally the user's train movies, `graph.movies(ofUser:)`).
     /// Returns the list and how many distinct candidates were ranked.
     public static func recommend(model: TrainedModel, user: Int, k: Int, excluding: [Int],
-                                 configuration: LSHConfiguration) -> (items: [ScoredItem], candidates: Int) {
-        let e = model.embeddings
+                                 configuration: LSHConfiguration) throws -> (items: [ScoredItem], candidates: Int) {
+        let e = try model.requireEmbeddings("lsh")
         precondition(user >= 0 && user < e.users.rows, "user index \(user) out of range")
         let index = LSHIndex(items: e.items, configuration: configuration)
         let query = Matrix(rows: 1, cols: e.dimension, storage: e.users.row(user))
@@ -70,8 +70,8 @@ public enum LSHSupport {
     /// Evaluates `model` with LSH retrieval on `set` (e.g.
     /// `EvaluationSet(split:graph:on:)`): targets and exclusions as the exact evaluator uses them.
     public static func evaluate(model: TrainedModel, set: EvaluationSet, k: Int,
-                                configuration: LSHConfiguration) -> Evaluation {
-        let e = model.embeddings
+                                configuration: LSHConfiguration) throws -> Evaluation {
+        let e = try model.requireEmbeddings("lsh")
         let users = set.users
         let queries = e.users.gatherRows(users)
         let exclusions = rows(of: set.exclusions, users)

@@ -39,13 +39,12 @@ enum ModelFitting {
     ]
 
     /// Kinds `train` names but this build cannot fit, with the reason.
-    static let unavailable: [String: String] = [
-        "ncf": "ncf: not built in recsh (the seed's NCF is not reproduced; try mf, lightgcn or gcn)",
-    ]
+    static let unavailable: [String: String] = [:]
 
     /// The option keys `kind` accepts, or nil for a kind that cannot be fitted.
     static func keys(for kind: String) -> [String]? {
         if let n = neural[kind] { return n.keys }
+        if kind == "ncf" { return NCFOptions.declared.map(\.key) }
         return Baselines.options(for: kind)?.map(\.key)
     }
 
@@ -55,7 +54,7 @@ enum ModelFitting {
             return TrainOptions().asDictionary.filter { n.keys.contains($0.key) }
         }
         var d: [String: String] = [:]
-        for o in Baselines.options(for: kind) ?? [] { d[o.key] = o.defaultValue }
+        for o in (kind == "ncf" ? NCFOptions.declared : Baselines.options(for: kind) ?? []) { d[o.key] = o.defaultValue }
         return d
     }
 
@@ -87,6 +86,15 @@ enum ModelFitting {
             if hasValidation { trainer.validation = { validator.evaluate($0).ndcg } }
             fitted = try n.train(graph, trainOptions, trainer)
             recorded = trainOptions.asDictionary.filter { n.keys.contains($0.key) }
+        } else if kind == "ncf" {
+            let ncfOptions = try NCFOptions(options)
+            if ncfOptions.patience != nil && !hasValidation {
+                throw ShellError.message("train ncf: patience= needs validation edges; this split has none (try 'split warm')")
+            }
+            let fit = try NCF.fit(graph: graph, options: ncfOptions, control: control,
+                                  validation: hasValidation ? { validator.evaluate($0).ndcg } : nil)
+            fitted = (fit.model, fit.history)
+            recorded = ncfOptions.asDictionary
         } else if let declared = Baselines.options(for: kind) {
             fitted = try Baselines.fit(kind, graph: graph, options: options, control: control)
             recorded = options.values
@@ -99,10 +107,10 @@ enum ModelFitting {
         if history.interrupted && history.epochs == 0 {
             throw ShellError.message("train \(kind): interrupted before the first epoch finished; nothing kept")
         }
-        let embeddings = recommender.embed(graph)
-        let validation = hasValidation ? validator.evaluate(embeddings) : nil
+        let scorer = recommender.scorer(graph)
+        let validation = hasValidation ? validator.evaluate(scorer) : nil
         let model = TrainedModel(name: name, recommender: recommender, options: recorded, history: history,
-                                 embeddings: embeddings, lastMetrics: validation?.mean.named ?? [:],
+                                 scorer: scorer, lastMetrics: validation?.mean.named ?? [:],
                                  lastMetricsOn: validation == nil ? nil : "val@10")
         return Outcome(model: model, validation: validation, seconds: Date().timeIntervalSince(started))
     }

@@ -18,7 +18,7 @@ enum ModelRebuild {
     ]
 
     /// Every kind a saved session can hold.
-    static var kinds: [String] { neural.keys.sorted() + Baselines.kinds }
+    static var kinds: [String] { neural.keys.sorted() + ["ncf"] + Baselines.kinds }
 
     /// The record's model, or an error naming the model and what is wrong.
     static func recommender(for record: ModelRecord) throws -> any Recommender {
@@ -28,6 +28,7 @@ enum ModelRebuild {
             let options = try TrainOptions(OptionValues(known), command: "restore (model '\(record.name)')")
             return try build(record.parameters, options)
         }
+        if record.kind == "ncf" { return try NCF(parameters: record.parameters) }
         if Baselines.kinds.contains(record.kind) {
             return try Baselines.restore(record.kind, parameters: record.parameters)
         }

@@ -85,12 +85,13 @@ public enum RetrievalCommands {
                                                   defaultSeed: session.settings.seed)
         let (model, set, k, runs) = try inputs(session, command, name: "lsh")
         context.run.report(ProgressUpdate(label: "lsh", done: 0, total: 1, detail: config.summary))
-        let r = LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: config, k: k, runs: runs)
+        let e = try model.requireEmbeddings("lsh")
+        let r = LSHEvaluation.report(embeddings: e, set: set, configuration: config, k: k, runs: runs)
         let fields: [(String, Value)] = [
             ("model", .string(model.name)), ("setting", .string(config.summary + " seed=\(config.seed)")),
             ("users", .int(r.users)), ("buckets used", .int(r.bucketsUsed)),
             ("bucket size", .string("mean \(fixed(r.meanBucketSize, 1)), max \(r.maxBucketSize)")),
-            ("candidates per user", .string(fixed(r.candidatesPerUser, 1) + " of \(model.embeddings.items.rows) movies")),
+            ("candidates per user", .string(fixed(r.candidatesPerUser, 1) + " of \(e.items.rows) movies")),
             ("recall of exact top-\(k)", .string(fixed(r.recallVsExact, 4))),
             ("P@\(k)", .string("\(fixed(r.precision, 4))  (exact \(fixed(r.exactPrecision, 4)))")),
             ("NDCG@\(k)", .string("\(fixed(r.ndcg, 4))  (exact \(fixed(r.exactNDCG, 4)))")),
@@ -99,7 +100,7 @@ public enum RetrievalCommands {
         ]
         var payload: [(String, Value)] = [("model", .string(model.name))] + reportObject(r)
         var blocks: [CommandResult.Block] = [.fields(fields)]
-        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: r.users, dim: model.embeddings.dimension,
+        if let note = smallCatalogueNote(items: e.items.rows, users: r.users, dim: e.dimension,
                                          exactUsersPerSecond: r.exactUsersPerSecond) {
             blocks.append(.text([note]))
             payload.append(("note", .string(note)))
@@ -140,12 +141,13 @@ public enum RetrievalCommands {
         var base = try LSHSupport.configuration(planes: planeList[0], options: command.options,
                                                 defaultSeed: session.settings.seed)
         let (model, set, k, runs) = try inputs(session, command, name: "lsh sweep")
+        let e = try model.requireEmbeddings("lsh sweep")
         var reports: [LSHReport] = []
         for (i, p) in planeList.enumerated() {
             if context.run.shouldStop() { break }
             base.planes = p
             context.run.report(ProgressUpdate(label: "lsh sweep", done: i, total: planeList.count, detail: "planes=\(p)"))
-            reports.append(LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: base, k: k, runs: runs))
+            reports.append(LSHEvaluation.report(embeddings: e, set: set, configuration: base, k: k, runs: runs))
         }
         context.run.report(ProgressUpdate(label: "lsh sweep", done: planeList.count, total: planeList.count))
         guard !reports.isEmpty else { throw ShellError.message("lsh sweep: interrupted before the first setting") }
@@ -175,8 +177,8 @@ public enum RetrievalCommands {
         }
         if reports.count < planeList.count { text.append("Interrupted: \(reports.count) of \(planeList.count) plane counts measured.") }
         let medianExact = reports.map(\.exactUsersPerSecond).sorted()[reports.count / 2]
-        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: set.users.count,
-                                         dim: model.embeddings.dimension, exactUsersPerSecond: medianExact) { text.append(note) }
+        if let note = smallCatalogueNote(items: e.items.rows, users: set.users.count,
+                                         dim: e.dimension, exactUsersPerSecond: medianExact) { text.append(note) }
         if let svgPath { text.append("Wrote \(svgPath).") }
         let blocks: [CommandResult.Block] = [.table(table), .chart(sweep.qualityChart), .chart(sweep.speedChart), .text(text)]
         var payload: [(String, Value)] = [

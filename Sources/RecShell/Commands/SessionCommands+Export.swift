@@ -42,14 +42,15 @@ extension SessionCommands {
         switch what {
         case "embeddings":
             let model = try session.model(command.options["model"], command: "export")
-            data = try embeddingsData(model, dataset: dataset, format: ext)
-            fields += [("model", .string(model.name)), ("users", .int(model.embeddings.users.rows)),
-                       ("movies", .int(model.embeddings.items.rows)), ("dim", .int(model.embeddings.dimension))]
+            let e = try model.requireEmbeddings("export embeddings")
+            data = try embeddingsData(model, e, dataset: dataset, format: ext)
+            fields += [("model", .string(model.name)), ("users", .int(e.users.rows)),
+                       ("movies", .int(e.items.rows)), ("dim", .int(e.dimension))]
         case "recommendations":
             let model = try session.model(command.options["model"], command: "export")
             guard let graph = session.graph else { throw ShellError.message("export: no graph; try 'split warm'") }
             let k = try command.options.int("k", default: session.settings.k, range: 1...dataset.movieCount)
-            let lists = topK(model.embeddings, graph: graph, users: dataset.userCount, k: k)
+            let lists = topK(model.scorer, graph: graph, users: dataset.userCount, k: k)
             data = try recommendationsData(lists, model: model, dataset: dataset, k: k, format: ext)
             fields += [("model", .string(model.name)), ("users", .int(lists.count)), ("k", .int(k))]
         case "attention":
@@ -75,8 +76,7 @@ extension SessionCommands {
 
     // MARK: embeddings
 
-    static func embeddingsData(_ model: TrainedModel, dataset: Dataset, format: String) throws -> Data {
-        let e = model.embeddings
+    static func embeddingsData(_ model: TrainedModel, _ e: Embeddings, dataset: Dataset, format: String) throws -> Data {
         let userIDs = ids(rows: e.users.rows, known: dataset.userCount) { dataset.users[$0].id }
         let movieIDs = ids(rows: e.items.rows, known: dataset.movieCount) { dataset.movies[$0].id }
         switch format {
@@ -129,12 +129,10 @@ extension SessionCommands {
     // MARK: recommendations
 
     /// Each user's top `k` movies (index, score), excluding their train positives; ties to the lower index.
-    static func topK(_ e: Embeddings, graph: InteractionGraph, users: Int, k: Int) -> [[(index: Int, score: Float)]] {
-        let count = min(users, e.users.rows, graph.userCount)
-        let scores = BLAS.matmul(e.users, e.items, transposeB: true)
-        return (0..<count).map { u in
-            TopK.select(scores.row(u), k: k, excluding: graph.movies(ofUser: u).map { Int($0) })
-        }
+    static func topK(_ scorer: any Scorer, graph: InteractionGraph, users: Int, k: Int) -> [[(index: Int, score: Float)]] {
+        let count = min(users, scorer.userCount, graph.userCount)
+        let lists = ExactRetriever.topK(scorer: scorer, k: k, exclusions: scorer.userCount == graph.userCount ? graph.userItems : nil)
+        return (0..<count).map { u in lists.items(of: u).map { (index: $0.item, score: $0.score) } }
     }
 
     static func recommendationsData(_ lists: [[(index: Int, score: Float)]], model: TrainedModel, dataset: Dataset,

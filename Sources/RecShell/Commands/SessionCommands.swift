@@ -155,9 +155,9 @@ public enum SessionCommands {
                 throw ShellError.message("restore \(name): \(contents.path)/\(SessionBundle.tensorsFile): \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
-            let embeddings = model.embeddings ?? recommender.embed(graph)
+            let scorer = model.embeddings ?? recommender.scorer(graph)
             restored.models.append(TrainedModel(name: model.name, recommender: recommender, options: model.options,
-                                                history: model.history, embeddings: embeddings,
+                                                history: model.history, scorer: scorer,
                                                 lastMetrics: model.lastMetrics, lastMetricsOn: model.lastMetricsOn))
         }
         restored.transcript = Transcript.entries(fromMarkdown: snapshot.transcript)
