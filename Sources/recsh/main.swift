@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecServe
 import RecShell
 import Tensors
 
@@ -80,7 +81,10 @@ struct Recsh: ParsableCommand {
         if let sessions { settings.sessionsDirectory = sessions }
         let environment = ShellEnvironment.current(quiet: quiet)
         Interrupt.install()
-        let shell = Shell(session: Session(settings: settings), environment: environment, bail: bail)
+        // RecServe sits above RecShell, so the shell's standard command set cannot name `serve` itself.
+        var registry = CommandRegistry.standard
+        registry.add(ServeCommand.spec)
+        let shell = Shell(session: Session(settings: settings), registry: registry, environment: environment, bail: bail)
         if let restore {
             // Nothing else runs on a session that failed to restore: a later 'save' would overwrite the bundle.
             let ok = shell.run(line: "restore \"\(restore.replacingOccurrences(of: "\"", with: "\\\""))\"")
