@@ -103,11 +103,31 @@ enum Recsh {
         #expect(r.stderr == "error: eval: unknown option 'foo' (accepted: on, k, lsh)\n")
     }
 
-    @Test func notBuiltCommandSaysSo() throws {
-        let r = try Recsh.run(["--format", "json", "-c", "help; train ncf"])
+    /// NCF end to end: it trains, evaluates, recommends, saves and restores
+    /// with the same scores, answers a new user by fold-in, and refuses the
+    /// embedding-only commands with a reason.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: Recsh.dataDirectory + "/u.data"), "needs ML-100K"))
+    func ncfTrainsEvaluatesSavesAndRestores() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recsh-ncf-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Recsh.run(["--format", "json", "--sessions", dir, "-c",
+                               "load ml-100k path=\(Recsh.dataDirectory); split warm; train ncf epochs=2; eval; recommend 1; "
+                                   + "save n; restore n; eval; recommend 1; newuser likes=50,181,172; newuser; "
+                                   + "whatif user 1 likes 50; lsh planes=4; export embeddings \(dir)/e.csv; "
+                                   + "export recommendations \(dir)/r.csv; similar 50"])
+        let byCommand = r.objects.map { ($0["command"] as? String ?? "", $0) }
+        let failed = byCommand.filter { $0.1["ok"] as? Bool == false }.map(\.0)
+        #expect(failed == ["lsh", "export"], "\(r.stderr)")
         #expect(r.status == 1)
-        #expect(r.objects.count == 2)
-        #expect((r.objects.last?["error"] as? String)?.contains("ncf: not built in recsh") == true)
+        let evals = byCommand.filter { $0.0 == "eval" }.compactMap { ($0.1["results"] as? [[String: Any]])?.first?["ndcg"] as? Double }
+        #expect(evals.count == 2 && evals[0] == evals[1] && evals[0] > 0.05)
+        let recs = byCommand.filter { $0.0 == "recommend" }.map { ($0.1["items"] as? [[String: Any]] ?? []).compactMap { $0["movie"] as? Int } }
+        #expect(recs.count == 2 && recs[0].count == 10 && recs[0] == recs[1])
+        let lsh = byCommand.first { $0.0 == "lsh" }?.1["error"] as? String ?? ""
+        #expect(lsh.contains("not a dot product"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.csv"))
+        let newusers = byCommand.filter { $0.0 == "newuser" }.map { ($0.1["items"] as? [[String: Any]] ?? []).compactMap { $0["movie"] as? Int } }
+        #expect(newusers.count == 2 && newusers[0].count == 10 && !newusers[0].contains(50) && newusers[0] != newusers[1])
     }
 
     @Test func bailStopsAtTheFirstFailure() throws {

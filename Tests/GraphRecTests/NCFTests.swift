@@ -72,7 +72,7 @@ import Tensors
         let t = Tape()
         let w = m.parameters.mapValues { t.parameter($0) }
         t.backward(NCF.loss(t, w, batch, loss, mlpLayers: m.mlpLayers))
-        let eps: Float = 1e-2
+        let eps: Float = 3e-3
         for name in m.parameters.keys.sorted() {
             let analytic = t.gradient(w[name]!) ?? Matrix(rows: m.parameters[name]!.rows, cols: m.parameters[name]!.cols)
             var numeric = analytic
@@ -82,8 +82,9 @@ import Tensors
                 minus[name]!.storage[i] -= eps
                 numeric.storage[i] = Float((value(plus) - value(minus)) / Double(2 * eps))
             }
-            let error = (analytic - numeric).norm() / max(analytic.norm(), numeric.norm(), 1e-6)
-            #expect(error < 2e-2, "\(name): relative error \(error)")
+            // Relative, with a floor: a weight the loss ignores (the output bias under BPR) has gradient 0.
+            let error = (analytic - numeric).norm() / max(analytic.norm(), numeric.norm(), 1e-3)
+            #expect(error < 2e-2, "\(name): relative error \(error), analytic norm \(analytic.norm())")
         }
     }
 

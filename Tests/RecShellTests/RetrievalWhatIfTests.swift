@@ -196,7 +196,7 @@ struct LSHCommandTests {
         let owned = graph.movies(ofUser: user).map(Int.init)
         // 4 planes, hamming probing until K candidates: a full list without train movies.
         let config = try LSHSupport.configuration(planes: try LSHSupport.planes(fromOption: "4"))
-        let (items, candidates) = LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: config)
+        let (items, candidates) = try LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: config)
         #expect(items.count == 10)
         #expect(candidates >= 10)
         #expect(items.allSatisfy { !owned.contains($0.item) })
@@ -204,15 +204,15 @@ struct LSHCommandTests {
         // 1 plane and 5000 candidates: every movie is ranked, so LSH equals exact.
         let all = try LSHSupport.configuration(planes: 1, options: OptionValues(["candidates": "5000"]))
         let exact = ExactRetriever.recommend(user: user, embeddings: model.embeddings!, k: 10, excluding: owned)
-        #expect(LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: all).items.map(\.item)
+        #expect(try LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: all).items.map(\.item)
                 == exact.map(\.item))
         #expect(throws: RecError.self) { try LSHSupport.planes(fromOption: "99") }
 
         let set = try EvaluationSet(split: session.split!, graph: graph, on: .test)
-        let ev = LSHSupport.evaluate(model: model, set: set, k: 10, configuration: all)
+        let ev = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: all)
         #expect(ev.recallVsExact == 1)
         #expect(ev.users == set.users.count)
-        let narrow = LSHSupport.evaluate(model: model, set: set, k: 10, configuration: config)
+        let narrow = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: config)
         #expect(narrow.recallVsExact < 1 && narrow.metrics.precision <= ev.metrics.precision + 0.05)
     }
 }

@@ -211,10 +211,10 @@ import Tensors
 
     // MARK: all baselines
 
-    func fitAll(_ g: InteractionGraph) throws -> [String: any Recommender] {
+    func fitAll(_ g: InteractionGraph) throws -> [String: any EmbeddingRecommender] {
         let small: [String: [String: String]] = ["svd": ["factors": "2"], "als": ["factors": "3", "iterations": "4"],
                                                  "ease": ["lambda": "1"], "itemknn": ["neighbors": "2"]]
-        var out: [String: any Recommender] = [:]
+        var out: [String: any EmbeddingRecommender] = [:]
         for kind in Baselines.kinds {
             out[kind] = try Baselines.fit(kind, graph: g, options: OptionValues(small[kind] ?? [:]), control: .silent).recommender
         }

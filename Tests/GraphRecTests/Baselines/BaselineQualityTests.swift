@@ -25,7 +25,7 @@ struct BaselineQualityTests {
         var ndcg: [String: Double] = [:]
         for kind in Baselines.kinds {
             var times: [Double] = []
-            var model: (any Recommender)?
+            var model: (any EmbeddingRecommender)?
             for _ in 0..<3 {
                 let start = ContinuousClock.now
                 model = try Baselines.fit(kind, graph: graph, options: OptionValues(), control: .silent).recommender
