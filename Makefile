@@ -20,12 +20,13 @@ test: deps
 bench: build
 	.build/release/recsh --quiet -c 'bench' $(ARGS)
 
-# libedit (line editing) and OpenBLAS (CBLAS + LAPACK), found through pkg-config.
+# libedit (line editing) and OpenBLAS (CBLAS + LAPACK), found through pkg-config;
+# rsvg-convert (librsvg2-bin) lets the tests render plots' SVG to PNG.
 deps:
-	@if ! pkg-config --exists libedit openblas 2>/dev/null; then \
-		echo "Installing libedit-dev libopenblas-dev pkg-config through apt-get"; \
+	@if ! pkg-config --exists libedit openblas 2>/dev/null || ! command -v rsvg-convert >/dev/null; then \
+		echo "Installing libedit-dev libopenblas-dev pkg-config librsvg2-bin through apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libopenblas-dev pkg-config; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libopenblas-dev pkg-config librsvg2-bin; \
 	fi
 
 clean:

@@ -145,20 +145,7 @@ public struct LSHSweep: Sendable {
     }
 
     /// Both charts in one SVG document, quality above speed.
-    public var svg: String {
-        let w = 640, h = 400
-        let top = SVGWriter.render(qualityChart, width: w, height: h)
-        let bottom = SVGWriter.render(speedChart, width: w, height: h).replacingFirst("<svg ", with: "<svg y=\"\(h)\" ")
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(2 * h)\" viewBox=\"0 0 \(w) \(2 * h)\">\n"
-            + top + bottom + "</svg>\n"
-    }
-}
-
-private extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let r = range(of: target) else { return self }
-        return replacingCharacters(in: r, with: replacement)
-    }
+    public var svg: String { SVGWriter.render(panels: [qualityChart, speedChart]) }
 }
 
 extension LSHSupport {

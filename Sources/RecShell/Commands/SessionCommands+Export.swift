@@ -17,14 +17,15 @@ extension SessionCommands {
         "recommendations": ["safetensors", "csv", "json"],
         "metrics": ["csv", "json"],
         "attention": ["csv", "json"],
+        "notebook": ["ipynb"],
     ]
 
     static func export(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let usage = "export embeddings|recommendations|metrics|attention [model=NAME] [k=10] FILE"
+        let usage = "export embeddings|recommendations|metrics|attention|notebook [model=NAME] [k=10] FILE"
         let what = command.arguments[0]
         guard let formats = exportFormats[what] else {
             throw ShellError.badValue(command: "export", option: "WHAT", value: what,
-                                      accepted: ["embeddings", "recommendations", "metrics", "attention"])
+                                      accepted: ["embeddings", "recommendations", "metrics", "attention", "notebook"])
         }
         guard let file = command.argument(1) else {
             throw ShellError.missingArgument(command: "export", argument: "FILE", usage: usage)
@@ -36,6 +37,7 @@ extension SessionCommands {
                 + "(\(ext.isEmpty ? "no extension" : "extension .\(ext)")); use "
                 + formats.map { "." + $0 }.joined(separator: ", ").replacingLast(", ", with: " or "))
         }
+        if what == "notebook" { return try exportNotebook(session, to: file) }
         let dataset = try session.requireDataset("export")
         let data: Data
         var fields: [(String, Value)] = [("what", .string(what))]
@@ -71,6 +73,29 @@ extension SessionCommands {
         }
         try writeAtomically(data, to: file)
         fields += [("file", .string(file)), ("format", .string(ext)), ("bytes", .int(data.count))]
+        return CommandResult(command: "export", blocks: [.fields(fields)], payload: fields)
+    }
+
+    // MARK: notebook
+
+    /// The transcript so far as a Jupyter notebook; needs no data, only commands run.
+    static func exportNotebook(_ session: Session, to file: String) throws -> CommandResult {
+        guard !session.transcript.isEmpty else {
+            throw ShellError.message("export notebook: nothing to export yet; run some commands first (try 'load ml-100k')")
+        }
+        let heading = "recsh session" + (session.lastSessionName.map { " '\($0)'" } ?? "")
+            + " (recsh \(RecshVersion.string))"
+        let data: Data
+        do {
+            data = try NotebookWriter.notebook(session.transcript, heading: heading, version: RecshVersion.string)
+        } catch {
+            throw ShellError.message("export notebook: cannot encode the notebook: \(error)")
+        }
+        try writeAtomically(data, to: file)
+        let fields: [(String, Value)] = [
+            ("what", .string("notebook")), ("commands", .int(session.transcript.count)), ("file", .string(file)),
+            ("format", .string("ipynb")), ("bytes", .int(data.count)),
+        ]
         return CommandResult(command: "export", blocks: [.fields(fields)], payload: fields)
     }
 

@@ -94,11 +94,14 @@ public struct Chart: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// Names of x = 1, 2, ...: a chart of separate things (models), drawn as grouped bars in SVG.
+    public var categories: [String]
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], categories: [String] = []) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.categories = categories
     }
 }

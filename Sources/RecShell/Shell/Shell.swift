@@ -25,6 +25,8 @@ public final class Shell {
     public private(set) var stopped = false
     private let progress = ProgressBar()
     private var scriptDepth = 0
+    /// `#` lines read since the last command, kept with the next command's transcript entry.
+    private var pendingComment: [String] = []
 
     public init(session: Session = Session(), registry: CommandRegistry = .standard,
                 environment: ShellEnvironment = .plain, bail: Bool = false) {
@@ -68,6 +70,12 @@ public final class Shell {
     @discardableResult
     public func run(line: String, origin: Origin? = nil) -> Bool {
         guard !stopped else { return false }
+        let trimmed = line.trimmingSpaces()
+        if trimmed.hasPrefix("#") {
+            pendingComment.append(String(trimmed.dropFirst()).trimmingSpaces())
+            return true
+        }
+        if trimmed.isEmpty, !pendingComment.isEmpty { pendingComment.append("") }
         let commands: [RawCommand]
         do {
             commands = try Tokenizer.commands(in: line)
@@ -146,8 +154,12 @@ public final class Shell {
         writeOutput(Renderer.render(result, format: session.settings.format, style: style))
         if result.ok {
             let text = TableRenderer.render(result, style: .plain)
-            session.transcript.append(TranscriptEntry(line: line, output: text, seconds: result.wallSeconds ?? 0))
+            let comment = pendingComment.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            session.transcript.append(TranscriptEntry(line: line, output: text, seconds: result.wallSeconds ?? 0,
+                                                      comment: comment, result: result))
+            pendingComment = []
         } else {
+            pendingComment = []
             failures += 1
             if bail { stopped = true }
         }
