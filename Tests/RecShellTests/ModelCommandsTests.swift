@@ -76,7 +76,7 @@ struct ModelCommandsTests {
         #expect(items.count == 10)
         let dataset = try #require(h.shell.session.dataset)
         let graph = try #require(h.shell.session.graph)
-        let trainIDs = Set(graph.movies(ofUser: try dataset.resolveUser("1")).map { dataset.movies[Int($0)].id })
+        let trainIDs = Set(graph.movies(ofUser: try dataset.resolveUser("1")).map { dataset.movies[Int($0)].id.number ?? -1 })
         let recIDs = items.compactMap { $0["movie"] as? Int }
         #expect(recIDs.count == 10 && Set(recIDs).isDisjoint(with: trainIDs))
         let scores = items.compactMap { $0["score"] as? Double }

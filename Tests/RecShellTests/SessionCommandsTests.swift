@@ -275,11 +275,11 @@ enum SessionFixture {
         #expect(lines[0] == "user,rank,movie,title,score")
         #expect(lines.count == 1 + 943 * 5)
         let session = h.shell.session
-        let liked = Set(session.graph!.movies(ofUser: 0).map { session.dataset!.movies[Int($0)].id })
+        let liked = Set(session.graph!.movies(ofUser: 0).map { session.dataset!.movies[Int($0)].id.number ?? -1 })
         let firstUser = lines.dropFirst().prefix(5).map { $0.split(separator: ",") }
         #expect(firstUser.map { $0[0] } == Array(repeating: "1", count: 5) && firstUser.map { $0[1] } == ["1", "2", "3", "4", "5"])
         #expect(firstUser.allSatisfy { !liked.contains(Int($0[2])!) })
-        let expected = SessionFixture.topTen(session, model: "gcn", users: [0])[0].prefix(5).map { session.dataset!.movies[$0].id }
+        let expected = SessionFixture.topTen(session, model: "gcn", users: [0])[0].prefix(5).map { session.dataset!.movies[$0].id.number ?? -1 }
         #expect(firstUser.map { Int($0[2])! } == Array(expected))
 
         #expect(h.shell.run(line: "export recommendations model=svd \(dir)/r.json"))

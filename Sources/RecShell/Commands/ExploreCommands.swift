@@ -91,7 +91,7 @@ public enum ExploreCommands {
             var reasons: [(movie: Int, similarity: Float)] = []
             if why { reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms) }
             let attention = try paths?.explain(movie: hit.index)
-            var row: [Value] = [.int(rank + 1), .int(movie.id), .string(movie.title),
+            var row: [Value] = [.int(rank + 1), .id(movie.id), .string(movie.title),
                                 .string(movie.genres.joined(separator: "|")), .double(Double(hit.score)),
                                 .string(heldOut[hit.index] ?? "")]
             if let attention {
@@ -102,13 +102,13 @@ public enum ExploreCommands {
             }
             rows.append(row)
             var object: [(String, Value)] = [
-                ("movie", .int(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
+                ("movie", .id(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
                 ("genres", .array(movie.genres.map(Value.string))),
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
             ]
             if why {
                 object.append(("because", .array(reasons.map {
-                    .object([("movie", .int(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
+                    .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
                              ("similarity", .double(Double($0.similarity)))])
                 })))
             }
@@ -133,7 +133,7 @@ public enum ExploreCommands {
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
-            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
         ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []))
     }
 
@@ -153,9 +153,9 @@ public enum ExploreCommands {
         var items: [Value] = []
         for (rank, hit) in top.enumerated() {
             let movie = dataset.movies[hit.index]
-            rows.append([.int(rank + 1), .int(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
+            rows.append([.int(rank + 1), .id(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
                          .double(Double(hit.score))])
-            items.append(.object([("movie", .int(movie.id)), ("title", .string(movie.title)),
+            items.append(.object([("movie", .id(movie.id)), ("title", .string(movie.title)),
                                   ("score", .double(Double(hit.score)))]))
         }
         let target = dataset.movies[m]
@@ -171,7 +171,7 @@ public enum ExploreCommands {
             blocks.append(.text(["\(model.name) (\(model.kind)) has no single embedding space: this is the cosine of its \(source)"]))
         }
         return CommandResult(command: "similar", blocks: blocks, payload: [
-            ("movie", .int(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
+            ("movie", .id(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
             ("items", .array(items)),
         ])
     }

@@ -96,7 +96,8 @@ public enum SessionCommands {
     /// The data set's identity with an absolute path, so a restore from another directory finds it.
     static func datasetRecord(_ dataset: Dataset) -> Manifest.DatasetRecord {
         var record = Manifest.DatasetRecord(dataset)
-        record.path = URL(fileURLWithPath: dataset.directory).standardizedFileURL.path
+        // A synthetic data set's "directory" is its recipe, not a path.
+        if dataset.layout != .synthetic { record.path = URL(fileURLWithPath: dataset.directory).standardizedFileURL.path }
         return record
     }
 
@@ -129,7 +130,8 @@ public enum SessionCommands {
         let dataset: Dataset
         do {
             dataset = try reusableDataset(session.dataset, record: record)
-                ?? MovieLensLoader.load(directory: record.path, minRating: record.minRating, control: context.run)
+                ?? DataSource.reload(layout: record.layout, path: record.path, minRating: record.minRating,
+                                     control: context.run)
         } catch {
             throw ShellError.message("restore \(name): cannot reload the data set from \(record.path) "
                 + "(recorded in \(manifestPath)): \(error)")
@@ -184,7 +186,6 @@ public enum SessionCommands {
     }
 
     /// The rating file of each layout, whose SHA-256 is the data set's checksum.
-    static let ratingFiles: [Dataset.Layout: String] = [.ml100k: "u.data", .ml1m: "ratings.dat", .mlLatest: "ratings.csv"]
 
     /// The data set already loaded, when it is the one the bundle needs and its rating file
     /// on disk still hashes to the recorded checksum (a re-hash, not a re-parse).
@@ -192,7 +193,7 @@ public enum SessionCommands {
         guard let loaded, loaded.checksum == record.sha256, loaded.minRating == record.minRating,
               loaded.layout.rawValue == record.layout,
               URL(fileURLWithPath: loaded.directory).standardizedFileURL.path == record.path,
-              let file = ratingFiles[loaded.layout],
+              let file = MovieLensLoader.ratingFile(loaded.layout),
               (try? MovieLensLoader.checksum(ofFile: loaded.directory + "/" + file)) == record.sha256 else { return nil }
         return loaded
     }

@@ -115,7 +115,7 @@ public enum WhatIfCommands {
         let rows: [[Value]] = shown.map { m in
             let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? "gone" : "")
             return [rank0[m].map { .int($0) } ?? .null, rank1[m].map { .int($0) } ?? .null,
-                    .int(dataset.movies[m].id), .string(dataset.movies[m].title),
+                    .id(dataset.movies[m].id), .string(dataset.movies[m].title),
                     .double(score(u0, m)), .double(score(u1, m)), .string(status)]
         }
         let userID = dataset.users[user].id
@@ -141,16 +141,16 @@ public enum WhatIfCommands {
         }
         func entries(_ list: [ScoredItem]) -> Value {
             .array(list.enumerated().map { i, s in
-                .object([("rank", .int(i + 1)), ("movie", .int(dataset.movies[s.item].id)),
+                .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)),
                          ("title", .string(dataset.movies[s.item].title)), ("score", .double(Double(s.score)))])
             })
         }
         let payload: [(String, Value)] = [
-            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)),
-            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .int(dataset.movies[$0].id) }))])),
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
+            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .id(dataset.movies[$0].id) }))])),
             ("before", entries(top0)), ("after", entries(top1)),
-            ("entered", .array(entered.map { .int(dataset.movies[$0].id) })),
-            ("left", .array(left.map { .int(dataset.movies[$0].id) })),
+            ("entered", .array(entered.map { .id(dataset.movies[$0].id) })),
+            ("left", .array(left.map { .id(dataset.movies[$0].id) })),
             ("users_affected", .int(affected)), ("users_reordered", .int(reordered)),
         ]
         return CommandResult(command: "whatif", blocks: [.table(table), .text(text)], payload: payload)
@@ -208,22 +208,22 @@ public enum WhatIfCommands {
         if model.options["features"] == "off" { notes.append("\(model.name) was trained without features: only likes matter.") }
         notes.append("The session is unchanged; try another persona with different options.")
         let persona = [age.map { "age \($0)" }, gender.map { "gender \($0)" }, occupation.map { "occupation \($0)" }]
-            .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { String(dataset.movies[$0].id) }.joined(separator: ",")])
+            .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { dataset.movies[$0].id.description }.joined(separator: ",")])
         let table = Table(name: "items", title: "Top-\(k) for a new user (\(persona.isEmpty ? "no features, no likes" : persona.joined(separator: ", "))) with \(model.name)",
                           columns: [.init("rank", .integer), .init("movie", .integer), .init("title"),
                                     .init("score", .number(decimals: 4))],
                           rows: top.enumerated().map { i, s in
-                              [.int(i + 1), .int(dataset.movies[s.item].id), .string(dataset.movies[s.item].title),
+                              [.int(i + 1), .id(dataset.movies[s.item].id), .string(dataset.movies[s.item].title),
                                .double(Double(s.score))]
                           })
         let payload: [(String, Value)] = [
             ("model", .string(model.name)),
             ("persona", .object([("age", age.map { .int($0) } ?? .null), ("gender", gender.map { .string($0) } ?? .null),
                                  ("occupation", occupation.map { .string($0) } ?? .null),
-                                 ("likes", .array(likes.map { .int(dataset.movies[$0].id) }))])),
+                                 ("likes", .array(likes.map { .id(dataset.movies[$0].id) }))])),
             ("k", .int(k)),
             ("items", .array(top.map { s in
-                .object([("movie", .int(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
+                .object([("movie", .id(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
                          ("score", .double(Double(s.score)))])
             })),
         ]
