@@ -119,6 +119,13 @@ public struct Dataset: Sendable {
         movieIDsAreNumbers ? Int(text).map(NodeID.number) : .text(text)
     }
 
+    /// How many ratings are positives, without building the edge list.
+    public var positiveCount: Int {
+        var n = 0
+        for r in ratings where r.value >= minRating { n += 1 }
+        return n
+    }
+
     /// The positive edges: ratings >= `minRating`, in file order.
     public var positives: [Edge] {
         var edges: [Edge] = []

@@ -204,7 +204,7 @@ public enum DataCommands {
     }
 
     static func loadedResult(_ d: Dataset, origin: String, seconds: Double, minRatingGiven: Bool = false) -> CommandResult {
-        let positives = d.positives.count
+        let positives = d.positiveCount
         let c = d.contents
         let fields: [(String, Value)] = [
             ("dataset", .string(d.name)), ("layout", .string(d.layout.rawValue)), ("path", .string(d.directory)),
@@ -326,7 +326,7 @@ public enum DataCommands {
     static func info(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let d = try session.requireDataset("info")
         let graph = session.graph ?? d.graph(edges: d.positives)
-        let positives = d.positives.count
+        let positives = d.positiveCount
         var isolatedUsers = 0, isolatedMovies = 0
         for u in 0..<graph.userCount where graph.degree(user: u) == 0 { isolatedUsers += 1 }
         for m in 0..<graph.movieCount where graph.degree(movie: m) == 0 { isolatedMovies += 1 }
