@@ -101,6 +101,7 @@ public enum ExploreCommands {
             }
             rows.append(row)
             var object: [(String, Value)] = [
+                ("rank", .int(rank + 1)),
                 ("movie", .int(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
                 ("genres", .array(movie.genres.map(Value.string))),
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
@@ -117,9 +118,9 @@ public enum ExploreCommands {
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
         if paths != nil {
-            columns.append(.init("attention paths: your movie > via user (path weight)"))
+            columns.append(.init("attention paths: your movie > via user (path weight)", wraps: true))
         } else if why {
-            columns.append(.init("because you liked (cosine)"))
+            columns.append(.init("because you liked (cosine)", wraps: true))
         }
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
@@ -128,9 +129,9 @@ public enum ExploreCommands {
             notes.append("'\(model.name)' has \(e.dimension)-dimensional embeddings, so every cosine is ±1: no real explanation")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
-        return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
+        return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
             ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
-        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []))
+        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []), notes: notes)
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
@@ -151,7 +152,7 @@ public enum ExploreCommands {
             let movie = dataset.movies[hit.index]
             rows.append([.int(rank + 1), .int(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
                          .double(Double(hit.score))])
-            items.append(.object([("movie", .int(movie.id)), ("title", .string(movie.title)),
+            items.append(.object([("rank", .int(rank + 1)), ("movie", .int(movie.id)), ("title", .string(movie.title)),
                                   ("score", .double(Double(hit.score)))]))
         }
         let target = dataset.movies[m]
