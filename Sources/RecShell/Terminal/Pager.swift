@@ -32,19 +32,15 @@ final class Pager {
     }
 
     /// Pipes `text` to the pager and waits for it; false when it could not start.
+    /// popen, not Process: the pager must stay in the shell's process group,
+    /// the terminal's foreground, or it cannot read keys from it.
     func show(_ text: String) -> Bool {
-        guard let command else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardInput = pipe
-        do { try process.run() } catch { return false }
-        // A pager that quits early (q) closes the pipe: the write error is not ours to report.
-        signal(SIGPIPE, SIG_IGN)
-        try? pipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
+        guard let command, let pipe = popen(command, "w") else { return false }
+        // A pager that quits early (q) closes the pipe: that write error is not ours to report.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        _ = text.withCString { fputs($0, pipe) }
+        pclose(pipe)
+        signal(SIGPIPE, previous)
         Interrupt.clear()
         return true
     }
