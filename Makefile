@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench clean
+.PHONY: run test build deps bench bench-script clean
 
 run: build
 	.build/release/recsh $(ARGS)
@@ -19,6 +19,20 @@ test: deps
 
 bench: build
 	.build/release/recsh --quiet -c 'bench' $(ARGS)
+
+# A script's cost per command must not grow with its length: runs scripts of
+# N 'show seed' lines (N from SIZES) and prints the wall time of each.
+SIZES ?= 10000 20000 40000 80000
+bench-script: build
+	@for n in $(SIZES); do \
+		f=$$(mktemp /tmp/recsh-bench-XXXXXX.recsh); \
+		yes 'show seed' | head -n $$n > $$f; \
+		start=$$(date +%s.%N); \
+		.build/release/recsh --quiet --no-rc $$f > /dev/null; \
+		end=$$(date +%s.%N); \
+		awk -v n=$$n -v a=$$start -v b=$$end 'BEGIN { printf "%d commands: %.2f s\n", n, b - a }'; \
+		rm -f $$f; \
+	done
 
 # libedit (line editing) and OpenBLAS (CBLAS + LAPACK), found through pkg-config;
 # rsvg-convert (librsvg2-bin) lets the tests render plots' SVG to PNG.

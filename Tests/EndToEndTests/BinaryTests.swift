@@ -39,6 +39,7 @@ enum Recsh {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = FileManager.default.temporaryDirectory.path
+        env["RECSH_RC"] = ""   // never a start-up file from the machine; tests that want one pass it
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -168,9 +169,32 @@ enum Recsh {
 
     @Test func csvAndMarkdownFormats() throws {
         let csv = try Recsh.run(["--format", "csv", "-c", "show k"])
-        #expect(csv.stdout == "key,value\nk,10\n")
+        #expect(csv.stdout == "settings.k\n10\n")
         let md = try Recsh.run(["--format", "markdown", "-c", "show k"])
-        #expect(md.stdout == "- **k**: 10\n")
+        #expect(md.stdout == "- **k**: 10\n\n")
+    }
+
+    @Test func startupFileRunsFirstUnlessNoRC() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recsh-rc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let rc = dir.appendingPathComponent("recshrc").path
+        try "set k=7\n".write(toFile: rc, atomically: true, encoding: .utf8)
+        let r = try Recsh.run(["--quiet", "-c", "show k"], environment: ["RECSH_RC": rc])
+        #expect(r.stdout == "k: 7\n", "the start-up file's own results are not shown: \(r.stdout)")
+        let skipped = try Recsh.run(["--quiet", "--no-rc", "-c", "show k"], environment: ["RECSH_RC": rc])
+        #expect(skipped.stdout == "k: 10\n")
+    }
+
+    @Test func echoAndQuiet() throws {
+        let e = try Recsh.run(["--echo", "--quiet", "-c", "show k; show seed"])
+        #expect(e.stdout == "recsh> show k; show seed\nk: 10\nseed: 0\n")
+        let q = try Recsh.run(["--quiet", "--format", "json", "-c", "show progress; show hints; models"])
+        #expect(q.stdout.contains("\"progress\":false"))
+        #expect(q.stdout.contains("\"hints\":false"))
+        #expect(!q.stderr.contains("next:"))
+        let loud = try Recsh.run(["--format", "json", "-c", "models"])
+        #expect(loud.stderr.contains("next: train gcn"))
+        #expect(!loud.stdout.contains("next:"))
     }
 
     @Test func badInvocationExitsTwo() throws {

@@ -62,8 +62,8 @@ import Testing
         #expect(models[0]["name"] as? String == "popular")
         #expect(models[0]["kind"] as? String == "pop")
         #expect(models[0]["epochs"] as? Int == 1)
-        #expect(models[0]["metrics_on"] as? String == "val")
-        let metrics = try #require(models[0]["last_metrics"] as? [String: Double])
+        #expect(models[0]["on"] as? String == "val")
+        let metrics = try #require(models[0]["metrics"] as? [String: Double])
         #expect(metrics == ["ndcg": 0.25, "recall": 0.5])
 
         // People see a table of them.
@@ -77,7 +77,7 @@ import Testing
         // A new split drops them, and says so.
         #expect(t.shell.run(line: "split warm seed=1"))
         #expect(t.shell.session.models.isEmpty)
-        #expect(t.out.contains("dropped the models trained on the previous graph: popular"))
+        #expect(t.err.contains("warning: split: dropped the models trained on the previous split: popular"))
     }
 
     @Test func infoForPeopleSummarisesFeatures() throws {

@@ -104,7 +104,7 @@ struct ModelCommandsTests {
 
         #expect(h.shell.run(line: "models"))
         let models = try #require(h.objects.last?["models"] as? [[String: Any]])
-        #expect(models.count == 1 && models[0]["metrics_on"] as? String == "test@10")
+        #expect(models.count == 1 && models[0]["on"] as? String == "test@10")
         #expect((models[0]["options"] as? [String: Any])?["hidden"] as? String == "16")
 
         #expect(h.shell.run(line: "plot loss"))
@@ -214,8 +214,7 @@ struct ModelCommandsTests {
         var session = h.shell.session
         let parsed = ParsedCommand(name: "train", arguments: ["gcn"], options: ["epochs": "5", "hidden": "16", "dim": "8"])
         let result = try ModelCommands.train(&session, parsed, context)
-        let text = result.blocks.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
-        #expect(text.contains("interrupted at epoch 2; kept epoch 1"))
+        #expect(result.notes.contains("interrupted at epoch 2; kept epoch 1"))
         let model = try #require(session.model(named: "gcn"))
         #expect(model.history.interrupted && model.history.epochs == 1 && model.history.bestEpoch == 1)
     }

@@ -110,7 +110,7 @@ enum AttentionCommand {
                         + (v.neighbours.count > top ? " (top \(top))" : ""),
                      columns: [.init("kind"), .init("id", .integer), .init("title"), .init("degree", .integer),
                                .init("weight", .number(decimals: 4)), .init("x uniform", .number(decimals: 2)),
-                               .init("")],
+                               .init("", .flag)],   // a bar: never shortened, it stands for a number
                      rows: rows)
     }
 

@@ -54,10 +54,15 @@ public enum DataCommands {
             summary: "Split the positives into train, validation and test; the graph then holds train only.",
             details: ["warm: each user's positives are split by ratios. cold: the users are split; val/test users",
                       "keep none of their edges in the graph. official: GroupLens u1..u5, ua, ub (NAME.base/NAME.test).",
-                      "files: TSV files of user<TAB>movie with the data set's own ids."],
+                      "files: TSV files of user<TAB>movie with the data set's own ids.",
+                      "A new split replaces the graph the models were trained on, so it drops every trained model:",
+                      "at a terminal it asks first ('force' skips the question); in a script it goes ahead and says",
+                      "so on stderr."],
             arguments: [ArgumentSpec("KIND", "how to split", values: ["warm", "cold", "official", "files"]),
                         ArgumentSpec("NAME", "official split name", required: false,
-                                     values: ["u1", "u2", "u3", "u4", "u5", "ua", "ub"])],
+                                     values: ["u1", "u2", "u3", "u4", "u5", "ua", "ub"]),
+                        ArgumentSpec("force", "drop trained models without asking", required: false,
+                                     values: ["force"])],
             options: [OptionSpec("ratios", "A/B/C", default: "80/10/10", "train/val/test percentages"),
                       OptionSpec("seed", "N", default: "0", "random seed (same seed, same split)"),
                       OptionSpec("train", "FILE", "train pairs (split files)", completion: .files),
@@ -226,20 +231,24 @@ public enum DataCommands {
         if !c.ratings && minRatingGiven {
             notes.append("note: the rows carry no rating, so every row is a positive and min-rating does not apply")
         }
-        var hint = "next: 'split warm'" + (d.layout == .ml100k ? " (or 'split official u1')" : "") + ", then 'train gcn'"
         if !c.userFeatures || !c.movieFeatures {
             let missing = [c.userFeatures ? nil : "user", c.movieFeatures ? nil : "movie"].compactMap { $0 }
-            hint = "note: \(d.name) has no \(missing.joined(separator: " or ")) features; "
-                + "models fall back to ID embeddings. " + hint
+            notes.append("note: \(d.name) has no \(missing.joined(separator: " or ")) features; models fall back to ID embeddings.")
         }
-        notes.append(hint)
+        let hint = "'split warm'" + (d.layout == .ml100k ? " (or 'split official u1')" : "") + ", then 'train gcn'"
         // People read the skipped lines in the warning; the list is for scripts.
         let shown = fields.filter { $0.0 != "skipped" }
-        return CommandResult(command: "load", blocks: [.fields(shown), .text(notes)], payload: fields)
+        return CommandResult(command: "load", blocks: [.fields(shown)], payload: fields, notes: notes, hints: [hint])
     }
 
     static func split(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("split")
+        var command = command
+        let force = command.arguments.contains("force")
+        if let i = command.arguments.lastIndex(of: "force") {
+            command.arguments.remove(at: i)
+            if i < command.argumentColumns.count { command.argumentColumns.remove(at: i) }
+        }
         let kind = command.argument(0) ?? "warm"
         let options = command.options
         let applicable: [String: [String]] = [
@@ -277,15 +286,21 @@ public enum DataCommands {
                                       accepted: ["warm", "cold", "official", "files"])
         }
         let dropped = session.models.map(\.name)
+        if !dropped.isEmpty && !force && context.canAsk {
+            throw ShellError.confirmation("split: this drops the trained models \(dropped.joined(separator: ", ")) "
+                + "(trained on the current split); go ahead?")
+        }
         session.split = split
         session.graph = dataset.graph(for: split)
         session.models = []
         let fields = splitFields(split)
-        var blocks: [CommandResult.Block] = [.fields(fields)]
+        var result = CommandResult(command: "split", blocks: [.fields(fields)],
+                                   payload: fields + [("dropped_models", .array(dropped.map(Value.string)))])
         if !dropped.isEmpty {
-            blocks.append(.text(["dropped the models trained on the previous graph: \(dropped.joined(separator: ", "))"]))
+            let message = "split: dropped the models trained on the previous split: \(dropped.joined(separator: ", "))"
+            if context.canAsk { result.notes.append(message) } else { result.warnings.append(message) }
         }
-        return CommandResult(command: "split", blocks: blocks, payload: fields)
+        return result
     }
 
     /// `seed=N` as the full UInt64 range `set seed=` accepts, else the session's seed.
@@ -405,8 +420,8 @@ public enum DataCommands {
         return .object([
             ("name", .string(m.name)), ("kind", .string(m.kind)), ("epochs", .int(m.history.epochs)),
             ("seconds", .double(m.history.totalSeconds)),
-            ("metrics_on", m.lastMetricsOn.map { .string($0) } ?? .null),
-            ("last_metrics", .object(metrics)),
+            ("on", m.lastMetricsOn.map { .string($0) } ?? .null),
+            ("metrics", .object(metrics)),
         ])
     }
 

@@ -158,8 +158,15 @@ public enum EvaluationCommands {
                                                       detail: "seed \(seed) \(model.name)"))
                     var options = OptionValues(model.options)
                     options["seed"] = String(seed)
+                    // Training reports its own epochs: prefixed, so the bar says which model and seed.
+                    let outer = context.run
+                    let prefix = "compare \(model.name) seed \(seed) (\(si * models.count + mi + 1)/\(total)):"
+                    let control = RunControl(shouldStop: outer.shouldStop, report: { update in
+                        outer.report(ProgressUpdate(label: prefix + " " + update.label, done: update.done,
+                                                    total: update.total, detail: update.detail))
+                    })
                     let fitted = try ModelFitting.fit(kind: model.kind, name: model.name, options: options, split: s,
-                                                      graph: g, control: context.run)
+                                                      graph: g, control: control)
                     if fitted.model.history.interrupted { throw ShellError.message("compare: interrupted; nothing changed") }
                     runs[mi].results.append(evaluator.evaluate(fitted.model.scorer))
                 }

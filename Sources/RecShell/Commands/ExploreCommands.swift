@@ -102,6 +102,7 @@ public enum ExploreCommands {
             }
             rows.append(row)
             var object: [(String, Value)] = [
+                ("rank", .int(rank + 1)),
                 ("movie", .id(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
                 ("genres", .array(movie.genres.map(Value.string))),
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
@@ -118,9 +119,10 @@ public enum ExploreCommands {
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
         if paths != nil {
-            columns.append(.init("attention paths: your movie > via user (path weight)"))
+            columns.append(.init("attention paths: your movie > via user (path weight)", wraps: true))
         } else if why {
-            columns.append(.init(model.embeddings == nil ? "because you liked (cosine of \(movieVectors.source))" : "because you liked (cosine)"))
+            let label = model.embeddings == nil ? "because you liked (cosine of \(movieVectors.source))" : "because you liked (cosine)"
+            columns.append(.init(label, wraps: true))
         }
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
@@ -132,9 +134,9 @@ public enum ExploreCommands {
             notes.append("\(model.name) (ncf) cannot score user \(dataset.users[u].id), who has no training edges: ranked by popularity")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
-        return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
+        return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
             ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
-        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []))
+        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []), notes: notes)
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
@@ -155,7 +157,7 @@ public enum ExploreCommands {
             let movie = dataset.movies[hit.index]
             rows.append([.int(rank + 1), .id(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
                          .double(Double(hit.score))])
-            items.append(.object([("movie", .id(movie.id)), ("title", .string(movie.title)),
+            items.append(.object([("rank", .int(rank + 1)), ("movie", .id(movie.id)), ("title", .string(movie.title)),
                                   ("score", .double(Double(hit.score)))]))
         }
         let target = dataset.movies[m]

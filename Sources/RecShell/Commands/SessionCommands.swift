@@ -71,11 +71,9 @@ public enum SessionCommands {
             ("name", .string(name)), ("path", .string(saved.path)), ("bytes", .int(saved.bytes)),
             ("seconds", .double(seconds)), ("models", .array(session.models.map { .string($0.name) })),
         ]
-        return CommandResult(command: "save", blocks: [
-            .fields(fields),
-            .text(["restore it with 'restore \(name)' or 'recsh --restore \(name)'; replay its notebook with "
-                + "'run \(saved.path)/\(SessionBundle.transcriptFile)'"]),
-        ], payload: fields)
+        return CommandResult(command: "save", blocks: [.fields(fields)], payload: fields,
+                             hints: ["'restore \(name)' or 'recsh --restore \(name)'; replay its notebook with "
+                                 + "'run \(saved.path)/\(SessionBundle.transcriptFile)'"])
     }
 
     /// `session-YYYYMMDD-HHMM` in local time.
@@ -174,15 +172,15 @@ public enum SessionCommands {
             ("seconds", .double(seconds)), ("dataset", .string(dataset.name)),
             ("split", .string(snapshot.split?.kind.description ?? "none")),
             ("models", .array(restored.models.map { .string($0.name) })),
-            ("saved_at", .string(stamp(snapshot.createdAt))),
+            ("created_at", .string(ISO8601DateFormatter().string(from: snapshot.createdAt))),
         ]
         var notes: [String] = []
         if contents.recoveredFromInterruptedSave {
             fields.append(("recovered", .bool(true)))
             notes.append("'\(name)' was missing after an interrupted save; restored the complete copy it had set aside")
         }
-        notes.append(restored.models.isEmpty ? "next: train a model ('train gcn')" : "next: 'eval' or 'recommend 1'")
-        return CommandResult(command: "restore", blocks: [.fields(fields), .text(notes)], payload: fields)
+        return CommandResult(command: "restore", blocks: [.fields(fields)], payload: fields, notes: notes,
+                             hints: [restored.models.isEmpty ? "train a model ('train gcn')" : "'eval' or 'recommend 1'"])
     }
 
     /// The rating file of each layout, whose SHA-256 is the data set's checksum.
@@ -213,9 +211,8 @@ public enum SessionCommands {
         let directory = session.settings.sessionsDirectory
         let listings = try SessionBundle.list(directory: directory)
         guard !listings.isEmpty else {
-            return CommandResult(command: "sessions",
-                                 blocks: [.text(["no saved sessions in \(directory); save one with 'save NAME'"])],
-                                 payload: [("directory", .string(directory)), ("sessions", .array([]))])
+            return CommandResult(command: "sessions", payload: [("directory", .string(directory)), ("sessions", .array([]))],
+                                 notes: ["no saved sessions in \(directory)"], hints: ["save one with 'save NAME'"])
         }
         var rows: [[Value]] = []
         var objects: [Value] = []
@@ -246,8 +243,9 @@ public enum SessionCommands {
         let table = Table(name: "sessions", title: "Saved sessions in \(directory)",
                           columns: [.init("name"), .init("saved"), .init("size"), .init("models"), .init("best"), .init("status")],
                           rows: rows)
-        return CommandResult(command: "sessions", blocks: [.table(table), .text(["restore one with 'restore NAME'"])],
-                             payload: [("directory", .string(directory)), ("sessions", .array(objects))])
+        return CommandResult(command: "sessions", blocks: [.table(table)],
+                             payload: [("directory", .string(directory)), ("sessions", .array(objects))],
+                             hints: ["restore one with 'restore NAME'"])
     }
 
     /// The best headline metric over the models, NDCG preferred.

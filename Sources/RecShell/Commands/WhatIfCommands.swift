@@ -222,12 +222,12 @@ public enum WhatIfCommands {
                                  ("occupation", occupation.map { .string($0) } ?? .null),
                                  ("likes", .array(likes.map { .id(dataset.movies[$0].id) }))])),
             ("k", .int(k)),
-            ("items", .array(top.map { s in
-                .object([("movie", .id(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
+            ("items", .array(top.enumerated().map { i, s in
+                .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
                          ("score", .double(Double(s.score)))])
             })),
         ]
-        return CommandResult(command: "newuser", blocks: [.table(table), .text(notes)], payload: payload)
+        return CommandResult(command: "newuser", blocks: [.table(table)], payload: payload, notes: notes)
     }
 
     /// "50,181,Toy Story" -> movie indices. Titles may themselves contain

@@ -76,6 +76,8 @@ public enum CommandAction: Sendable {
     case handler(CommandHandler)
     /// Executes a script through the shell itself (each line commits on its own).
     case runScript
+    /// Sends results to a file until `output` alone (the shell owns the streams).
+    case output
     /// Leaves the shell.
     case quit
 }

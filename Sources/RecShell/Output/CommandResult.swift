@@ -11,16 +11,34 @@ public struct CommandResult: Sendable {
     /// The machine-readable object (`--format json`), merged after
     /// `command` and `ok`. When empty, JSON is derived from `blocks`.
     public var payload: [(String, Value)]
+    /// Remarks for a person (what was excluded, what was dropped). Part of
+    /// the human output; in `csv` and `json` they go to stderr, so stdout
+    /// carries results only.
+    public var notes: [String]
+    /// What to try next ("eval gcn", "recommend 1"): shown like notes, and
+    /// not at all under --quiet or `set hints=off`.
+    public var hints: [String]
+    /// Something done that the user may not have wanted (`split` dropping
+    /// trained models in a script): on stderr in every format, "warning: ...".
+    public var warnings: [String] = []
     /// Wall time, filled in by the shell when the timer is on.
     public var wallSeconds: Double?
 
-    public init(command: String, blocks: [Block] = [], payload: [(String, Value)] = []) {
+    public init(command: String, blocks: [Block] = [], payload: [(String, Value)] = [],
+                notes: [String] = [], hints: [String] = []) {
         self.command = command
         self.ok = true
         self.error = nil
         self.blocks = blocks
         self.payload = payload
+        self.notes = notes
+        self.hints = hints
         self.wallSeconds = nil
+    }
+
+    /// The notes and (when `hints` is on) the hints, as lines: "next: eval gcn".
+    public func remarks(hints showHints: Bool) -> [String] {
+        notes + (showHints && !hints.isEmpty ? ["next: " + hints.joined(separator: "   ")] : [])
     }
 
     public static func failure(_ command: String, _ message: String) -> CommandResult {
@@ -47,9 +65,18 @@ public struct Table: Sendable {
         public enum Kind: Sendable { case text, integer, number(decimals: Int), flag }
         public var name: String
         public var kind: Kind
-        public init(_ name: String, _ kind: Kind = .text) {
+        /// Prose that wraps onto more lines when the table is too wide
+        /// (help's "meaning"); other text is shortened with "…".
+        public var wraps: Bool
+        public init(_ name: String, _ kind: Kind = .text, wraps: Bool = false) {
             self.name = name
             self.kind = kind
+            self.wraps = wraps
+        }
+        /// Text that may be shortened to fit: titles, paths, names. Never numbers.
+        public var isShortenable: Bool {
+            if case .text = kind { return !wraps }
+            return false
         }
         public var decimals: Int? {
             if case .number(let d) = kind { return d }
