@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import GraphRec
 import Testing
 @testable import RecShell
@@ -42,6 +45,7 @@ enum OutsideTool {
             #expect(ticks.values.allSatisfy { $0 == $0.rounded() && $0 >= 1 && $0 <= Double(last) }, "\(last): \(ticks.values)")
             #expect(ticks.values.allSatisfy { !ticks.label($0).contains(".") })
         }
+        #expect(AxisTicks((1...15).map(Double.init), integer: true).values == [1, 5, 10, 15])
         let single = AxisTicks([1], integer: true)
         #expect(single.values == [0, 1, 2])
     }
@@ -204,6 +208,7 @@ struct PlotGroupingTests {
         #expect(h.shell.run(line: "eval als; eval lightgcn on=val"))
         let text = Harness(format: .table)
         text.shell.session = h.shell.session
+        text.shell.session.settings.format = .table
         #expect(text.shell.run(line: "plot metrics"))
         #expect(text.out.contains("last metrics on test@10") && text.out.contains("last metrics on val@10"))
     }

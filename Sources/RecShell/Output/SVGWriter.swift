@@ -174,6 +174,8 @@ struct AxisTicks {
             values.append(k * step)
             k += 1
         }
+        // An integer axis also labels where the data starts (epoch 1), unless a tick is close.
+        if integer, let first = values.first, first - lo > step / 2 { values.insert(lo, at: 0) }
         self.values = values
     }
 
