@@ -53,10 +53,15 @@ let package = Package(
             name: "recsh",
             dependencies: ["RecShell", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fuzzing (make fuzz): the targets, a C crash saver, and the driver executable.
+        .target(name: "CFuzzSupport"),
+        .target(name: "FuzzTargets", dependencies: ["GraphRec", "RecShell", "Tensors"]),
+        .executableTarget(name: "recsh-fuzz", dependencies: ["FuzzTargets", "CFuzzSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),
         .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec"]),
         .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,8 @@ public struct Settings: Sendable, Equatable, Codable {
     public var dataDirectory: String? = nil
     /// `--sessions DIR`: where `save`/`restore` keep bundles.
     public var sessionsDirectory: String = "Sessions"
+    /// `memory-limit=`: the most a command may allocate, in bytes; nil = what the system has available.
+    public var memoryLimit: Double? = nil
 
     public init() {}
 
@@ -43,6 +45,8 @@ public struct Settings: Sendable, Equatable, Codable {
         OptionSpec("min-rating", "R", default: "3", "ratings >= R are positives (used by load)"),
         OptionSpec("data", "DIR", "directory load reads before the cache", completion: .files),
         OptionSpec("sessions", "DIR", default: "Sessions", "directory of saved sessions", completion: .files),
+        OptionSpec("memory-limit", "SIZE|auto", default: "auto",
+                   "most memory a command may take (512m, 4g); auto: what the system has available"),
     ]
 
     /// The current value of `key` as text.
@@ -58,6 +62,7 @@ public struct Settings: Sendable, Equatable, Codable {
         case "min-rating": minRating == minRating.rounded() ? String(Int(minRating)) : String(minRating)
         case "data": dataDirectory ?? ""
         case "sessions": sessionsDirectory
+        case "memory-limit": memoryLimit.map(ResourceBudget.bytes) ?? "auto"
         default: nil
         }
     }
@@ -85,6 +90,7 @@ public struct Settings: Sendable, Equatable, Codable {
         case "sessions":
             guard !text.isEmpty else { throw RecError("sessions: expected a directory") }
             sessionsDirectory = text
+        case "memory-limit": memoryLimit = try ResourceBudget.parseLimit(text)
         default:
             throw ShellError.unknownOption(command: "set", option: key, accepted: Settings.keys.map(\.name))
         }
