@@ -60,6 +60,10 @@ let package = Package(
             name: "recsh",
             dependencies: ["RecShell", "RecServe", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fuzzing (make fuzz): the targets, a C crash saver, and the driver executable.
+        .target(name: "CFuzzSupport"),
+        .target(name: "FuzzTargets", dependencies: ["GraphRec", "RecShell", "Tensors"]),
+        .executableTarget(name: "recsh-fuzz", dependencies: ["FuzzTargets", "CFuzzSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),
         .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec"]),
@@ -68,6 +72,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),   // inflates the browser test's screenshot
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec"]),
     ],
     swiftLanguageModes: [.v6]
 )

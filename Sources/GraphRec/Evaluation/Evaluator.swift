@@ -46,7 +46,7 @@ public struct Evaluator: Sendable {
     public var blockSize: Int
     public var workers: Int
 
-    public init(set: EvaluationSet, k: Int = 10, blockSize: Int = 256, workers: Int = ParallelBlocks.defaultWorkers) {
+    public init(set: EvaluationSet, k: Int = 10, blockSize: Int = 256, workers: Int = Parallel.defaultWorkers) {
         precondition(k > 0 && blockSize > 0 && workers > 0, "k, blockSize and workers must be positive")
         self.set = set
         self.k = k
@@ -83,7 +83,7 @@ public struct Evaluator: Sendable {
             let workerCount = min(workers, blocks)
             perUser.withUnsafeMutableBufferPointer { out in
                 let shared = SharedBuffer(out)
-                ParallelBlocks.run(workers: workerCount) { w in
+                Parallel.run(workers: workerCount) { w in
                     var scratch = Scratch(k: k)
                     var b = w
                     while b < blocks {

@@ -70,6 +70,7 @@ enum ModelFitting {
     static func fit(kind: String, name: String, options: OptionValues, split: Split, graph: InteractionGraph,
                     control: RunControl) throws -> Outcome {
         if let reason = unavailable[kind] { throw ShellError.message("train \(reason)") }
+        try TrainingCost.check(kind: kind, options: options, graph: graph, budget: control.budget)
         let started = Date()
         let validator = try Evaluator(split: split, graph: graph, on: .validation, k: 10)
         let hasValidation = !validator.set.users.isEmpty

@@ -25,14 +25,15 @@ enum ModelRebuild {
         if let build = neural[record.kind] {
             // Only the training keys: the record may carry extras (e.g. the model's display name).
             let known = record.options.filter { TrainOptions.keys.contains($0.key) }
-            let options = try TrainOptions(OptionValues(known), command: "restore (model '\(record.name)')")
+            let options: TrainOptions
+            do { options = try TrainOptions(OptionValues(known), command: "options") } catch { throw ManifestFault("\(error)") }
             return try build(record.parameters, options)
         }
         if record.kind == "ncf" { return try NCF(parameters: record.parameters) }
         if Baselines.kinds.contains(record.kind) {
             return try Baselines.restore(record.kind, parameters: record.parameters)
         }
-        throw RecError("model '\(record.name)' is of kind '\(record.kind)', which this recsh cannot rebuild "
+        throw ManifestFault("kind '\(record.kind)' is not one this recsh can rebuild "
             + "(known: \(kinds.joined(separator: ", ")))")
     }
 }

@@ -154,7 +154,8 @@ public enum SessionCommands {
         for model in snapshot.models {
             let recommender: any Recommender
             do { recommender = try ModelRebuild.recommender(for: model) } catch {
-                throw ShellError.message("restore \(name): \(contents.path)/\(SessionBundle.tensorsFile): \(error)")
+                let file = error is ManifestFault ? manifestPath : contents.path + "/" + SessionBundle.tensorsFile
+                throw ShellError.message("restore \(name): \(file): model '\(model.name)': \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
             let scorer = model.embeddings ?? recommender.scorer(graph)

@@ -11,7 +11,7 @@ public enum ShellCommands {
             example: "help train", handler: help),
         CommandSpec(
             name: "set", group: "Shell", synopsis: "set KEY=VALUE ...",
-            summary: "Change settings (format, seed, k, timer, threads, width, expanded, echo, pager, hints, ...): see 'help set'.",
+            summary: "Change settings (format, seed, k, timer, threads, width, expanded, echo, pager, hints, memory-limit, ...): see 'help set'.",
             details: ["Several keys may be set at once; if any value is bad, none is changed."],
             options: Settings.keys, example: "set format=json k=20", handler: set),
         CommandSpec(

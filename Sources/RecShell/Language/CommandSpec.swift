@@ -147,8 +147,3 @@ public struct CommandSpec: Sendable {
         return arguments.last(where: { $0.variadic })
     }
 }
-
-/// A handler for commands whose engine is not merged yet: says so, never pretends.
-public func notBuilt(_ name: String) -> CommandHandler {
-    { _, _, _ in throw ShellError.notBuilt(name) }
-}

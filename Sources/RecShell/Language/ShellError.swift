@@ -11,8 +11,6 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingArgument(command: String, argument: String, usage: String)
     case unexpectedArgument(command: String, argument: String, column: Int, usage: String)
     case duplicateOption(command: String, option: String, column: Int)
-    /// The command is declared but its engine is not merged into this build.
-    case notBuilt(String)
     /// A message for anything else, already phrased for the user.
     case message(String)
     /// The command would lose work (`split` dropping trained models): the
@@ -38,8 +36,6 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(command): unexpected argument '\(argument)' at column \(column); usage: \(usage)"
         case .duplicateOption(let command, let option, let column):
             return "\(command): option '\(option)' given twice (again at column \(column))"
-        case .notBuilt(let command):
-            return "\(command): not built yet in this version"
         case .message(let text):
             return text
         case .confirmation(let question):

@@ -1,3 +1,5 @@
+import GraphRec
+
 /// What one command produced, before any rendering: the only thing a
 /// handler returns. Table, JSON, CSV and Markdown output all come from this
 /// one value, so they always agree.
@@ -42,9 +44,9 @@ public struct CommandResult: Sendable {
     }
 
     public static func failure(_ command: String, _ message: String) -> CommandResult {
-        var r = CommandResult(command: command)
+        var r = CommandResult(command: VisibleText.escaped(command))
         r.ok = false
-        r.error = message
+        r.error = VisibleText.escaped(message, keepingLayout: true)   // names in messages come from input
         return r
     }
 

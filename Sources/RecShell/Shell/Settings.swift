@@ -36,6 +36,8 @@ public struct Settings: Sendable, Equatable, Codable {
     public var expanded: Expanded = .auto
     /// Page output longer than the screen (interactive terminal only).
     public var pager: Bool = true
+    /// `memory-limit=`: the most a command may allocate, in bytes; nil = what the system has available.
+    public var memoryLimit: Double? = nil
 
     public init() {}
 
@@ -62,6 +64,8 @@ public struct Settings: Sendable, Equatable, Codable {
                    "tables as one record per block: when too wide, always, never", values: Expanded.allCases.map(\.rawValue)),
         OptionSpec("pager", "on|off", default: "on", "page output longer than the screen ($PAGER, terminal only)",
                    values: ["on", "off"]),
+        OptionSpec("memory-limit", "SIZE|auto", default: "auto",
+                   "most memory a command may take (512m, 4g); auto: what the system has available"),
     ]
 
     /// The current value of `key` as text.
@@ -82,6 +86,7 @@ public struct Settings: Sendable, Equatable, Codable {
         case "width": width.map(String.init) ?? "auto"
         case "expanded": expanded.rawValue
         case "pager": pager ? "on" : "off"
+        case "memory-limit": memoryLimit.map(ResourceBudget.bytes) ?? "auto"
         default: nil
         }
     }
@@ -101,6 +106,7 @@ public struct Settings: Sendable, Equatable, Codable {
         case "pager": .bool(pager)
         case "width": width.map { .int($0) } ?? .null
         case "data": dataDirectory.map { .string($0) } ?? .null
+        case "memory-limit": memoryLimit.map { .int(Int($0)) } ?? .null
         default: value(of: key).map { .string($0) }
         }
     }
@@ -137,6 +143,7 @@ public struct Settings: Sendable, Equatable, Codable {
             }
             expanded = e
         case "pager": pager = try options.bool(key, default: pager)
+        case "memory-limit": memoryLimit = try ResourceBudget.parseLimit(text)
         default:
             throw ShellError.unknownOption(command: "set", option: key, accepted: Settings.keys.map(\.name))
         }

@@ -77,7 +77,8 @@ public final class Shell {
         } else {
             report = { _ in }
         }
-        let control = RunControl(shouldStop: { Interrupt.isSet }, report: report)
+        let control = RunControl(shouldStop: { Interrupt.isSet }, report: report,
+                                 budget: ResourceBudget(memoryLimit: session.settings.memoryLimit))
         return Context(registry: registry, run: control, environment: environment, canAsk: ask != nil)
     }
 
