@@ -12,7 +12,7 @@ extension ExactRetriever {
     /// spread over the workers. `exclusions`, when given, is a users x items
     /// CSR whose row u lists the movies to skip for user u.
     public static func topK(scorer: any Scorer, k: Int, exclusions: CSRMatrix? = nil, userBlock: Int = 256,
-                            workers: Int = ParallelBlocks.defaultWorkers) -> TopKLists {
+                            workers: Int = Parallel.defaultWorkers) -> TopKLists {
         let nu = scorer.userCount, n = scorer.itemCount
         precondition(exclusions == nil || exclusions!.rows == nu, "one exclusion row per user")
         var out = TopKLists(queries: nu, k: k)
@@ -26,7 +26,7 @@ extension ExactRetriever {
         out.indices.withUnsafeMutableBufferPointer { ip in
         out.scores.withUnsafeMutableBufferPointer { sp in
             let counts = SharedBuffer(cp), indices = SharedBuffer(ip), scores = SharedBuffer(sp)
-            ParallelBlocks.run(workers: workerCount) { w in
+            Parallel.run(workers: workerCount) { w in
                 var sc = Matrix(rows: 0, cols: 0)
                 var b = w
                 while b < blocks {
