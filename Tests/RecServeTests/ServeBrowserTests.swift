@@ -203,8 +203,9 @@ final class RunningRecsh: @unchecked Sendable {
         return (process.terminationStatus, lock.withLock { String(decoding: outData, as: UTF8.self) }, stderr)
     }
 
+    /// SIGKILL: the test runner's blocked mask (SIGTERM among it) is inherited too.
     func terminate() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     struct RecshFailed: Error, CustomStringConvertible {
