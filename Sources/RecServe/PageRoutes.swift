@@ -33,7 +33,7 @@ public struct PageRoutes: HTTPHandler {
             return Self.json(400, Self.errorObject("path '\(rawPath)' has a '.' or '..' segment; only the page's own files are served"))
         }
         let path = request.path
-        if path.hasPrefix("/api/") {
+        if path == "/api" || path.hasPrefix("/api/") {
             return await apiResponse(request, command: String(path.dropFirst("/api/".count)))
         }
         guard request.method == .GET || request.method == .HEAD else {

@@ -38,7 +38,8 @@ public enum ServeCommand {
         // The address is what the user needs now, while the command is still running.
         FileHandle.standardError.write(Data(notice.utf8))
         while !context.run.shouldStop() { usleep(50_000) }
-        try? blocking { await server.stop() }
+        // A browser may hold an idle connection open; stopping waits for it only so long.
+        try? blocking(timeout: 3) { await server.stop() }
         Interrupt.clear()
         let seconds = Date().timeIntervalSince(started)
         let fields: [(String, Value)] = [("url", .string(server.url)), ("requests", .int(server.requests)),
@@ -52,15 +53,19 @@ public enum ServeCommand {
     /// Runs async work from the shell's synchronous handler and waits for it.
     /// The shell calls handlers on its own thread, never on the concurrency
     /// pool the server's tasks need.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    static func blocking<T: Sendable>(timeout: Double? = nil, _ work: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = Locked<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do { outcome.set(.success(try await work())) } catch { outcome.set(.failure(error)) }
             done.signal()
         }
-        done.wait()
-        guard let result = outcome.value else { throw ShellError.message("serve: the server task ended without an answer") }
+        if let timeout {
+            _ = done.wait(timeout: .now() + timeout)
+        } else {
+            done.wait()
+        }
+        guard let result = outcome.value else { throw ShellError.message("serve: the server did not answer in time") }
         return try result.get()
     }
 }

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import ZIPFoundation
+@testable import RecServe
 
 /// Headless Chromium, when it is installed (`.ci/run` installs Debian's `chromium`).
 enum Chromium {
@@ -133,12 +134,37 @@ final class RunningRecsh: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try Self.runWithSIGINTDeliverable(process)
         read(err.fileHandleForReading) { self.errText += String(decoding: $0, as: UTF8.self) }
         read(out.fileHandleForReading) { self.outData.append($0) }
     }
 
-    private func read(_ handle: FileHandle, _ append: @escaping (Data) -> Void) {
+    /// A child inherits the spawning thread's signal mask, and the test runs on
+    /// a pool thread that blocks SIGINT: spawn from a thread that lets it through,
+    /// as a terminal's shell would.
+    static func runWithSIGINTDeliverable(_ process: Process) throws {
+        let failure = Locked<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let spawner = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGINT)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            do { try process.run() } catch { failure.set(error) }
+            done.signal()
+        }
+        spawner.start()
+        done.wait()
+        if let error = failure.value { throw error }
+    }
+
+    /// The child's blocked-signal mask, for a failure message.
+    var blockedSignals: String {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("SigBlk") }.map(String.init) ?? "?"
+    }
+
+    private func read(_ handle: FileHandle, _ append: @escaping @Sendable (Data) -> Void) {
         readers.enter()
         Thread.detachNewThread { [self] in
             while true {
@@ -172,13 +198,14 @@ final class RunningRecsh: @unchecked Sendable {
         kill(process.processIdentifier, SIGINT)
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { throw RecshFailed(stderr: "still running \(seconds) s after Ctrl-C") }
+        if process.isRunning { throw RecshFailed(stderr: "still running \(seconds) s after Ctrl-C (\(blockedSignals))") }
         readers.wait()
         return (process.terminationStatus, lock.withLock { String(decoding: outData, as: UTF8.self) }, stderr)
     }
 
+    /// SIGKILL: the test runner's blocked mask (SIGTERM among it) is inherited too.
     func terminate() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     struct RecshFailed: Error, CustomStringConvertible {

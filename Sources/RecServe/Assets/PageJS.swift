@@ -3,7 +3,8 @@
 ///
 /// Actions can also come from the address, so a headless browser that only
 /// loads the page sees their result: `?user=1&k=10&planes=8&like=50,181`
-/// (`unlike=`, `layer=`, `head=`, `model=` for the what-if, and
+/// (`planes=2,4,8` moves the slider through each; `unlike=`, `layer=`,
+/// `head=`, `model=` for the what-if; and
 /// `new=1&age=25&gender=F&occupation=student&likes=50,181` for a new user).
 /// `body[data-status]` is "ready" once every call has answered.
 enum PageJS {
@@ -86,7 +87,9 @@ async function start() {
   }
   fillModels(params);
   if (params.get("k")) $("k").value = params.get("k");
-  if (params.get("planes")) $("lsh-planes").value = params.get("planes");
+  // planes=4 sets the slider; planes=2,4,8 moves it through each setting in turn (the chart keeps every point).
+  const planes = (params.get("planes") || "").split(",").filter(Boolean);
+  $("lsh-planes").value = planes.length ? planes[0] : $("lsh-planes").value;
   $("lsh-planes-value").textContent = $("lsh-planes").value;
   wire();
   if (state.models.length === 0) {
@@ -95,7 +98,13 @@ async function start() {
   const user = params.get("user") || "1";
   $("user-id").value = user;
   await showUser(user, params.get("layer"), params.get("head"));
-  const tasks = [runLSH()];
+  const tasks = [(async () => {
+    await runLSH();
+    for (const p of planes.slice(1)) {
+      $("lsh-planes").value = p; $("lsh-planes-value").textContent = p;
+      await runLSH();
+    }
+  })()];
   const likes = (params.get("like") || "").split(",").filter(Boolean);
   const unlikes = (params.get("unlike") || "").split(",").filter(Boolean);
   if (likes.length || unlikes.length) {
