@@ -114,7 +114,7 @@ enum Recsh {
         let r = try Recsh.run(["--format", "json", "--sessions", dir, "-c",
                                "load ml-100k path=\(Recsh.dataDirectory); split warm; train ncf epochs=2; eval; recommend 1; "
                                    + "save n; restore n; eval; recommend 1; newuser likes=50,181,172; newuser; "
-                                   + "whatif user 1 likes 50; lsh planes=4; export embeddings \(dir)/e.csv; "
+                                   + "whatif user 1 likes 1000; lsh planes=4; export embeddings \(dir)/e.csv; "
                                    + "export recommendations \(dir)/r.csv; similar 50"])
         let byCommand = r.objects.map { ($0["command"] as? String ?? "", $0) }
         let failed = byCommand.filter { $0.1["ok"] as? Bool == false }.map(\.0)

@@ -74,6 +74,7 @@ public struct Evaluator: Sendable {
         precondition(scorer.userCount == set.userCount && scorer.itemCount == set.itemCount,
                      "the model scores \(scorer.userCount) users x \(scorer.itemCount) items, the evaluation set \(set.userCount) x \(set.itemCount)")
         let start = ContinuousClock.now
+        let embeddings = scorer as? Embeddings     // the GEMM path, with per-worker scratch
         let users = set.users
         let n = users.count
         let zero = UserMetrics(precision: 0, recall: 0, ndcg: 0, mrr: 0, mrrFull: 0, hitRate: 0, map: 0)
@@ -88,7 +89,7 @@ public struct Evaluator: Sendable {
                     var b = w
                     while b < blocks {
                         let lo = b * blockSize, hi = min(n, lo + blockSize)
-                        scoreBlock(users, lo..<hi, scorer, &scratch, shared)
+                        scoreBlock(users, lo..<hi, scorer, embeddings, &scratch, shared)
                         b += workerCount
                     }
                 }
@@ -104,6 +105,7 @@ public struct Evaluator: Sendable {
 
     /// One worker's reusable buffers.
     struct Scratch {
+        var queries = Matrix(rows: 0, cols: 0)
         var scores = Matrix(rows: 0, cols: 0)
         var topScores: [Float]
         var topIndices: [Int32]
@@ -113,10 +115,14 @@ public struct Evaluator: Sendable {
         }
     }
 
-    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ scorer: any Scorer,
+    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ scorer: any Scorer, _ embeddings: Embeddings?,
                             _ s: inout Scratch, _ out: SharedBuffer<UserMetrics>) {
         let items = set.itemCount
-        scorer.scores(users: users[range], into: &s.scores)
+        if let e = embeddings {
+            e.scores(users: users[range], into: &s.scores, queries: &s.queries)
+        } else {
+            scorer.scores(users: users[range], into: &s.scores)
+        }
         let k = self.k
         let tStart = set.targets.rowStart, tItems = set.targets.colIndex
         let xStart = set.exclusions.rowStart, xItems = set.exclusions.colIndex

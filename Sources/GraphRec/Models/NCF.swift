@@ -181,8 +181,8 @@ public struct NCF: FoldingInRecommender {
     }
 
     public var foldInMethod: String {
-        "fold-in: fresh user vectors fitted by \(Self.foldInSteps) Adam steps (lr \(Self.foldInRate)) of the log loss on the "
-            + "user's liked movies and \(Self.foldInNegatives) sampled negatives each, the rest of the model frozen"
+        "fold-in (\(Self.foldInSteps) Adam steps, lr \(Self.foldInRate), from zero vectors, on the log loss of the "
+            + "user's liked movies and \(Self.foldInNegatives) sampled negatives each; the rest of the model frozen)"
     }
 
     // MARK: forward on the tape

@@ -37,8 +37,15 @@ extension Embeddings: Scorer {
 
     /// The users' rows times every movie's row: one GEMM.
     public func scores(users rows: ArraySlice<Int>, into out: inout Matrix) {
+        var queries = Matrix(rows: 0, cols: 0)
+        scores(users: rows, into: &out, queries: &queries)
+    }
+
+    /// The same with the gathered user rows in a caller's scratch matrix
+    /// (the evaluator's workers keep one each).
+    func scores(users rows: ArraySlice<Int>, into out: inout Matrix, queries: inout Matrix) {
         let d = dimension
-        var queries = Matrix(rows: rows.count, cols: d)
+        if queries.rows != rows.count || queries.cols != d { queries = Matrix(rows: rows.count, cols: d) }
         users.storage.withUnsafeBufferPointer { src in
             queries.storage.withUnsafeMutableBufferPointer { dst in
                 for (r, u) in rows.enumerated() {
