@@ -41,7 +41,7 @@ import Testing
     @Test func helpTrainListsDefaults() {
         let text = TableRenderer.render(Help.command(registry.spec(named: "train")!), style: .plain)
         #expect(text.contains("epochs=N"))
-        #expect(text.contains("loss=bpr|margin|softmax  bpr"))
+        #expect(text.contains("loss=bpr|margin|softmax|bce  bpr, ncf bce"))
         #expect(text.contains("preset=best"))
         #expect(text.contains("lr=RATE"))
     }
