@@ -21,7 +21,8 @@ enum WiringFixture {
 
     /// PureSVD with 32 factors, as a session model called "svd".
     static func svd(_ graph: InteractionGraph) throws -> TrainedModel {
-        let (rec, history) = try Baselines.fit("svd", graph: graph, options: OptionValues(["factors": "32"]), control: .silent)
+        let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse(["factors": "32"])))
+        let (rec, history) = (fit.recommender, fit.history)
         return TrainedModel(name: "svd", recommender: rec, options: ["factors": "32"], history: history,
                             embeddings: rec.embed(graph))
     }
@@ -310,7 +311,8 @@ struct LSHMeasurement {
     @Test func sweepOnSVDAndGCN() throws {
         let h = try WiringFixture.loadedShell()
         let graph = h.shell.session.graph!
-        let (rec, history) = try Baselines.fit("svd", graph: graph, options: OptionValues(), control: .silent)
+        let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse([:])))
+        let (rec, history) = (fit.recommender, fit.history)
         h.shell.session.store(TrainedModel(name: "svd", recommender: rec, options: [:], history: history,
                                            embeddings: rec.embed(graph)))
         var o = TrainOptions()

@@ -56,7 +56,7 @@ public struct GAT: TrainableModel {
         var rng = SeededGenerator(seed: options.seed, stream: "gat.init")
         var p = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
         var width = input.width
-        if input.useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures {
+        if input.useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures, uf.cols > 0, mf.cols > 0 {
             projection = options.hidden
             // torch.nn.Linear's default: weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)).
             for (kind, n) in [("users", uf.cols), ("movies", mf.cols)] {
@@ -79,43 +79,7 @@ public struct GAT: TrainableModel {
         parameters = p
     }
 
-    /// Restores a trained model. Layers, heads and the input layout are read
-    /// off the parameter shapes (so `options` may hold defaults); a missing or
-    /// misshapen parameter is a `RecError` naming it.
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let ids = parameters["ids.users"]
-        let w1 = try ParameterCheck.require(parameters, "layer1.W", model: "gat")
-        let idWidth = ids?.cols ?? 0
-        if let users = parameters["input.users.W"] {
-            projection = users.cols
-            let movies = try ParameterCheck.require(parameters, "input.movies.W", cols: projection, model: "gat")
-            for kind in ["users", "movies"] {
-                _ = try ParameterCheck.require(parameters, "input.\(kind).bias", rows: 1, cols: projection, model: "gat")
-            }
-            input = NodeInput(useFeatures: true, useIDs: ids != nil, idWidth: ids?.cols ?? options.dim,
-                              featureWidth: users.rows + movies.rows)
-        } else {
-            projection = 0
-            input = NodeInput(useFeatures: w1.rows > idWidth, useIDs: ids != nil, idWidth: ids?.cols ?? options.dim,
-                              featureWidth: w1.rows - idWidth)
-        }
-        if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gat") }
-        heads = try ParameterCheck.require(parameters, "layer1.attSource", model: "gat").rows
-        var k = 1
-        while parameters["layer\(k + 1).W"] != nil { k += 1 }
-        layers = k
-        var width = projection > 0 ? projection + idWidth : input.width
-        for k in 1...layers {
-            let w = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gat")
-            guard w.cols % heads == 0 else { throw RecError("gat: parameter 'layer\(k).W' has \(w.cols) columns, not a multiple of \(heads) heads") }
-            let c = w.cols / heads, out = k == layers ? c : w.cols
-            _ = try ParameterCheck.require(parameters, "layer\(k).attSource", rows: heads, cols: c, model: "gat")
-            _ = try ParameterCheck.require(parameters, "layer\(k).attDestination", rows: heads, cols: c, model: "gat")
-            _ = try ParameterCheck.require(parameters, "layer\(k).bias", rows: 1, cols: out, model: "gat")
-            width = out
-        }
-        self.parameters = parameters
-    }
+    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
 
     /// The attention pattern (graph edges both ways plus a self-loop per node)
     /// and the constant input features (with the projection: [x, t], the
@@ -236,4 +200,11 @@ public struct GAT: TrainableModel {
         }
         return CSRMatrix(rows: a.rows, cols: a.cols, rowStart: start, colIndex: cols, values: vals)
     }
+}
+
+extension GAT: GraphModelKind {
+    public static let name = "gat"
+    public static let summary = "graph attention network (one or more heads) over features"
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, attention: true, lossCurve: true, features: .optional)
 }

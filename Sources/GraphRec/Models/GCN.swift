@@ -50,25 +50,7 @@ public struct GCN: TrainableModel {
         parameters = p
     }
 
-    /// Restores a trained model; its input layout is read off the parameter shapes.
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let ids = parameters["ids.users"]
-        let w1 = try ParameterCheck.require(parameters, "layer1.W", model: "gcn")
-        let idWidth = ids?.cols ?? 0
-        input = NodeInput(useFeatures: w1.rows > idWidth, useIDs: ids != nil, idWidth: idWidth,
-                          featureWidth: w1.rows - idWidth)
-        if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gcn") }
-        layers = options.layers
-        dropout = options.dropout
-        var width = input.width
-        for k in 1...layers {
-            let out = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gcn").cols
-            _ = try ParameterCheck.require(parameters, "layer\(k).B", rows: width, cols: out, model: "gcn")
-            _ = try ParameterCheck.require(parameters, "layer\(k).bias", rows: 1, cols: out, model: "gcn")
-            width = out
-        }
-        self.parameters = parameters
-    }
+    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
 
     /// The mean-aggregation operator and the (constant) input features with
     /// their mean; for a feature-only input, layer 1's compact per-type form.
@@ -113,4 +95,11 @@ public struct GCN: TrainableModel {
         let n = h.rows
         return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))
     }
+}
+
+extension GCN: GraphModelKind {
+    public static let name = "gcn"
+    public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, lossCurve: true, features: .optional)
 }

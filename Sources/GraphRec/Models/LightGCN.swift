@@ -21,14 +21,6 @@ public struct LightGCN: TrainableModel {
         parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
     }
 
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let users = try ParameterCheck.require(parameters, "ids.users", model: "lightgcn")
-        _ = try ParameterCheck.require(parameters, "ids.movies", cols: users.cols, model: "lightgcn")
-        layers = options.layers
-        input = NodeInput(useFeatures: false, useIDs: true, idWidth: users.cols, featureWidth: 0)
-        self.parameters = parameters
-    }
-
     public struct Context {
         public let propagation: SparseOperator
         public let userCount: Int
@@ -49,4 +41,11 @@ public struct LightGCN: TrainableModel {
         let z = tape.scale(total, 1 / Float(layers + 1))
         return (tape.sliceRows(z, 0..<context.userCount), tape.sliceRows(z, context.userCount..<z.rows))
     }
+}
+
+extension LightGCN: GraphModelKind {
+    public static let name = "lightgcn"
+    public static let summary = "LightGCN: ID embeddings smoothed over the graph"
+    public static let options = TrainOptions.options(["layers", "dim"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback, lossCurve: true)
 }

@@ -16,13 +16,6 @@ public struct MatrixFactorization: TrainableModel {
         parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
     }
 
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let users = try ParameterCheck.require(parameters, "ids.users", model: "mf")
-        _ = try ParameterCheck.require(parameters, "ids.movies", cols: users.cols, model: "mf")
-        input = NodeInput(useFeatures: false, useIDs: true, idWidth: users.cols, featureWidth: 0)
-        self.parameters = parameters
-    }
-
     /// The graph's user count (new users get zero rows).
     public func makeContext(_ graph: InteractionGraph) -> Int { graph.userCount }
 
@@ -31,4 +24,11 @@ public struct MatrixFactorization: TrainableModel {
         let all = input.idEmbeddings(tape, weights, userCount: userCount)
         return (tape.sliceRows(all, 0..<userCount), tape.sliceRows(all, userCount..<all.rows))
     }
+}
+
+extension MatrixFactorization: GraphModelKind {
+    public static let name = "mf"
+    public static let summary = "BPR matrix factorisation"
+    public static let options = TrainOptions.options(["dim"])
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
 }

@@ -19,9 +19,15 @@ public protocol TrainableModel: Recommender {
     /// Embeddings of all users (userCount x d) and items (movieCount x d),
     /// computed from `weights` (every key of `parameters`, bound on `tape`).
     func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable)
+    /// `options` as this model actually uses them (a GNN on a data set without
+    /// features trains ID embeddings whatever `ids=` said), so the options a
+    /// model reports are exactly what was trained.
+    func effective(_ options: TrainOptions) -> TrainOptions
 }
 
 extension TrainableModel {
+    public func effective(_ options: TrainOptions) -> TrainOptions { options }
+
     /// Inference: the same forward pass with the weights bound as tape
     /// *constants*. Ops on constants record no backward closures and keep no
     /// gradients, so this is plain eager evaluation at the cost of the ops
@@ -33,17 +39,4 @@ extension TrainableModel {
     }
 
     public func embed(_ graph: InteractionGraph) -> Embeddings { embed(context: makeContext(graph)) }
-}
-
-/// Checks a restored parameter set against the names and shapes a model expects.
-enum ParameterCheck {
-    static func require(_ parameters: [String: Matrix], _ name: String, rows: Int? = nil, cols: Int? = nil,
-                        model: String) throws -> Matrix {
-        guard let m = parameters[name] else {
-            throw RecError("\(model): parameter '\(name)' is missing (have: \(parameters.keys.sorted().joined(separator: ", ")))")
-        }
-        if let rows, m.rows != rows { throw RecError("\(model): parameter '\(name)' has \(m.rows) rows, expected \(rows)") }
-        if let cols, m.cols != cols { throw RecError("\(model): parameter '\(name)' has \(m.cols) columns, expected \(cols)") }
-        return m
-    }
 }

@@ -39,7 +39,7 @@ public struct Trainer {
 
     /// Trains `model` on the edges of `graph` and returns what happened.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
-        guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
+        guard graph.edgeCount > 0 else { throw RecError("the training graph has no edges (load data and split first)") }
         if options.reg > 0 && model.parameters[EmbeddingRegularizer.userTable] == nil {
             throw RecError("reg: this model has no ID embeddings to regularise (use ids=on, or weight-decay=)")
         }

@@ -151,7 +151,7 @@ public enum SessionCommands {
         restored.graph = graph
         for model in snapshot.models {
             let recommender: any Recommender
-            do { recommender = try ModelRebuild.recommender(for: model) } catch {
+            do { recommender = try ModelRegistry.restore(model, graph: graph) } catch {
                 throw ShellError.message("restore \(name): \(contents.path)/\(SessionBundle.tensorsFile): \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
