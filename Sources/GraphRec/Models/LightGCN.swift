@@ -10,7 +10,7 @@ import Tensors
 public struct LightGCN: TrainableModel {
     public let kind = "lightgcn"
     public var isInductive: Bool { true }
-    public var parameters: [String: Matrix]
+    public var weights: IDTables<Matrix>
     public let layers: Int
     let input: NodeInput
 
@@ -18,7 +18,7 @@ public struct LightGCN: TrainableModel {
         layers = options.layers
         input = NodeInput(useFeatures: false, useIDs: true, idWidth: options.dim, featureWidth: 0)
         var rng = SeededGenerator(seed: options.seed, stream: "lightgcn.init")
-        parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        weights = .normal(users: graph.userCount, movies: graph.movieCount, width: options.dim, using: &rng)
     }
 
     public struct Context {
@@ -31,7 +31,7 @@ public struct LightGCN: TrainableModel {
     }
 
     // e(k+1) = D^-1/2 A D^-1/2 e(k);  z = mean_k e(k)
-    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+    public func forward(_ tape: Tape, _ context: Context, weights: IDTables<Variable>) -> (users: Variable, items: Variable) {
         var e = input.idEmbeddings(tape, weights, userCount: context.userCount)
         var total = e
         for _ in 0..<layers {

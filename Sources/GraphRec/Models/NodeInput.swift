@@ -75,11 +75,9 @@ public struct NodeInput: Sendable, Equatable {
     /// Width of h(0).
     public var width: Int { featureWidth + (useIDs ? idWidth : 0) }
 
-    /// Fresh ID tables, N(0, 0.1²).
-    public func initialParameters(users: Int, movies: Int, using rng: inout SeededGenerator) -> [String: Matrix] {
-        guard useIDs else { return [:] }
-        return ["ids.users": .normal(rows: users, cols: idWidth, std: 0.1, using: &rng),
-                "ids.movies": .normal(rows: movies, cols: idWidth, std: 0.1, using: &rng)]
+    /// Fresh ID tables, N(0, 0.1²); nil without IDs.
+    public func initialIDs(users: Int, movies: Int, using rng: inout SeededGenerator) -> IDTables<Matrix>? {
+        useIDs ? .normal(users: users, movies: movies, width: idWidth, using: &rng) : nil
     }
 
     /// The N x 42 feature block `[x_u, 0] / [0, x_m]`, or nil without
@@ -100,17 +98,17 @@ public struct NodeInput: Sendable, Equatable {
 
     /// ID rows for every node of a graph: trained users and movies keep
     /// theirs, users beyond the table get zeros. Returns the tape variable.
-    public func idEmbeddings(_ tape: Tape, _ weights: [String: Variable], userCount: Int) -> Variable {
-        var users = weights["ids.users"]!
+    public func idEmbeddings(_ tape: Tape, _ ids: IDTables<Variable>, userCount: Int) -> Variable {
+        var users = ids.users
         if userCount > users.rows {
-            users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: idWidth))])
+            users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: users.cols))])
         }
-        return tape.concatRows([users, weights["ids.movies"]!])
+        return tape.concatRows([users, ids.movies])
     }
 
     /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
     /// The feature part of the aggregate is the precomputed constant.
-    public func forward(_ tape: Tape, _ weights: [String: Variable], aggregate: SparseOperator,
+    public func forward(_ tape: Tape, ids: IDTables<Variable>?, aggregate: SparseOperator,
                         features: Matrix?, meanFeatures: Matrix?, userCount: Int,
                         dropout: Float = 0) -> (h: Variable, mean: Variable) {
         var h: [Variable] = [], mean: [Variable] = []
@@ -118,8 +116,8 @@ public struct NodeInput: Sendable, Equatable {
             h.append(tape.constant(features))
             mean.append(tape.constant(meanFeatures))
         }
-        if useIDs {
-            let e = tape.dropout(idEmbeddings(tape, weights, userCount: userCount), rate: dropout)
+        if let ids {
+            let e = tape.dropout(idEmbeddings(tape, ids, userCount: userCount), rate: dropout)
             h.append(e)
             mean.append(tape.spmm(aggregate, e))
         }
