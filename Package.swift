@@ -6,7 +6,7 @@ import PackageDescription
 /// Modules, bottom up: `CKernels` (one run-time-dispatched AVX2 kernel), `Tensors` (dense and sparse linear algebra, a small
 /// autodiff tape, Adam; knows nothing about movies), `GraphRec` (data, models,
 /// training, evaluation, retrieval, persistence), `RecShell` (line editor,
-/// command language, renderers) and the `recsh` executable.
+/// command language, renderers), `RecServe` (the session as a web page) and the `recsh` executable.
 let package = Package(
     name: "recsh",
     platforms: [.macOS(.v13)],
@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        // `serve`: a small async/await HTTP server on BSD sockets (about a tenth of Hummingbird's build cost).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -49,14 +51,28 @@ let package = Package(
             name: "RecShell",
             dependencies: ["GraphRec", "Tensors", "CEditLine"]
         ),
+        // `serve`: the live session as a web page over the shell's own commands.
+        .target(
+            name: "RecServe",
+            dependencies: ["RecShell", "GraphRec", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "recsh",
-            dependencies: ["RecShell", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["RecShell", "RecServe", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fuzzing (make fuzz): the targets, a C crash saver, and the driver executable.
+        .target(name: "CFuzzSupport"),
+        .target(name: "FuzzTargets", dependencies: ["GraphRec", "RecShell", "Tensors"]),
+        .executableTarget(name: "recsh-fuzz", dependencies: ["FuzzTargets", "CFuzzSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),
         .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec"]),
+        .testTarget(name: "RecServeTests", dependencies: [
+            "RecServe", "RecShell", "GraphRec", .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),   // inflates the browser test's screenshot
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 
 /// How recsh's own kernels (sparse products, row scatters) use the cores.
@@ -12,6 +13,17 @@ public enum Parallel {
     /// configuration time (the shell's `set threads=`, a benchmark), not while
     /// kernels run.
     nonisolated(unsafe) public static var threads: Int = 2
+
+    /// Runs `body(worker)` for workers 0..<count on the machine's cores
+    /// (inline when count is 1). Workers split a job by striding over blocks
+    /// and write their results at disjoint indices.
+    public static func run(workers count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 { body(0); return }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+
+    /// The default worker count for `run`: the machine's active processors.
+    public static var defaultWorkers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 64)) }
 
     /// Work (scalar multiply-adds) below which kernels stay on one thread.
     public static let minimumWork = 1 << 16

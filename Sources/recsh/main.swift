@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecServe
 import RecShell
 import Tensors
 
@@ -63,8 +64,14 @@ struct Recsh: ParsableCommand {
     @Flag(help: "Stop at the first failing command.")
     var bail = false
 
-    @Flag(help: "No banner and no progress bars.")
+    @Flag(help: "No banner, no progress bars, no 'next:' hints.")
     var quiet = false
+
+    @Flag(help: "Print each command before its output (the default for scripts on a terminal).")
+    var echo = false
+
+    @Flag(name: .customLong("no-rc"), help: "Do not run ~/.recshrc (or $RECSH_RC) at start.")
+    var noRC = false
 
     func validate() throws {
         if commands != nil && !files.isEmpty {
@@ -79,15 +86,28 @@ struct Recsh: ParsableCommand {
         settings.dataDirectory = data
         if let sessions { settings.sessionsDirectory = sessions }
         let environment = ShellEnvironment.current(quiet: quiet)
+        if quiet {
+            settings.progress = false
+            settings.hints = false
+        }
+        // A script on a terminal reads as a lesson: each command, then its output.
+        settings.echo = echo || (!files.isEmpty && environment.stdoutIsTerminal)
         Interrupt.install()
-        let shell = Shell(session: Session(settings: settings), environment: environment, bail: bail)
+        // RecServe sits above RecShell, so the shell's standard command set cannot name `serve` itself.
+        var registry = CommandRegistry.standard
+        registry.add(ServeCommand.spec)
+        let shell = Shell(session: Session(settings: settings), registry: registry, environment: environment, bail: bail)
+        defer { shell.closeOutputFile() }
+        if !noRC, let rc = environment.startupFile, FileManager.default.fileExists(atPath: rc) {
+            shell.runStartupFile(path: rc)
+        }
         if let restore {
             // Nothing else runs on a session that failed to restore: a later 'save' would overwrite the bundle.
             let ok = shell.run(line: "restore \"\(restore.replacingOccurrences(of: "\"", with: "\\\""))\"")
             if !ok { return 1 }
         }
         if let commands {
-            shell.run(line: commands)
+            shell.run(commands: commands)
         } else if !files.isEmpty {
             for file in files { shell.runScript(path: file) }
         } else if environment.stdinIsTerminal, let editor = EditLineReader(historyPath: environment.historyPath) {

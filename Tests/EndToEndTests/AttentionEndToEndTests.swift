@@ -62,7 +62,7 @@ struct AttentionEndToEndTests {
         #expect((gat["name"] as? String)?.hasPrefix("train gat bpr 1 head") == true)
         #expect(gat["heads"] as? Int == 1 && gat["threads"] as? Int == 1 && gat["runs"] as? Int == 3)
         let s = try #require(gat["seconds_per_epoch"] as? Double)
-        #expect(s > 0 && s < 120)
+        #expect(s > 0)
         #expect(gat["median_seconds"] as? Double == s)
     }
 }

@@ -12,7 +12,7 @@ enum Recsh {
         return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
     }()
 
-    /// `make test` builds the product first; it sits beside the test bundle.
+    /// `swift test` builds the recsh product beside the test bundle.
     static let binary: String? = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("recsh").path }
@@ -39,6 +39,7 @@ enum Recsh {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = FileManager.default.temporaryDirectory.path
+        env["RECSH_RC"] = ""   // never a start-up file from the machine; tests that want one pass it
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -103,11 +104,31 @@ enum Recsh {
         #expect(r.stderr == "error: eval: unknown option 'foo' (accepted: on, k, lsh)\n")
     }
 
-    @Test func notBuiltCommandSaysSo() throws {
-        let r = try Recsh.run(["--format", "json", "-c", "help; train ncf"])
+    /// NCF end to end: it trains, evaluates, recommends, saves and restores
+    /// with the same scores, answers a new user by fold-in, and refuses the
+    /// embedding-only commands with a reason.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: Recsh.dataDirectory + "/u.data"), "needs ML-100K"))
+    func ncfTrainsEvaluatesSavesAndRestores() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recsh-ncf-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Recsh.run(["--format", "json", "--sessions", dir, "-c",
+                               "load ml-100k path=\(Recsh.dataDirectory); split warm; train ncf epochs=2; eval; recommend 1; "
+                                   + "save n; restore n; eval; recommend 1; newuser likes=50,181,172; newuser; "
+                                   + "whatif user 1 likes 1000; lsh planes=4; export embeddings \(dir)/e.csv; "
+                                   + "export recommendations \(dir)/r.csv; similar 50"])
+        let byCommand = r.objects.map { ($0["command"] as? String ?? "", $0) }
+        let failed = byCommand.filter { $0.1["ok"] as? Bool == false }.map(\.0)
+        #expect(failed == ["lsh", "export"], "\(r.stderr)")
         #expect(r.status == 1)
-        #expect(r.objects.count == 2)
-        #expect((r.objects.last?["error"] as? String)?.contains("ncf: not built in recsh") == true)
+        let evals = byCommand.filter { $0.0 == "eval" }.compactMap { ($0.1["results"] as? [[String: Any]])?.first?["ndcg"] as? Double }
+        #expect(evals.count == 2 && evals[0] == evals[1] && evals[0] > 0.05)
+        let recs = byCommand.filter { $0.0 == "recommend" }.map { ($0.1["items"] as? [[String: Any]] ?? []).compactMap { $0["movie"] as? Int } }
+        #expect(recs.count == 2 && recs[0].count == 10 && recs[0] == recs[1])
+        let lsh = byCommand.first { $0.0 == "lsh" }?.1["error"] as? String ?? ""
+        #expect(lsh.contains("not a dot product"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.csv"))
+        let newusers = byCommand.filter { $0.0 == "newuser" }.map { ($0.1["items"] as? [[String: Any]] ?? []).compactMap { $0["movie"] as? Int } }
+        #expect(newusers.count == 2 && newusers[0].count == 10 && !newusers[0].contains(50) && newusers[0] != newusers[1])
     }
 
     @Test func bailStopsAtTheFirstFailure() throws {
@@ -148,9 +169,32 @@ enum Recsh {
 
     @Test func csvAndMarkdownFormats() throws {
         let csv = try Recsh.run(["--format", "csv", "-c", "show k"])
-        #expect(csv.stdout == "key,value\nk,10\n")
+        #expect(csv.stdout == "settings.k\n10\n")
         let md = try Recsh.run(["--format", "markdown", "-c", "show k"])
-        #expect(md.stdout == "- **k**: 10\n")
+        #expect(md.stdout == "- **k**: 10\n\n")
+    }
+
+    @Test func startupFileRunsFirstUnlessNoRC() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recsh-rc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let rc = dir.appendingPathComponent("recshrc").path
+        try "set k=7\n".write(toFile: rc, atomically: true, encoding: .utf8)
+        let r = try Recsh.run(["--quiet", "-c", "show k"], environment: ["RECSH_RC": rc])
+        #expect(r.stdout == "k: 7\n", "the start-up file's own results are not shown: \(r.stdout)")
+        let skipped = try Recsh.run(["--quiet", "--no-rc", "-c", "show k"], environment: ["RECSH_RC": rc])
+        #expect(skipped.stdout == "k: 10\n")
+    }
+
+    @Test func echoAndQuiet() throws {
+        let e = try Recsh.run(["--echo", "--quiet", "-c", "show k; show seed"])
+        #expect(e.stdout == "recsh> show k; show seed\nk: 10\nseed: 0\n")
+        let q = try Recsh.run(["--quiet", "--format", "json", "-c", "show progress; show hints; models"])
+        #expect(q.stdout.contains("\"progress\":false"))
+        #expect(q.stdout.contains("\"hints\":false"))
+        #expect(!q.stderr.contains("next:"))
+        let loud = try Recsh.run(["--format", "json", "-c", "models"])
+        #expect(loud.stderr.contains("next: train gcn"))
+        #expect(!loud.stdout.contains("next:"))
     }
 
     @Test func badInvocationExitsTwo() throws {

@@ -11,7 +11,9 @@ struct ModelCommandsEndToEndTests {
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         let objects = r.objects
         #expect(objects.count == 7)
-        #expect(r.stderr.isEmpty)  // not a terminal: no progress bar
+        // Not a terminal: no progress bar; stderr holds only the notes and next: hints.
+        #expect(r.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("next: ") || $0.hasPrefix("excluded: ") },
+                "\(r.stderr)")
 
         let train = objects[2]
         #expect(train["command"] as? String == "train" && train["ok"] as? Bool == true)

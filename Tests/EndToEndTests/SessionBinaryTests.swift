@@ -7,12 +7,6 @@ enum SessionBinary {
 
     static var dataAvailable: Bool { FileManager.default.fileExists(atPath: data + "/u.data") }
 
-    /// True once `train` is wired (branch wmodels): until then it answers "not built yet".
-    static let trainIsBuilt: Bool = {
-        guard let r = try? Recsh.run(["-c", "train pop"]) else { return false }
-        return !r.stderr.contains("train: not built yet")
-    }()
-
     static func temporaryDirectory() throws -> String {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("recsh-e2e-sessions-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
@@ -46,9 +40,8 @@ enum SessionBinary {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
-    /// The round trip through the binary. Needs `train` (branch wmodels); skipped until it is merged.
-    @Test(.enabled(if: SessionBinary.trainIsBuilt, "train answers 'not built yet' in this build: live after the wmodels merge"))
-    func trainedModelsRoundTripAcrossProcesses() throws {
+    /// Trained models saved in one process give the same metrics and lists in another.
+    @Test func trainedModelsRoundTripAcrossProcesses() throws {
         let dir = try SessionBinary.temporaryDirectory()
         let a = try Recsh.run(["--sessions", dir, "--format", "json", "-c",
                                "load ml-100k path=\"\(SessionBinary.data)\"; split warm; train pop; train svd; eval; recommend 1 model=svd; save t1"])
@@ -68,14 +61,5 @@ enum SessionBinary {
         let recB = b.objects.first { $0["command"] as? String == "recommend" }?["items"] as? [[String: Any]]
         #expect(recA?.map { $0["movie"] as? Int } == recB?.map { $0["movie"] as? Int })
         #expect(recA?.map { $0["score"] as? Double } == recB?.map { $0["score"] as? Double })
-    }
-
-    @Test func trainIsStillNotBuiltHereOrTheRoundTripRuns() throws {
-        // Records why the round trip above may be skipped: this fails loudly if the reason changes.
-        let r = try Recsh.run(["-c", "train pop"])
-        if !SessionBinary.trainIsBuilt {
-            #expect(r.status == 1 && r.stderr.contains("train: not built yet in this version"))
-            print("SKIPPED trainedModelsRoundTripAcrossProcesses: 'train' is not built in this branch (\(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
-        }
     }
 }

@@ -30,7 +30,7 @@ import Testing
         let (dataset, where1) = try loc.load(control: control)
         #expect(where1 == DatasetLocator.Location(directory: root + "/ml-100k", source: .download))
         #expect(dataset.userCount == 4 && dataset.movies[2].title == "Misérables, Les (1995)")
-        #expect(contents(root) == ["ml-100k"]) // no staging directory left behind
+        #expect(contents(root) == ["ml-100k", "ml-100k.zip.sha256"]) // no staging directory left behind
         #expect(DatasetLocator.missingFiles(in: root + "/ml-100k").isEmpty)
         #expect(reports.labels.contains("download ml-100k"))
         #expect(server.requestCount == 1)

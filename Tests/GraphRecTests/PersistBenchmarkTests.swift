@@ -5,7 +5,8 @@ import Testing
 /// Runs the save/restore benchmark once to show it works and print its medians.
 /// Times are reported, never asserted. RECSH_PERSIST_BENCH_RUNS sets the runs
 /// (default 3), RECSH_PERSIST_BENCH_DIR where the bundle goes (default a temp dir).
-@Suite struct PersistBenchmarkTests {
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["RECSH_BENCH"] != nil, "benchmark: set RECSH_BENCH=1"))
+struct PersistBenchmarkTests {
     @Test func benchmarkReturnsMediansForAnML100KSizedSession() throws {
         let env = ProcessInfo.processInfo.environment
         let runs = env["RECSH_PERSIST_BENCH_RUNS"].flatMap(Int.init) ?? 3

@@ -13,7 +13,7 @@ import Tensors
             .merging(text) { $1 }.filter { key, _ in kind.options.contains { $0.name == key } }
         let fitted = try kind.fit(FitRequest(graph: graph, options: try kind.parse(given)))
         return ModelRecord(name: "m", kind: name, options: fitted.options.text, history: fitted.history,
-                           parameters: fitted.recommender.parameters, embeddings: fitted.recommender.embed(graph))
+                           parameters: fitted.recommender.parameters, embeddings: fitted.recommender.scorer(graph) as? Embeddings)
     }
 
     func error(_ record: ModelRecord) -> String {
@@ -25,7 +25,7 @@ import Tensors
         let r = try record(kind, ["ids": "on"])
         let restored = try ModelRegistry.restore(r, graph: graph)
         #expect(restored.parameters == r.parameters)
-        #expect(restored.embed(graph) == r.embeddings)
+        #expect(restored.scorer(graph) as? Embeddings == r.embeddings)
     }
 
     @Test func gcnLayerWeightsOfTheWrongShapeAreRefused() throws {
@@ -70,6 +70,20 @@ import Tensors
         r = try record("pop")
         r.parameters["extra"] = Matrix(rows: 1, cols: 1)
         #expect(error(r).contains("tensor 'extra' is not a parameter of pop"), "\(error(r))")
+    }
+
+    /// NCF has no embeddings (its MLP is not a dot product): it restores to the same scores, and its
+    /// shapes follow from the recorded widths.
+    @Test func ncfRestoresToTheSameScoresAndChecksItsWidths() throws {
+        let r = try record("ncf", ["mlp": "8,4", "epochs": "1"])
+        #expect(r.embeddings == nil)
+        let restored = try ModelRegistry.restore(r, graph: graph)
+        let users = Array(0..<graph.userCount)[...]
+        let fitted = try NCF(parameters: r.parameters)
+        #expect(restored.scorer(graph).scores(users: users) == fitted.scorer(graph).scores(users: users))
+        var bad = r
+        bad.options["mlp"] = "8,2"
+        #expect(error(bad).contains("model 'm' (ncf): tensor 'mlp.b1' has shape [1, 4], expected [1, 2]"), "\(error(bad))")
     }
 
     @Test func unknownKindsAreNamed() throws {

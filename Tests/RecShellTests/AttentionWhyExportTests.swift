@@ -48,8 +48,8 @@ import Testing
         let users = graph.userCount
         let userIndex = try dataset.resolveUser("1")
         let rated = Set(graph.movies(ofUser: userIndex).map(Int.init))
-        let movieIndex = Dictionary(uniqueKeysWithValues: dataset.movies.enumerated().map { ($1.id, $0) })
-        let userByID = Dictionary(uniqueKeysWithValues: dataset.users.enumerated().map { ($1.id, $0) })
+        let movieIndex = Dictionary(uniqueKeysWithValues: dataset.movies.enumerated().map { ($1.id.number ?? -1, $0) })
+        let userByID = Dictionary(uniqueKeysWithValues: dataset.users.enumerated().map { ($1.id.number ?? -1, $0) })
         var sawPath = false
         for item in items {
             #expect(item["because"] is [Any])  // the cosine explanation stays, additively

@@ -76,7 +76,7 @@ struct ModelCommandsTests {
         #expect(items.count == 10)
         let dataset = try #require(h.shell.session.dataset)
         let graph = try #require(h.shell.session.graph)
-        let trainIDs = Set(graph.movies(ofUser: try dataset.resolveUser("1")).map { dataset.movies[Int($0)].id })
+        let trainIDs = Set(graph.movies(ofUser: try dataset.resolveUser("1")).map { dataset.movies[Int($0)].id.number ?? -1 })
         let recIDs = items.compactMap { $0["movie"] as? Int }
         #expect(recIDs.count == 10 && Set(recIDs).isDisjoint(with: trainIDs))
         let scores = items.compactMap { $0["score"] as? Double }
@@ -104,7 +104,7 @@ struct ModelCommandsTests {
 
         #expect(h.shell.run(line: "models"))
         let models = try #require(h.objects.last?["models"] as? [[String: Any]])
-        #expect(models.count == 1 && models[0]["metrics_on"] as? String == "test@10")
+        #expect(models.count == 1 && models[0]["on"] as? String == "test@10")
         #expect((models[0]["options"] as? [String: Any])?["hidden"] as? Int == 16)
 
         #expect(h.shell.run(line: "plot loss"))
@@ -181,8 +181,9 @@ struct ModelCommandsTests {
             ("train pop epochs=3", "train pop: unknown option 'epochs' (accepted: seed)"),
             ("train gcn lambda=3", "train gcn: unknown option 'lambda'"),
             ("train mf hidden=3", "train mf: unknown option 'hidden'"),
-            ("train ncf", "ncf: not built in recsh"),
-            ("train ncf", "ncf: not built"),
+            ("train ncf mlp=63,8", "mlp: the first width is the concatenated user and movie embedding, so it must be even"),
+            ("train ncf dim=8", "train ncf: unknown option 'dim'"),
+            ("train ncf loss=margin", "loss: expected one of bce|bpr, got 'margin'"),
             ("train bogus", "train: unknown model 'bogus'"),
             ("train gcn as", "train: missing NAME"),
             ("train gcn with x", "unexpected argument 'with'"),
@@ -213,8 +214,7 @@ struct ModelCommandsTests {
         var session = h.shell.session
         let parsed = ParsedCommand(name: "train", arguments: ["gcn"], options: ["epochs": "5", "hidden": "16", "dim": "8"])
         let result = try ModelCommands.train(&session, parsed, context)
-        let text = result.blocks.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
-        #expect(text.contains("interrupted at epoch 2; kept epoch 1"))
+        #expect(result.notes.contains("interrupted at epoch 2; kept epoch 1"))
         let model = try #require(session.model(named: "gcn"))
         #expect(model.history.interrupted && model.history.epochs == 1 && model.history.bestEpoch == 1)
     }
@@ -255,13 +255,10 @@ struct ModelCommandsTests {
         let h = ShellTestData.splitHarness()
         #expect(h.shell.run(line: "train lightgcn epochs=2 dim=8"))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("recsh-plot-\(getpid()).svg").path
-        defer {
-            try? FileManager.default.removeItem(atPath: path)
-            try? FileManager.default.removeItem(atPath: PlotCommands.sibling(path, suffix: "-val"))
-        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(h.shell.run(line: "plot loss svg=\"\(path)\""))
         let svg = try String(contentsOfFile: path, encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
-        #expect(FileManager.default.fileExists(atPath: PlotCommands.sibling(path, suffix: "-val")))
+        #expect(svg.contains("validation NDCG@10 per epoch"))  // the second panel, same file
     }
 }

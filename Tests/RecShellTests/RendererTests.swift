@@ -133,7 +133,7 @@ import Testing
         #expect(text.contains("0.700"))
         #expect(text.contains("0.300"))
         #expect(text.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
-        #expect(text.contains("⣿ gcn"))
+        #expect(text.contains("o gcn") && text.contains("x gat"))
         // Every plot row has the same prefix width up to the axis.
         let axisColumns = lines.filter { $0.contains("┤") }.map { $0.distance(from: $0.startIndex, to: $0.firstIndex(of: "┤")!) }
         #expect(axisColumns.count == 8)

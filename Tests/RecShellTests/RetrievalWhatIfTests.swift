@@ -24,7 +24,7 @@ enum WiringFixture {
         let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse(["factors": "32"])))
         let (rec, history) = (fit.recommender, fit.history)
         return TrainedModel(name: "svd", recommender: rec, options: ["factors": "32"], history: history,
-                            embeddings: rec.embed(graph))
+                            scorer: rec.scorer(graph))
     }
 
     /// A small GCN trained for one epoch: a graph model whose edits reach the neighbours.
@@ -51,7 +51,7 @@ enum WiringFixture {
 }
 
 /// A model whose user vectors are fixed at training (like mf).
-struct FixedUsers: Recommender {
+struct FixedUsers: EmbeddingRecommender {
     let kind = "fixed"
     var isInductive: Bool { false }
     let stored: Embeddings
@@ -197,23 +197,23 @@ struct LSHCommandTests {
         let owned = graph.movies(ofUser: user).map(Int.init)
         // 4 planes, hamming probing until K candidates: a full list without train movies.
         let config = try LSHSupport.configuration(planes: try LSHSupport.planes(fromOption: "4"))
-        let (items, candidates) = LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: config)
+        let (items, candidates) = try LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: config)
         #expect(items.count == 10)
         #expect(candidates >= 10)
         #expect(items.allSatisfy { !owned.contains($0.item) })
         #expect(zip(items, items.dropFirst()).allSatisfy { $0.score >= $1.score })
         // 1 plane and 5000 candidates: every movie is ranked, so LSH equals exact.
         let all = try LSHSupport.configuration(planes: 1, options: OptionValues(["candidates": "5000"]))
-        let exact = ExactRetriever.recommend(user: user, embeddings: model.embeddings, k: 10, excluding: owned)
-        #expect(LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: all).items.map(\.item)
+        let exact = ExactRetriever.recommend(user: user, embeddings: model.embeddings!, k: 10, excluding: owned)
+        #expect(try LSHSupport.recommend(model: model, user: user, k: 10, excluding: owned, configuration: all).items.map(\.item)
                 == exact.map(\.item))
         #expect(throws: RecError.self) { try LSHSupport.planes(fromOption: "99") }
 
         let set = try EvaluationSet(split: session.split!, graph: graph, on: .test)
-        let ev = LSHSupport.evaluate(model: model, set: set, k: 10, configuration: all)
+        let ev = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: all)
         #expect(ev.recallVsExact == 1)
         #expect(ev.users == set.users.count)
-        let narrow = LSHSupport.evaluate(model: model, set: set, k: 10, configuration: config)
+        let narrow = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: config)
         #expect(narrow.recallVsExact < 1 && narrow.metrics.precision <= ev.metrics.precision + 0.05)
     }
 }
@@ -273,8 +273,8 @@ struct WhatIfCommandTests {
         #expect((h.json("whatif user 1 likes 1")?["error"] as? String)?.contains("no trained model yet") == true)
         let graph = h.shell.session.graph!
         let svd = try WiringFixture.svd(graph)
-        h.shell.session.store(TrainedModel(name: "mf", recommender: FixedUsers(stored: svd.embeddings), options: [:],
-                                           history: svd.history, embeddings: svd.embeddings))
+        h.shell.session.store(TrainedModel(name: "mf", recommender: FixedUsers(stored: svd.embeddings!), options: [:],
+                                           history: svd.history, embeddings: svd.embeddings!))
         #expect((h.json("whatif user 1 likes 1")?["error"] as? String)?.contains("is not inductive") == true)
         #expect((h.json("newuser likes=1")?["error"] as? String)?.contains("is not inductive") == true)
     }
@@ -314,7 +314,7 @@ struct LSHMeasurement {
         let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse([:])))
         let (rec, history) = (fit.recommender, fit.history)
         h.shell.session.store(TrainedModel(name: "svd", recommender: rec, options: [:], history: history,
-                                           embeddings: rec.embed(graph)))
+                                           scorer: rec.scorer(graph)))
         var o = TrainOptions()
         o.epochs = Int(ProcessInfo.processInfo.environment["RECSH_MEASURE_EPOCHS"] ?? "3") ?? 3
         var model = GCN(graph: graph, options: o)

@@ -4,7 +4,8 @@ import Testing
 
 /// Wall time of `save` and `restore` through the shell for a session with three ML-100K models
 /// (GCN, popularity, PureSVD). Prints medians; speed is reported, not asserted.
-@Suite(.serialized, .enabled(if: SessionFixture.available)) struct SessionBenchmarkTests {
+@Suite(.serialized, .enabled(if: SessionFixture.available && ProcessInfo.processInfo.environment["RECSH_BENCH"] != nil,
+                             "benchmark: set RECSH_BENCH=1")) struct SessionBenchmarkTests {
     static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
     @Test func saveAndRestoreMedians() throws {

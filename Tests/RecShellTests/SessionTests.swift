@@ -78,7 +78,7 @@ let mutatingSpecs: [CommandSpec] = [
         #expect(h.shell.session.settings.k == 20)
         #expect(h.shell.session.settings.timer)
         let show = h.objects[1]
-        #expect((show["settings"] as? [String: Any])?["k"] as? String == "20")
+        #expect((show["settings"] as? [String: Any])?["k"] as? Int == 20, "settings keep their types")
         #expect(show["wall_seconds"] is Double)
     }
 

@@ -22,7 +22,7 @@ extension Dataset {
     public func resolveMovie(_ token: String) throws -> Int {
         let text = Dataset.unquote(token)
         guard !text.isEmpty else { throw RecError("movie: expected a movie id or title, got nothing") }
-        if let id = Int(text), let index = movieIndex(id: id) { return index }
+        if let id = movieID(parsing: text), let index = movieIndex(id: id) { return index }
 
         let folded = Dataset.fold(text)
         let key = Dataset.titleKey(text)
@@ -41,9 +41,8 @@ extension Dataset {
                                + "Use an id or a fuller title.")
             }
         }
-        if Int(text) != nil {
-            let range = movies.isEmpty ? "" : " (ids run \(movies.map(\.id).min()!)...\(movies.map(\.id).max()!))"
-            throw RecError("unknown movie id \(text) in \(name)\(range)")
+        if movieIDsAreNumbers, Int(text) != nil {
+            throw RecError("unknown movie id \(text) in \(name)\(Dataset.idRange(movies.lazy.map(\.id)))")
         }
         throw RecError("no movie title in \(name) matches '\(text)'; try: find WORD")
     }
@@ -51,12 +50,27 @@ extension Dataset {
     /// The user index for a data-set user id.
     public func resolveUser(_ token: String) throws -> Int {
         let text = Dataset.unquote(token)
-        guard let id = Int(text) else { throw RecError("user: expected a user id (a whole number), got '\(text)'") }
+        guard let id = userID(parsing: text) else {
+            throw RecError("user: expected a user id (a whole number), got '\(TextFile.visible(text))'")
+        }
         guard let index = userIndex(id: id) else {
-            let range = users.isEmpty ? "" : " (ids run \(users.map(\.id).min()!)...\(users.map(\.id).max()!))"
-            throw RecError("unknown user id \(id) in \(name)\(range)")
+            throw RecError("unknown user id \(TextFile.visible(text)) in \(name)\(Dataset.idRange(users.lazy.map(\.id)))")
         }
         return index
+    }
+
+    /// " (ids run 1...943)" for numeric ids, " (ids such as u1, u2, u3)" for text.
+    static func idRange<S: Sequence<NodeID>>(_ ids: S) -> String {
+        var low: NodeID? = nil, high: NodeID? = nil
+        var examples: [NodeID] = []
+        for id in ids {
+            if low.map({ id < $0 }) ?? true { low = id }
+            if high.map({ $0 < id }) ?? true { high = id }
+            if examples.count < 3 { examples.append(id) }
+        }
+        guard let low, let high else { return "" }
+        if low.number != nil && high.number != nil { return " (ids run \(low)...\(high))" }
+        return " (ids such as \(examples.map { TextFile.visible($0.description) }.joined(separator: ", ")))"
     }
 
     /// Lower-case, accents removed. ASCII, nearly every title, takes a fast

@@ -31,11 +31,11 @@ public struct EvaluationResult: Sendable {
     public var perUserNDCG: [Double] { perUser.map(\.ndcg) }
 }
 
-/// Exact evaluation of embeddings against an `EvaluationSet`: the
+/// Exact evaluation of a model's scorer against an `EvaluationSet`: the
 /// production kernel.
 ///
-/// Users are scored in blocks (`blockSize` users x all movies, one
-/// `BLAS.gemm` per block), each row's exclusions are skipped by the top-K
+/// Users are scored in blocks (`blockSize` users x all movies through the
+/// `Scorer`: one `BLAS.gemm` per block for embeddings), each row's exclusions are skipped by the top-K
 /// scan (`TopK`), and the metrics come from the hit pattern of the top K.
 /// `mrr_full` needs the whole ranking only when no target is in the top K;
 /// then the best target's rank is counted in one pass over the row. Blocks
@@ -46,7 +46,7 @@ public struct Evaluator: Sendable {
     public var blockSize: Int
     public var workers: Int
 
-    public init(set: EvaluationSet, k: Int = 10, blockSize: Int = 256, workers: Int = ParallelBlocks.defaultWorkers) {
+    public init(set: EvaluationSet, k: Int = 10, blockSize: Int = 256, workers: Int = Parallel.defaultWorkers) {
         precondition(k > 0 && blockSize > 0 && workers > 0, "k, blockSize and workers must be positive")
         self.set = set
         self.k = k
@@ -63,17 +63,18 @@ public struct Evaluator: Sendable {
     /// A function the trainer calls each epoch: mean validation NDCG@K of the
     /// given embeddings. Nil when the split has no validation positives.
     public static func validationNDCG(split: Split, graph: InteractionGraph, k: Int = 10) throws
-        -> (@Sendable (Embeddings) -> Double)? {
+        -> (@Sendable (any Scorer) -> Double)? {
         let evaluator = try Evaluator(split: split, graph: graph, on: .validation, k: k)
         guard !evaluator.set.users.isEmpty else { return nil }
         return { evaluator.evaluate($0).ndcg }
     }
 
     /// Scores, ranks and measures every user of the set.
-    public func evaluate(_ embeddings: Embeddings) -> EvaluationResult {
-        precondition(embeddings.users.rows == set.userCount && embeddings.items.rows == set.itemCount,
-                     "embeddings are \(embeddings.users.rows) users x \(embeddings.items.rows) items, the evaluation set \(set.userCount) x \(set.itemCount)")
+    public func evaluate(_ scorer: any Scorer) -> EvaluationResult {
+        precondition(scorer.userCount == set.userCount && scorer.itemCount == set.itemCount,
+                     "the model scores \(scorer.userCount) users x \(scorer.itemCount) items, the evaluation set \(set.userCount) x \(set.itemCount)")
         let start = ContinuousClock.now
+        let embeddings = scorer as? Embeddings     // the GEMM path, with per-worker scratch
         let users = set.users
         let n = users.count
         let zero = UserMetrics(precision: 0, recall: 0, ndcg: 0, mrr: 0, mrrFull: 0, hitRate: 0, map: 0)
@@ -83,12 +84,12 @@ public struct Evaluator: Sendable {
             let workerCount = min(workers, blocks)
             perUser.withUnsafeMutableBufferPointer { out in
                 let shared = SharedBuffer(out)
-                ParallelBlocks.run(workers: workerCount) { w in
+                Parallel.run(workers: workerCount) { w in
                     var scratch = Scratch(k: k)
                     var b = w
                     while b < blocks {
                         let lo = b * blockSize, hi = min(n, lo + blockSize)
-                        scoreBlock(users, lo..<hi, embeddings, &scratch, shared)
+                        scoreBlock(users, lo..<hi, scorer, embeddings, &scratch, shared)
                         b += workerCount
                     }
                 }
@@ -114,21 +115,14 @@ public struct Evaluator: Sendable {
         }
     }
 
-    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ e: Embeddings,
+    private func scoreBlock(_ users: [Int], _ range: Range<Int>, _ scorer: any Scorer, _ embeddings: Embeddings?,
                             _ s: inout Scratch, _ out: SharedBuffer<UserMetrics>) {
-        let m = range.count, items = set.itemCount, d = e.dimension
-        if s.queries.rows != m || s.queries.cols != d {
-            s.queries = Matrix(rows: m, cols: d)
-            s.scores = Matrix(rows: m, cols: items)
+        let items = set.itemCount
+        if let e = embeddings {
+            e.scores(users: users[range], into: &s.scores, queries: &s.queries)
+        } else {
+            scorer.scores(users: users[range], into: &s.scores)
         }
-        e.users.storage.withUnsafeBufferPointer { src in
-            s.queries.storage.withUnsafeMutableBufferPointer { dst in
-                for (r, i) in range.enumerated() {
-                    (dst.baseAddress! + r * d).update(from: src.baseAddress! + users[i] * d, count: d)
-                }
-            }
-        }
-        BLAS.gemm(s.queries, e.items, transposeB: true, into: &s.scores)
         let k = self.k
         let tStart = set.targets.rowStart, tItems = set.targets.colIndex
         let xStart = set.exclusions.rowStart, xItems = set.exclusions.colIndex

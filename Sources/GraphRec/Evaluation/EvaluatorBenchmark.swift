@@ -29,7 +29,7 @@ public enum EvaluatorBenchmark {
     }
 
     public static func run(users: Int = 943, items: Int = 1682, dimension: Int = 64, runs: Int = 21,
-                           workers: Int = ParallelBlocks.defaultWorkers, blockSize: Int = 256, seed: UInt64 = 0) throws -> Figure {
+                           workers: Int = Parallel.defaultWorkers, blockSize: Int = 256, seed: UInt64 = 0) throws -> Figure {
         var rng = SeededGenerator(seed: seed, stream: "eval-bench")
         let e = Embeddings(users: Matrix.normal(rows: users, cols: dimension, std: 0.3, using: &rng),
                            items: Matrix.normal(rows: items, cols: dimension, std: 0.3, using: &rng))

@@ -20,7 +20,7 @@ import Tensors
 /// gives exactly the users of the last sweep. Defaults reg 30, alpha 3: the
 /// best validation NDCG@10 on ML-100K (warm 80/10/10 split, k 64, 15 sweeps)
 /// over alpha {1, 3, 5, 10, 20, 40} x reg {1, 10, 20, 30, 50, 100}.
-public struct ALS: Recommender {
+public struct ALS: EmbeddingRecommender {
     public var kind: String { "als" }
     public var isInductive: Bool { true }
 

@@ -14,7 +14,7 @@ import Tensors
 /// validation NDCG@10 on ML-100K, warm 80/10/10 split, over {50, 100, 200,
 /// 300, 400, 500, 750, 1000, 2000} (200-500 are within 0.001 of each other).
 /// Inductive: a new edge changes the user's row of X.
-public struct EASE: Recommender, Equatable {
+public struct EASE: EmbeddingRecommender, Equatable {
     public var kind: String { "ease" }
     public var isInductive: Bool { true }
 

@@ -12,7 +12,7 @@ import Tensors
 /// resting on few co-raters. Inductive: a new edge changes the user's row of X.
 /// On ML-100K (warm 80/10/10) validation NDCG@10 peaks at 200 neighbours
 /// (0.229 vs 0.222 at the default 100); shrink 10 changes it by < 0.002.
-public struct ItemKNN: Recommender, Equatable {
+public struct ItemKNN: EmbeddingRecommender, Equatable {
     public var kind: String { "itemknn" }
     public var isInductive: Bool { true }
 

@@ -9,7 +9,7 @@ import Tensors
 /// the floor every model must clear, and on MovieLens a surprisingly high one.
 /// Scores do not depend on the user, so new users and what-if edges need no
 /// retraining (`isInductive`); the counts stay those of the training graph.
-public struct Popularity: Recommender, Equatable {
+public struct Popularity: EmbeddingRecommender, Equatable {
     public var kind: String { "pop" }
     public var isInductive: Bool { true }
 

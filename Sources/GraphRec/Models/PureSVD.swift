@@ -14,7 +14,7 @@ import Tensors
 /// faster than sgesdd on X. Default k = 20: the best validation NDCG@10 on
 /// ML-100K, warm 80/10/10 split, over {5, 10, 15, 20, 25, 30, 40, 50, 75,
 /// 100, 150, 200}.
-public struct PureSVD: Recommender, Equatable {
+public struct PureSVD: EmbeddingRecommender, Equatable {
     public var kind: String { "svd" }
     public var isInductive: Bool { true }
 

@@ -22,17 +22,29 @@ public struct Embeddings: Sendable, Equatable {
 
 /// A trained recommendation model.
 ///
-/// `embed(_:)` is the model's forward pass on a graph. Graph models recompute
+/// `scorer(_:)` is the model's forward pass on a graph. Graph models recompute
 /// it from the graph they are given, which is what makes what-if questions
 /// and new users work without retraining; models that cannot (matrix
 /// factorisation of a fixed user set) say so through `isInductive`.
 public protocol Recommender: Sendable {
     /// The model family: "gcn", "gat", "pop", ...
     var kind: String { get }
-    /// True when `embed` reflects edges and users added after training.
+    /// True when the scorer reflects edges and users added after training.
     var isInductive: Bool { get }
-    /// Embeddings of every user and movie of `graph`.
-    func embed(_ graph: InteractionGraph) -> Embeddings
+    /// How the model ranks the movies of `graph` for each of its users.
+    func scorer(_ graph: InteractionGraph) -> any Scorer
     /// Named weights, for saving and export; restoring them gives an equal model.
     var parameters: [String: Matrix] { get }
+}
+
+/// A recommender whose score is a dot product of a user and a movie vector:
+/// every model but NCF. Its embeddings are its scorer, and they also serve
+/// LSH, `similar` and embedding export.
+public protocol EmbeddingRecommender: Recommender {
+    /// Embeddings of every user and movie of `graph`.
+    func embed(_ graph: InteractionGraph) -> Embeddings
+}
+
+extension EmbeddingRecommender {
+    public func scorer(_ graph: InteractionGraph) -> any Scorer { embed(graph) }
 }

@@ -10,7 +10,7 @@ import Tensors
 /// `Context` holds what a forward pass derives from the graph but never
 /// learns (aggregation operators, aggregated node features): the trainer
 /// builds it once per run instead of once per batch.
-public protocol TrainableModel: Recommender {
+public protocol TrainableModel: EmbeddingRecommender {
     associatedtype Context
     /// The weights, one typed field per tensor.
     associatedtype Weights: WeightSet

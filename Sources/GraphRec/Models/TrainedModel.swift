@@ -12,20 +12,41 @@ public struct TrainedModel: Sendable {
     /// Last evaluation, by metric name ("precision", "ndcg", ...), and what it was on.
     public var lastMetrics: [String: Double]
     public var lastMetricsOn: String?
-    /// Embeddings on the training graph, computed once after training.
-    public var embeddings: Embeddings
+    /// How it ranks movies on the training graph, computed once after training.
+    public var scorer: any Scorer
 
     public init(name: String, recommender: any Recommender, options: [String: String],
-                history: TrainingHistory, embeddings: Embeddings,
+                history: TrainingHistory, scorer: any Scorer,
                 lastMetrics: [String: Double] = [:], lastMetricsOn: String? = nil) {
         self.name = name
         self.recommender = recommender
         self.options = options
         self.history = history
-        self.embeddings = embeddings
+        self.scorer = scorer
         self.lastMetrics = lastMetrics
         self.lastMetricsOn = lastMetricsOn
     }
 
+    /// A dot-product model with its embeddings on the training graph.
+    public init(name: String, recommender: any Recommender, options: [String: String],
+                history: TrainingHistory, embeddings: Embeddings,
+                lastMetrics: [String: Double] = [:], lastMetricsOn: String? = nil) {
+        self.init(name: name, recommender: recommender, options: options, history: history, scorer: embeddings,
+                  lastMetrics: lastMetrics, lastMetricsOn: lastMetricsOn)
+    }
+
     public var kind: String { recommender.kind }
+
+    /// The user and movie embeddings of a dot-product model; nil for a model
+    /// whose score is not a dot product (NCF).
+    public var embeddings: Embeddings? { scorer as? Embeddings }
+
+    /// The embeddings, or an error saying why `command` cannot use this model.
+    public func requireEmbeddings(_ command: String) throws -> Embeddings {
+        guard let e = embeddings else {
+            throw RecError("\(command): model '\(name)' (\(kind)) scores (user, movie) pairs through a neural network, "
+                + "not a dot product, so it has no user embeddings to use here; try a dot-product model (mf, gcn, gat, lightgcn, svd, ...)")
+        }
+        return e
+    }
 }

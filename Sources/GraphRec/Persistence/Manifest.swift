@@ -246,6 +246,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             let why = version > currentFormatVersion ? "written by a newer recsh" : "unknown"
             throw RecError("\(file): format version \(version) is \(why); this recsh reads version \(currentFormatVersion)")
         }
+        if let problem = outOfRangeNumber(in: object) { throw RecError("\(file): \(problem)") }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
@@ -253,6 +254,37 @@ public struct Manifest: Codable, Sendable, Equatable {
         } catch let error as DecodingError {
             throw RecError("\(file): \(describe(error))")
         }
+    }
+
+    /// The first number JSON allows but its field's type cannot hold
+    /// (min_rating 1e300, a seed of -1 or 2^64), named by key: the decoder
+    /// itself would only call the whole file "not valid JSON".
+    static func outOfRangeNumber(in object: [String: Any]) -> String? {
+        func check(_ value: Any?, _ key: String, _ range: ClosedRange<Double>, whole: Bool) -> String? {
+            guard let number = value as? NSNumber, !(value is String), !(value is Bool) else { return nil }
+            let d = number.doubleValue
+            if whole && d != d.rounded() { return "\(key): \(number) is not a whole number" }
+            guard range.contains(d) else { return "\(key): \(number) is out of range \(range.lowerBound)...\(range.upperBound)" }
+            return nil
+        }
+        let wholeRange = -9.2e18...9.2e18
+        let dataset = object["dataset"] as? [String: Any]
+        if let p = check(dataset?["min_rating"], "dataset.min_rating", -1e6...1e6, whole: false) { return p }
+        let split = object["split"] as? [String: Any]
+        if let seed = split?["seed"] as? NSNumber, !(split?["seed"] is String) {
+            let d = seed.doubleValue    // near 2^64 a Double cannot tell UInt64.max from 2^64: the text can
+            if d < 0 || d != d.rounded() || (d >= 1.8e19 && UInt64(seed.description) == nil) {
+                return "split.seed: \(seed) is not a whole number from 0 to \(UInt64.max)"
+            }
+        }
+        for (i, r) in ((split?["ratios"] as? [Any]) ?? []).enumerated() {
+            if let p = check(r, "split.ratios[\(i)]", wholeRange, whole: true) { return p }
+        }
+        for (i, model) in ((object["models"] as? [Any]) ?? []).enumerated() {
+            let history = (model as? [String: Any])?["history"] as? [String: Any]
+            if let p = check(history?["best_epoch"], "models[\(i)].history.best_epoch", wholeRange, whole: true) { return p }
+        }
+        return nil
     }
 
     /// "models[0].kind: missing" rather than Foundation's debug text.
@@ -327,4 +359,12 @@ extension SavedModel: Codable where Tensor == String, EmbeddingPair == Manifest.
     public var tensorNames: [String] {
         parameters.keys.sorted().map { parameters[$0]! } + (embeddings.map { [$0.users, $0.items] } ?? [])
     }
+}
+
+/// A fault in what `manifest.json` records about a model (its kind or
+/// options) rather than in its tensors, so restore names the manifest.
+public struct ManifestFault: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

@@ -162,7 +162,7 @@ public enum SafeTensors {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw RecError("\(path): cannot write: \(error.localizedDescription)")
+            throw RecError("\(path): cannot write (\(SessionBundle.reason(error)))")
         }
         return data.count
     }
@@ -176,16 +176,87 @@ public enum SafeTensors {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw RecError("\(path): \(exists ? "cannot read: \(error.localizedDescription)" : "file not found")")
+            throw RecError("\(path): \(exists ? "cannot read (\(SessionBundle.reason(error)))" : "file not found")")
         }
         return try decode(data, file: path)
     }
 
+    /// One tensor's header entry: where its bytes lie relative to the data start.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public var begin: Int
+        public var end: Int
+    }
+
+    /// A checked header: its entries in file order, the metadata and where the data starts.
+    public struct Header: Sendable, Equatable {
+        public var entries: [Entry]
+        public var metadata: [String: String]
+        /// Bytes before the data: 8 plus the header length.
+        public var dataStart: Int
+
+        public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
+    }
+
     /// Validates and decodes a whole file's bytes; `file` names it in errors.
     public static func decode(_ data: Data, file: String) throws -> SafeTensorsFile {
+        let header = try header(data, fileSize: data.count, file: file)
+        var tensors: [String: TensorValue] = [:]
+        tensors.reserveCapacity(header.entries.count)
+        data.withUnsafeBytes { raw in
+            let base = raw.baseAddress.map { $0 + header.dataStart }
+            for e in header.entries {
+                let count = (e.end - e.begin) / e.dtype.size
+                let source = base.map { UnsafeRawPointer($0 + e.begin) }
+                switch e.dtype {
+                case .f32:
+                    let storage: [Float] = copyLittleEndian(source, count: count)
+                    let (rows, cols) = matrixShape(e.shape)
+                    tensors[e.name] = .float32(Matrix(rows: rows, cols: cols, storage: storage))
+                case .i32:
+                    tensors[e.name] = .int32(copyLittleEndian(source, count: count), shape: e.shape)
+                case .i64:
+                    tensors[e.name] = .int64(copyLittleEndian(source, count: count), shape: e.shape)
+                }
+            }
+        }
+        return SafeTensorsFile(names: header.entries.map(\.name), tensors: tensors, metadata: header.metadata)
+    }
+
+    /// Reads and checks only the header of the file at `path` against the
+    /// file's size: what `sessions` can afford for every bundle.
+    public static func inspect(path: String) throws -> Header {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw RecError("\(path): \(exists ? "cannot read" : "missing: the bundle is incomplete or damaged")")
+        }
+        defer { try? handle.close() }
+        do {
+            let size = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+            let prefix = try handle.read(upToCount: 8) ?? Data()
+            var needed = prefix.count
+            if prefix.count == 8 {
+                let length = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                needed = Int(min(length, UInt64(maxHeaderBytes), UInt64(size - 8)))
+            }
+            let rest = prefix.count == 8 ? try handle.read(upToCount: needed) ?? Data() : Data()
+            return try header(prefix + rest, fileSize: size, file: path)
+        } catch let error as RecError {
+            throw error
+        } catch {
+            throw RecError("\(path): cannot read: \(shortDescription(error))")
+        }
+    }
+
+    /// Checks the header at the start of `data` (at least the header's bytes)
+    /// against a file of `fileSize` bytes: lengths, dtypes, shapes and that
+    /// the tensors tile the data exactly.
+    static func header(_ data: Data, fileSize size: Int, file: String) throws -> Header {
         func fail(_ problem: String) -> RecError { RecError("\(file): \(problem)") }
-        let size = data.count
-        guard size >= 8 else {
+        guard size >= 8, data.count >= 8 else {
             throw fail("truncated: \(size) bytes, too short for the 8-byte header length (not a complete safetensors file)")
         }
         let headerLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -193,7 +264,7 @@ public enum SafeTensors {
             throw fail("header length \(headerLength) bytes is absurd (limit \(maxHeaderBytes)): not a safetensors file or corrupt")
         }
         let headerEnd = 8 + Int(headerLength)
-        guard headerEnd <= size else {
+        guard headerEnd <= size, headerEnd <= data.count else {
             throw fail("header length \(headerLength) runs beyond the end of the file (\(size) bytes): truncated or corrupt")
         }
         let headerData = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + headerEnd))
@@ -209,7 +280,6 @@ public enum SafeTensors {
         guard let object = json as? [String: Any] else { throw fail("header is not a JSON object") }
 
         var metadata: [String: String] = [:]
-        struct Entry { var name: String; var dtype: DType; var shape: [Int]; var begin: Int; var end: Int }
         var entries: [Entry] = []
         for (name, raw) in object {
             if name == "__metadata__" {
@@ -256,7 +326,7 @@ public enum SafeTensors {
         var previous: String?
         for e in entries {
             if e.begin < cursor {
-                throw fail("tensor '\(e.name)' at [\(e.begin), \(e.end)) overlaps tensor '\(previous!)' ending at \(cursor)")
+                throw fail("tensor '\(e.name)' at [\(e.begin), \(e.end)) overlaps tensor '\(previous ?? "")' ending at \(cursor)")
             }
             if e.begin > cursor {
                 throw fail("gap in the data: bytes [\(cursor), \(e.begin)) before tensor '\(e.name)' belong to no tensor")
@@ -270,27 +340,7 @@ public enum SafeTensors {
         if cursor < dataLength {
             throw fail("trailing garbage: \(dataLength - cursor) bytes after the last tensor")
         }
-
-        var tensors: [String: TensorValue] = [:]
-        tensors.reserveCapacity(entries.count)
-        data.withUnsafeBytes { raw in
-            let base = raw.baseAddress.map { $0 + headerEnd }
-            for e in entries {
-                let count = (e.end - e.begin) / e.dtype.size
-                let source = base.map { UnsafeRawPointer($0 + e.begin) }
-                switch e.dtype {
-                case .f32:
-                    let storage: [Float] = copyLittleEndian(source, count: count)
-                    let (rows, cols) = matrixShape(e.shape)
-                    tensors[e.name] = .float32(Matrix(rows: rows, cols: cols, storage: storage))
-                case .i32:
-                    tensors[e.name] = .int32(copyLittleEndian(source, count: count), shape: e.shape)
-                case .i64:
-                    tensors[e.name] = .int64(copyLittleEndian(source, count: count), shape: e.shape)
-                }
-            }
-        }
-        return SafeTensorsFile(names: entries.map(\.name), tensors: tensors, metadata: metadata)
+        return Header(entries: entries, metadata: metadata, dataStart: headerEnd)
     }
 
     /// How a float tensor of any rank becomes a matrix: rank 2 as is, a

@@ -88,15 +88,17 @@ public enum SessionBundle {
     // MARK: Names
 
     /// Throws unless `name` is a plain name: one path component, no leading dot, no `..`,
-    /// no separators or control characters, 1 to `maxNameLength` bytes.
+    /// no separators, no control, bidirectional or other invisible characters
+    /// (`VisibleText`; the emoji joiner U+200D is allowed), 1 to `maxNameLength` bytes.
     public static func validateName(_ name: String) throws {
         func bad(_ why: String) -> RecError {
-            RecError("invalid session name '\(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())': \(why)")
+            RecError("invalid session name '\(VisibleText.escaped(name))': \(why)")
         }
         guard !name.isEmpty else { throw RecError("invalid session name: it is empty") }
         guard name.utf8.count <= maxNameLength else { throw bad("longer than \(maxNameLength) bytes") }
-        if let c = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0 == "\u{7F}" }) {
-            throw bad("contains control character U+\(String(c.value, radix: 16, uppercase: true))")
+        if let c = name.unicodeScalars.first(where: { VisibleText.isInvisible($0) && $0 != "\u{200D}" }) {
+            let kind = c.properties.generalCategory == .control ? "control" : "invisible or bidirectional"
+            throw bad("contains \(kind) character U+\(String(c.value, radix: 16, uppercase: true))")
         }
         guard !name.contains("/") && !name.contains("\\") else { throw bad("contains a path separator; give a plain name") }
         guard !name.contains("..") else { throw bad("contains '..'; give a plain name") }
@@ -113,10 +115,11 @@ public enum SessionBundle {
                              tensors: [(String, TensorValue)], transcript: String) throws -> Saved {
         try validateName(name)
         let parent = URL(fileURLWithPath: directory).standardizedFileURL.path
+        try checkIsDirectory(parent)
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         } catch {
-            throw RecError("\(parent): cannot create the sessions directory: \(error.localizedDescription)")
+            throw RecError("\(parent): cannot create the sessions directory (\(reason(error)))")
         }
         let tensorData = try SafeTensors.encode(tensors, metadata: ["format": "pt", "producer": "recsh"])
         let transcriptData = Data(transcript.utf8)
@@ -188,27 +191,12 @@ public enum SessionBundle {
             throw RecError("\(tensorsPath): checksum mismatch (sha256 \(digest.prefix(16))..., \(manifestFile) says "
                 + "\(manifest.tensorsSHA256.prefix(16))...): the file was changed or damaged after saving")
         }
-        for model in manifest.models {
-            for tensor in model.tensorNames {
-                guard let value = tensors[tensor] else {
-                    throw RecError("\(tensorsPath): tensor '\(tensor)' of model '\(model.name)' named in \(manifestFile) is missing")
-                }
-                guard value.dtype == .f32 else {
-                    throw RecError("\(tensorsPath): tensor '\(tensor)' of model '\(model.name)' is \(value.dtype.rawValue), expected F32")
-                }
-            }
+        try checkTensors(of: manifest, manifestPath: manifestPath, tensorsPath: tensorsPath) { name in
+            tensors[name].map { ($0.dtype, $0.shape) }
         }
         if let split = manifest.split {
-            for part in ["train", "val", "test"] {
-                guard let tensor = split.tensors[part] else {
-                    throw RecError("\(manifestPath): split.tensors has no '\(part)' entry")
-                }
-                guard let value = tensors[tensor] else {
-                    throw RecError("\(tensorsPath): split edge list '\(tensor)' named in \(manifestFile) is missing")
-                }
-                guard value.edges != nil else {
-                    throw RecError("\(tensorsPath): split edge list '\(tensor)' is not an [n, 2] integer tensor")
-                }
+            for part in ["train", "val", "test"] where tensors[split.tensors[part] ?? ""]?.edges == nil {
+                throw RecError("\(tensorsPath): split edge list '\(split.tensors[part] ?? "")' holds ids outside 32 bits")
             }
         }
         let transcriptPath = path + "/" + transcriptFile
@@ -228,11 +216,12 @@ public enum SessionBundle {
     public static func list(directory: String) throws -> [Listing] {
         let parent = URL(fileURLWithPath: directory).standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: parent) else { return [] }
+        try checkIsDirectory(parent)
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: parent)
         } catch {
-            throw RecError("\(parent): cannot list the sessions directory: \(error.localizedDescription)")
+            throw RecError("\(parent): cannot list the sessions directory (\(reason(error)))")
         }
         var rows: [Listing] = []
         var names = Set<String>()
@@ -251,21 +240,60 @@ public enum SessionBundle {
         return rows.sorted { $0.name < $1.name }
     }
 
+    /// A listing row: the manifest read in full, the tensors file's header
+    /// checked against its size and the manifest, the transcript present.
+    /// Only the checksum and the tensors' values are left to `read`.
     private static func summary(name: String, path: String) -> Listing {
         var row = Listing(name: name, path: path, createdAt: nil, bytes: directorySize(path), models: [],
                           datasetName: nil, problem: nil, note: nil)
         do {
-            let manifestPath = path + "/" + manifestFile
+            let manifestPath = path + "/" + manifestFile, tensorsPath = path + "/" + tensorsFile
             let manifest = try Manifest.decode(try readFile(manifestPath), file: manifestPath)
             row.createdAt = manifest.createdAt
             row.datasetName = manifest.dataset.name
             row.models = manifest.models.map {
                 ModelSummary(name: $0.name, kind: $0.kind, metrics: $0.lastMetrics, metricsOn: $0.lastMetricsOn)
             }
+            let header = try SafeTensors.inspect(path: tensorsPath)
+            try checkTensors(of: manifest, manifestPath: manifestPath, tensorsPath: tensorsPath) { name in
+                header[name].map { ($0.dtype, $0.shape) }
+            }
+            let transcriptPath = path + "/" + transcriptFile
+            if !FileManager.default.isReadableFile(atPath: transcriptPath) {
+                throw RecError("\(transcriptPath): missing: the bundle is incomplete or damaged")
+            }
         } catch {
             row.problem = "\(error)"
         }
         return row
+    }
+
+    /// Checks that every tensor `manifest` names exists in the tensors file
+    /// with the type and rank it needs; `lookup` gives a tensor's dtype and shape.
+    static func checkTensors(of manifest: Manifest, manifestPath: String, tensorsPath: String,
+                             lookup: (String) -> (SafeTensors.DType, [Int])?) throws {
+        for model in manifest.models {
+            for tensor in model.tensorNames {
+                guard let (dtype, _) = lookup(tensor) else {
+                    throw RecError("\(tensorsPath): tensor '\(tensor)' of model '\(model.name)' named in \(manifestFile) is missing")
+                }
+                guard dtype == .f32 else {
+                    throw RecError("\(tensorsPath): tensor '\(tensor)' of model '\(model.name)' is \(dtype.rawValue), expected F32")
+                }
+            }
+        }
+        guard let split = manifest.split else { return }
+        for part in ["train", "val", "test"] {
+            guard let tensor = split.tensors[part] else {
+                throw RecError("\(manifestPath): split.tensors has no '\(part)' entry")
+            }
+            guard let (dtype, shape) = lookup(tensor) else {
+                throw RecError("\(tensorsPath): split edge list '\(tensor)' named in \(manifestFile) is missing")
+            }
+            guard dtype != .f32, shape.count == 2, shape[1] == 2 else {
+                throw RecError("\(tensorsPath): split edge list '\(tensor)' is not an [n, 2] integer tensor")
+            }
+        }
     }
 
     // MARK: Leftovers of interrupted saves
@@ -320,6 +348,25 @@ public enum SessionBundle {
     }
 
     // MARK: Files
+
+    /// Throws when `path` exists but is not a directory (a sessions directory that is a file).
+    static func checkIsDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw RecError("\(path): not a directory; set sessions= to a directory for saved sessions")
+        }
+    }
+
+    /// The operating system's words for a file error, not Foundation's "error 256".
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let text = strerror(Int32(underlying.code)) {
+            return String(cString: text)
+        }
+        if ns.domain == NSPOSIXErrorDomain, let text = strerror(Int32(ns.code)) { return String(cString: text) }
+        return ns.localizedFailureReason ?? "error \(ns.code)"
+    }
 
     static func readFile(_ path: String) throws -> Data {
         if let data = FileManager.default.contents(atPath: path) { return data }

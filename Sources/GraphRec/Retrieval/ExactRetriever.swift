@@ -85,7 +85,7 @@ public enum ExactRetriever {
     /// when given, is a queries x items CSR whose row q lists items to skip for query q.
     public static func topK(queries: Matrix, items: Matrix, k: Int, exclusions: CSRMatrix? = nil,
                             queryBlock: Int = 256, itemTile: Int = 2048,
-                            workers: Int = ParallelBlocks.defaultWorkers) -> TopKLists {
+                            workers: Int = Parallel.defaultWorkers) -> TopKLists {
         precondition(queries.cols == items.cols, "query width \(queries.cols) != item width \(items.cols)")
         precondition(exclusions == nil || exclusions!.rows == queries.rows, "one exclusion row per query")
         let nq = queries.rows, n = items.rows, d = items.cols
@@ -104,7 +104,7 @@ public enum ExactRetriever {
         out.indices.withUnsafeMutableBufferPointer { ip in
         out.scores.withUnsafeMutableBufferPointer { sp in
             let counts = SharedBuffer(cp), indices = SharedBuffer(ip), scores = SharedBuffer(sp)
-            ParallelBlocks.run(workers: min(workerCount, blocks)) { w in
+            Parallel.run(workers: min(workerCount, blocks)) { w in
                 let workerCount = min(workerCount, blocks)
                 var qb = Matrix(rows: 0, cols: d)
                 var tileItems = Matrix(rows: tiles == 1 ? 0 : tile, cols: d)

@@ -9,7 +9,7 @@ extension LSHBenchmark {
         let label = "lsh bench"
         let total = grid.count + 2
         control.report(ProgressUpdate(label: label, done: 0, total: total, detail: "catalogue \(s.items) x \(s.dimension)"))
-        let (items, queries) = catalogue(s)
+        let (items, queries) = catalogue(s, stop: control.shouldStop)
         guard !control.shouldStop() else {
             return Result(settings: s, exactQueriesPerSecond: 0, exactGFLOPS: 0, points: [])
         }

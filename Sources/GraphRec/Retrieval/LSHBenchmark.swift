@@ -45,7 +45,8 @@ public enum LSHBenchmark {
     }
 
     /// The synthetic catalogue and queries (deterministic for the seed).
-    public static func catalogue(_ s: Settings) -> (items: Matrix, queries: Matrix) {
+    /// `stop` is polled every 65,536 items; once it is true the rest stays zero.
+    public static func catalogue(_ s: Settings, stop: () -> Bool = { false }) -> (items: Matrix, queries: Matrix) {
         var rng = SeededGenerator(seed: s.seed, stream: "lsh-bench")
         let d = s.dimension
         let centres = Matrix.normal(rows: s.clusters, cols: d, using: &rng)
@@ -53,6 +54,7 @@ public enum LSHBenchmark {
         items.storage.withUnsafeMutableBufferPointer { p in
             centres.storage.withUnsafeBufferPointer { c in
                 for i in 0..<s.items {
+                    if i & 0xFFFF == 0 && stop() { break }
                     let centre = rng.nextInt(below: s.clusters)
                     let scale = Float(exp(Double(s.normSpread * rng.nextNormal())))
                     for j in 0..<d { p[i * d + j] = scale * (c[centre * d + j] + s.spread * rng.nextNormal()) }

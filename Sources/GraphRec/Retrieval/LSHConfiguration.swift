@@ -1,4 +1,4 @@
-/// How an `LSHIndex` hashes and probes (issue 5).
+/// How an `LSHIndex` hashes and probes.
 public struct LSHConfiguration: Sendable, Equatable, Codable {
     /// How a query chooses buckets.
     public enum Probe: String, Sendable, Codable, CaseIterable {

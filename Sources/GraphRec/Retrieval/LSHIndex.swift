@@ -1,6 +1,6 @@
 import Tensors
 
-/// Random-hyperplane LSH over item embeddings (issue 5, DESIGN.md "LSH").
+/// Random-hyperplane LSH over item embeddings (DESIGN.md "LSH").
 ///
 /// Each table draws `planes` Gaussian normals; an item's code has bit j set
 /// when its projection on normal j is positive, so items at a small angle
@@ -159,7 +159,7 @@ public struct LSHIndex: Sendable {
     /// LSH top K for every row of `queries`, and the candidates each query ranked.
     /// `exclusions` (queries x items) lists items to skip per query.
     public func search(queries: Matrix, items: Matrix, k: Int, exclusions: CSRMatrix? = nil,
-                       workers: Int = ParallelBlocks.defaultWorkers) -> (lists: TopKLists, candidates: [Int]) {
+                       workers: Int = Parallel.defaultWorkers) -> (lists: TopKLists, candidates: [Int]) {
         precondition(items.rows == itemCount && items.cols == dimension, "items differ from the indexed catalogue")
         precondition(queries.cols == dimension, "query width \(queries.cols) != \(dimension)")
         let nq = queries.rows
@@ -173,7 +173,7 @@ public struct LSHIndex: Sendable {
         return QuerySlots.run(queries: nq, k: k, workers: workers) { range, slots in
             let stamps = QueryStamps(items: n)
             var list = [Int32]()
-            list.reserveCapacity(max(need * c.tables, 1024))
+            list.reserveCapacity(min(max(need * c.tables, 1024), n))   // a query's candidates never exceed the catalogue
             items.storage.withUnsafeBufferPointer { xp in
             queries.storage.withUnsafeBufferPointer { qp in
             proj.storage.withUnsafeBufferPointer { pp in

@@ -1,3 +1,4 @@
+import Tensors
 /// The frame both LSH searches run in: queries split into contiguous blocks,
 /// one per worker, each worker writing only its own queries' top-K slots and
 /// candidate counts, so no locks are needed.
@@ -29,7 +30,7 @@ struct QuerySlots: @unchecked Sendable {
         candidates.withUnsafeMutableBufferPointer { ccp in
             let slots = QuerySlots(k: k, counts: SharedBuffer(cp), indices: SharedBuffer(ip), scores: SharedBuffer(sp),
                                    candidates: SharedBuffer(ccp))
-            ParallelBlocks.run(workers: workerCount) { w in
+            Parallel.run(workers: workerCount) { w in
                 body(queryCount * w / workerCount ..< queryCount * (w + 1) / workerCount, slots)
             }
         }}}}

@@ -9,11 +9,15 @@ public struct RunControl: Sendable {
     public var shouldStop: @Sendable () -> Bool
     /// Called with progress; cheap to call often (the receiver throttles).
     public var report: @Sendable (ProgressUpdate) -> Void
+    /// What the computation may take; it checks its estimate before allocating.
+    public var budget: ResourceBudget
 
     public init(shouldStop: @escaping @Sendable () -> Bool = { false },
-                report: @escaping @Sendable (ProgressUpdate) -> Void = { _ in }) {
+                report: @escaping @Sendable (ProgressUpdate) -> Void = { _ in },
+                budget: ResourceBudget = ResourceBudget()) {
         self.shouldStop = shouldStop
         self.report = report
+        self.budget = budget
     }
 
     /// No progress output, never interrupted.

@@ -167,7 +167,7 @@ public struct TrainOptions: Sendable, Equatable {
 ///   U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for W_k, B_k and the bias. Its scores
 ///   start about 5x smaller than Glorot's, which matters for the margin loss
 ///   (margin 0.01 is absolute): margin NDCG@10 0.135 -> 0.171 (seeds 0-2 mean).
-/// - glorot: Glorot-uniform W_k and B_k, zero bias (session 1's default; `preset=best` uses it).
+/// - glorot: Glorot-uniform W_k and B_k, zero bias (`preset=best` was tuned with it).
 public enum WeightInit: String, Sendable, CaseIterable, Codable {
     case glorot, pyg
 }

@@ -80,12 +80,12 @@ enum AttentionCommand {
 
     static func neighbourFields(_ n: NodeAttention.Neighbour, dataset: Dataset) -> [(String, Value)] {
         let (id, title) = describe(n.node, dataset: dataset)
-        return [("kind", .string(n.node.kind)), ("id", .int(id)), ("title", .string(title)),
+        return [("kind", .string(n.node.kind)), ("id", .id(id)), ("title", .string(title)),
                 ("weight", .double(Double(n.weight))), ("self", .bool(n.isSelfLoop)), ("degree", .int(n.degree))]
     }
 
     /// The data set's id and a readable label: a title, or a user's age/gender/occupation.
-    static func describe(_ node: AttentionNode, dataset: Dataset) -> (Int, String) {
+    static func describe(_ node: AttentionNode, dataset: Dataset) -> (NodeID, String) {
         switch node {
         case .movie(let m): return (dataset.movies[m].id, dataset.movies[m].title)
         case .user(let u):
@@ -101,7 +101,7 @@ enum AttentionCommand {
             let (id, title) = describe(n.node, dataset: dataset)
             let w = Double(n.weight)
             let bar = String(repeating: "█", count: max(0, Int((w / max(heaviest, 1e-12) * 20).rounded())))
-            return [.string(n.node.kind), .int(id), .string(n.isSelfLoop ? "(self) " + title : title),
+            return [.string(n.node.kind), .id(id), .string(n.isSelfLoop ? "(self) " + title : title),
                     .int(n.degree), .double(w), .double(w / v.uniformWeight), .string(bar)]
         }
         let (_, label) = describe(v.node, dataset: dataset)
@@ -110,7 +110,7 @@ enum AttentionCommand {
                         + (v.neighbours.count > top ? " (top \(top))" : ""),
                      columns: [.init("kind"), .init("id", .integer), .init("title"), .init("degree", .integer),
                                .init("weight", .number(decimals: 4)), .init("x uniform", .number(decimals: 2)),
-                               .init("")],
+                               .init("", .flag)],   // a bar: never shortened, it stands for a number
                      rows: rows)
     }
 

@@ -37,9 +37,9 @@ struct AttentionWhy {
     /// JSON fields added to a recommended item: `paths` (heaviest first), `path_weight_total`, `path_count`.
     static func fields(_ e: RecommendationExplanation, dataset: Dataset) -> [(String, Value)] {
         let paths: [Value] = e.paths.map { p in
-            .object([("rated_movie", .int(dataset.movies[p.ratedMovie].id)),
+            .object([("rated_movie", .id(dataset.movies[p.ratedMovie].id)),
                      ("rated_title", .string(dataset.movies[p.ratedMovie].title)),
-                     ("via_user", .int(dataset.users[p.viaUser].id)),
+                     ("via_user", .id(dataset.users[p.viaUser].id)),
                      ("weight", .double(p.weight)),
                      ("user_from_rated", .double(Double(p.userFromRated))),
                      ("via_from_rated", .double(Double(p.viaFromRated))),

@@ -140,7 +140,7 @@ public enum BenchCommands {
         }
         let table = Table(name: "results", title: "bench: medians on this machine",
                           columns: [.init("name"), .init("median s", .number(decimals: 6)), .init("runs", .integer),
-                                    .init("figure"), .init("detail")],
+                                    .init("figure"), .init("detail", wraps: true)],
                           rows: rows)
         let objects: [Value] = results.map { r in
             .object([("name", .string(r.name)), ("median_seconds", .double(r.medianSeconds)), ("runs", .int(r.runs)),
@@ -149,9 +149,10 @@ public enum BenchCommands {
         // The machine may be shared: say how busy it was, so the medians can be read fairly.
         let load = loadAverage()
         let note = load.map { "load average \($0.map { Value.fixed($0, decimals: 2) }.joined(separator: " ")) (1/5/15 min)" }
-        return CommandResult(command: "bench", blocks: [.table(table)] + (note.map { [.text([$0])] } ?? []),
+        return CommandResult(command: "bench", blocks: [.table(table)],
                              payload: [("results", .array(objects)),
-                                       ("load_average", load.map { .array($0.map(Value.double)) } ?? .null)])
+                                       ("load_average", load.map { .array($0.map(Value.double)) } ?? .null)],
+                             notes: note.map { [$0] } ?? [])
     }
 
     /// The 1, 5 and 15 minute load averages (Linux /proc/loadavg), nil elsewhere.

@@ -8,14 +8,41 @@ import GraphRec
 public enum DataCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "load", group: "Data", synopsis: "load ml-100k|DIR [path=DIR] [min-rating=3]",
-            summary: "Load MovieLens and build the user-movie graph of ratings >= min-rating with user and movie features.",
-            details: ["'load ml-100k' reads path=DIR, else --data DIR or RECSH_DATA, else ~/.cache/recsh/ml-100k,",
-                      "else downloads it from GroupLens into that cache. 'load DIR' reads any MovieLens directory",
-                      "(ml-100k, ml-1m '::' files, ml-latest CSV), detecting the layout."],
-            arguments: [ArgumentSpec("SOURCE", "ml-100k or a directory", values: ["ml-100k"], completion: .files)],
-            options: [OptionSpec("path", "DIR", "read the files from this directory", completion: .files),
-                      OptionSpec("min-rating", "R", default: "3", "ratings >= R count as positives")],
+            name: "load", group: "Data",
+            synopsis: "load ml-100k|ml-1m|ml-10m|ml-20m|ml-25m|ml-32m|ml-latest-small|DIR|FILE|synthetic[-1m|-10m|-25m] [options]",
+            summary: "Load ratings (MovieLens, any rating table, or synthetic) and build the user-movie graph of ratings >= min-rating.",
+            details: ["A MovieLens name reads path=DIR, else --data DIR or RECSH_DATA when it holds the files, else",
+                      "~/.cache/recsh/NAME, else downloads it from GroupLens into that cache (size and checksum checked).",
+                      "DIR: any MovieLens directory (ml-100k, '::' .dat files of ml-1m/ml-10m, CSV of ml-20m and later).",
+                      "FILE: any ratings table (CSV, TSV, '::'); columns by 1-based number or header name; ids may be",
+                      "numbers or text; without a rating column every row is a positive (implicit data).",
+                      "synthetic: a MovieLens-shaped graph with planted taste groups (users= movies= ratings=), or the",
+                      "named shapes synthetic-1m (6,040 x 3,706 x 1M), synthetic-10m, synthetic-25m.",
+                      "bad-lines=strict stops at the first malformed line (file, line, fault); skip leaves such lines",
+                      "out and reports how many and where. A user-movie pair rated twice keeps its first rating."],
+            arguments: [ArgumentSpec("SOURCE", "a MovieLens name, a directory, a rating file, or synthetic",
+                                     values: MovieLensRelease.all.map(\.name) + ["synthetic"] + SyntheticData.named.map(\.name),
+                                     completion: .files)],
+            options: [OptionSpec("path", "DIR", "read a MovieLens release from this directory", completion: .files),
+                      OptionSpec("min-rating", "R", default: "3", "ratings >= R count as positives"),
+                      OptionSpec("bad-lines", "strict|skip", default: "strict", "what a malformed line does",
+                                 values: ["strict", "skip"]),
+                      OptionSpec("user", "COL", default: "1", "FILE: the user id column (number or header name)"),
+                      OptionSpec("item", "COL", default: "2", "FILE: the item (movie) id column"),
+                      OptionSpec("rating", "COL|none", default: "3", "FILE: the rating column; none for implicit data"),
+                      OptionSpec("time", "COL|none", default: "4", "FILE: the timestamp column"),
+                      OptionSpec("sep", ",|tab|::|;|'|'", "FILE: the separator (detected from the first line)"),
+                      OptionSpec("header", "on|off", "FILE: whether line 1 names the columns (detected)",
+                                 values: ["on", "off"]),
+                      OptionSpec("titles", "FILE", "FILE: item titles, 'id,title[,genres]'", completion: .files),
+                      OptionSpec("users", "N", "synthetic: users"),
+                      OptionSpec("movies", "N", "synthetic: movies"),
+                      OptionSpec("ratings", "N", "synthetic: ratings"),
+                      OptionSpec("seed", "N", default: "0", "synthetic: random seed (same seed, same data)"),
+                      OptionSpec("skew", "S", default: "1", "synthetic: power-law strength of the degrees (0 uniform)"),
+                      OptionSpec("features", "on|off", default: "on", "synthetic: user and movie features",
+                                 values: ["on", "off"]),
+                      OptionSpec("groups", "N", default: "auto", "synthetic: planted taste groups")],
             example: "load ml-100k", handler: load),
         CommandSpec(
             name: "info", group: "Data", synopsis: "info",
@@ -27,10 +54,15 @@ public enum DataCommands {
             summary: "Split the positives into train, validation and test; the graph then holds train only.",
             details: ["warm: each user's positives are split by ratios. cold: the users are split; val/test users",
                       "keep none of their edges in the graph. official: GroupLens u1..u5, ua, ub (NAME.base/NAME.test).",
-                      "files: TSV files of user<TAB>movie with the data set's own ids."],
+                      "files: TSV files of user<TAB>movie with the data set's own ids.",
+                      "A new split replaces the graph the models were trained on, so it drops every trained model:",
+                      "at a terminal it asks first ('force' skips the question); in a script it goes ahead and says",
+                      "so on stderr."],
             arguments: [ArgumentSpec("KIND", "how to split", values: ["warm", "cold", "official", "files"]),
                         ArgumentSpec("NAME", "official split name", required: false,
-                                     values: ["u1", "u2", "u3", "u4", "u5", "ua", "ub"])],
+                                     values: ["u1", "u2", "u3", "u4", "u5", "ua", "ub"]),
+                        ArgumentSpec("force", "drop trained models without asking", required: false,
+                                     values: ["force"])],
             options: [OptionSpec("ratios", "A/B/C", default: "80/10/10", "train/val/test percentages"),
                       OptionSpec("seed", "N", default: "0", "random seed (same seed, same split)"),
                       OptionSpec("train", "FILE", "train pairs (split files)", completion: .files),
@@ -58,25 +90,87 @@ public enum DataCommands {
             example: "movie \"Toy Story (1995)\"", handler: movie),
     ]
 
+    /// Options that only some sources take.
+    static let tableOptions = ["user", "item", "rating", "time", "sep", "header", "titles"]
+    static let syntheticOptions = ["users", "movies", "ratings", "seed", "skew", "features", "groups"]
+
     static func load(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let source = command.argument(0) ?? "ml-100k"
-        let minRating = try command.options.float("min-rating", default: session.settings.minRating, range: 0...10)
+        let options = command.options
+        let minRating = try options.float("min-rating", default: session.settings.minRating, range: 0...10)
+        let badLines = BadLinePolicy(rawValue: try options.choice("bad-lines", default: "strict", from: ["strict", "skip"]))!
         let started = Date()
         let dataset: Dataset
         let origin: String
+        let kind: String
+        if MovieLensRelease.named(source) != nil {
+            kind = "MovieLens release"
+        } else if source == "synthetic" || SyntheticData.shape(named: source) != nil {
+            kind = "synthetic"
+        } else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
+            if !exists {
+                throw ShellError.message("load: \(RecError.visible(source)): no such file or directory (known names: "
+                    + (MovieLensRelease.all.map(\.name) + ["synthetic"] + SyntheticData.named.map(\.name)).joined(separator: ", ") + ")")
+            }
+            kind = isDirectory.boolValue ? "directory" : "file"
+        }
+        let applicable: [String] = ["min-rating", "bad-lines"] + (kind == "MovieLens release" ? ["path"] : [])
+            + (kind == "file" ? tableOptions : []) + (kind == "synthetic" ? syntheticOptions : [])
+        if kind != "MovieLens release" && options.has("path") {
+            throw ShellError.message("load: give either a directory or path=, not both")
+        }
+        for key in options.values.keys.sorted() where !applicable.contains(key) {
+            throw ShellError.message("load \(kind == "MovieLens release" ? source : kind): option '\(key)=' does not apply "
+                + "(accepted: \(applicable.joined(separator: ", ")))")
+        }
         do {
-            if source == "ml-100k" {
-                let locator = DatasetLocator(path: command.options["path"], dataDirectory: session.settings.dataDirectory,
+            switch kind {
+            case "MovieLens release":
+                let locator = DatasetLocator(release: MovieLensRelease.named(source)!, path: options["path"],
+                                             dataDirectory: session.settings.dataDirectory,
                                              cacheRoot: context.environment.cacheDirectory)
-                let (loaded, location) = try locator.load(minRating: minRating, control: context.run)
+                let (loaded, location) = try locator.load(minRating: minRating, badLines: badLines, control: context.run)
                 dataset = loaded
                 origin = "\(location.source)"
-            } else {
-                if command.options.has("path") {
-                    throw ShellError.message("load: give either a directory or path=, not both")
+            case "synthetic":
+                var shape: SyntheticData.Shape
+                if let named = SyntheticData.shape(named: source) {
+                    shape = named
+                } else {
+                    shape = SyntheticData.Shape(users: try requiredInt(options, "users"),
+                                                movies: try requiredInt(options, "movies"),
+                                                ratings: try requiredInt(options, "ratings"))
                 }
-                dataset = try MovieLensLoader.load(directory: source, minRating: minRating, control: context.run)
+                if source != "synthetic" {
+                    for key in ["users", "movies", "ratings"] where options.has(key) {
+                        throw ShellError.message("load \(source): the shape is fixed; use 'load synthetic users= movies= ratings=' to choose \(key)=")
+                    }
+                }
+                shape.seed = try seedOption(options, default: 0, command: "load")
+                shape.skew = Double(try options.float("skew", default: 1, range: 0...4))
+                shape.features = try options.bool("features", default: true)
+                shape.groups = try options.int("groups", default: 0, range: 0...1_000_000)
+                dataset = try SyntheticData.generate(shape, name: source, minRating: minRating, control: context.run)
+                origin = "generated"
+            case "directory":
+                dataset = try MovieLensLoader.load(directory: source, minRating: minRating, badLines: badLines,
+                                                   control: context.run)
                 origin = "directory"
+            default:
+                var table = RatingTable.Options()
+                table.minRating = minRating
+                table.badLines = badLines
+                table.user = options["user"].map(RatingTable.Column.init(parsing:))
+                table.item = options["item"].map(RatingTable.Column.init(parsing:))
+                table.rating = options["rating"].map(RatingTable.Column.init(parsing:))
+                table.time = options["time"].map(RatingTable.Column.init(parsing:))
+                table.separator = try options["sep"].map(separator)
+                table.header = try options["header"].map { _ in try options.bool("header", default: true) }
+                table.titles = options["titles"]
+                dataset = try RatingTable.load(file: source, options: table, control: context.run)
+                origin = "file"
             }
         } catch let error as RecError {
             // Loader errors name the file and line; say which command failed too.
@@ -87,29 +181,74 @@ public enum DataCommands {
         session.split = nil
         session.graph = dataset.graph(edges: dataset.positives)
         session.models = []
-        return loadedResult(dataset, origin: origin, seconds: Date().timeIntervalSince(started))
+        return loadedResult(dataset, origin: origin, seconds: Date().timeIntervalSince(started),
+                            minRatingGiven: options.has("min-rating"))
     }
 
-    static func loadedResult(_ d: Dataset, origin: String, seconds: Double) -> CommandResult {
-        let positives = d.positives.count
+    static func requiredInt(_ options: OptionValues, _ key: String) throws -> Int {
+        guard options.has(key) else {
+            throw ShellError.message("load synthetic: needs users=, movies= and ratings= (or a named shape: "
+                + SyntheticData.named.map(\.name).joined(separator: ", ") + ")")
+        }
+        return try options.int(key, default: 0, range: 1...500_000_000)
+    }
+
+    /// `sep=` as bytes: `tab`, `::`, or one character.
+    static func separator(_ text: String) throws -> String {
+        switch text {
+        case "tab", "\\t", "\t": return "\t"
+        case "comma": return ","
+        case "semicolon": return ";"
+        case "space": return " "
+        default:
+            guard !text.isEmpty, text.count <= 3 else {
+                throw ShellError.message("load: sep=\(text) is not a separator (use ',', tab, '::', ';' or '|')")
+            }
+            return text
+        }
+    }
+
+    static func loadedResult(_ d: Dataset, origin: String, seconds: Double, minRatingGiven: Bool = false) -> CommandResult {
+        let positives = d.positiveCount
+        let c = d.contents
         let fields: [(String, Value)] = [
             ("dataset", .string(d.name)), ("layout", .string(d.layout.rawValue)), ("path", .string(d.directory)),
             ("source", .string(origin)), ("users", .int(d.userCount)), ("movies", .int(d.movieCount)),
             ("ratings", .int(d.ratings.count)), ("min_rating", .double(Double(d.minRating))),
             ("positive_edges", .int(positives)),
             ("user_features", .int(d.userFeatures?.cols ?? 0)), ("movie_features", .int(d.movieFeatures?.cols ?? 0)),
+            ("implicit", .bool(!c.ratings)), ("timestamps", .bool(c.timestamps)),
+            ("user_ids", .string(d.userIDsAreNumbers ? "number" : "text")),
+            ("movie_ids", .string(d.movieIDsAreNumbers ? "number" : "text")),
+            ("skipped_lines", .int(d.report.skippedLines)),
+            ("skipped", .array(d.report.skipped.map { s in
+                .object([("file", .string(s.file)), ("line", .int(s.line)), ("reason", .string(s.reason))])
+            })),
+            ("duplicate_ratings", .int(d.report.duplicateRatings)),
             ("sha256", .string(d.checksum)), ("seconds", .double(seconds)),
         ]
-        var hint = "next: 'split warm' (or 'split official u1'), then 'train gcn'"
-        if d.userFeatures == nil || d.movieFeatures == nil {
-            hint = "note: \(d.layout.rawValue) has no \(d.userFeatures == nil ? "user" : "movie") features; "
-                + "models fall back to ID embeddings. " + hint
+        var notes = d.report.warnings.map { "warning: " + $0 }
+        if !c.ratings && minRatingGiven {
+            notes.append("note: the rows carry no rating, so every row is a positive and min-rating does not apply")
         }
-        return CommandResult(command: "load", blocks: [.fields(fields), .text([hint])], payload: fields)
+        if !c.userFeatures || !c.movieFeatures {
+            let missing = [c.userFeatures ? nil : "user", c.movieFeatures ? nil : "movie"].compactMap { $0 }
+            notes.append("note: \(d.name) has no \(missing.joined(separator: " or ")) features; models fall back to ID embeddings.")
+        }
+        let hint = "'split warm'" + (d.layout == .ml100k ? " (or 'split official u1')" : "") + ", then 'train gcn'"
+        // People read the skipped lines in the warning; the list is for scripts.
+        let shown = fields.filter { $0.0 != "skipped" }
+        return CommandResult(command: "load", blocks: [.fields(shown)], payload: fields, notes: notes, hints: [hint])
     }
 
     static func split(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("split")
+        var command = command
+        let force = command.arguments.contains("force")
+        if let i = command.arguments.lastIndex(of: "force") {
+            command.arguments.remove(at: i)
+            if i < command.argumentColumns.count { command.argumentColumns.remove(at: i) }
+        }
         let kind = command.argument(0) ?? "warm"
         let options = command.options
         let applicable: [String: [String]] = [
@@ -147,22 +286,28 @@ public enum DataCommands {
                                       accepted: ["warm", "cold", "official", "files"])
         }
         let dropped = session.models.map(\.name)
+        if !dropped.isEmpty && !force && context.canAsk {
+            throw ShellError.confirmation("split: this drops the trained models \(dropped.joined(separator: ", ")) "
+                + "(trained on the current split); go ahead?")
+        }
         session.split = split
         session.graph = dataset.graph(for: split)
         session.models = []
         let fields = splitFields(split)
-        var blocks: [CommandResult.Block] = [.fields(fields)]
+        var result = CommandResult(command: "split", blocks: [.fields(fields)],
+                                   payload: fields + [("dropped_models", .array(dropped.map(Value.string)))])
         if !dropped.isEmpty {
-            blocks.append(.text(["dropped the models trained on the previous graph: \(dropped.joined(separator: ", "))"]))
+            let message = "split: dropped the models trained on the previous split: \(dropped.joined(separator: ", "))"
+            if context.canAsk { result.notes.append(message) } else { result.warnings.append(message) }
         }
-        return CommandResult(command: "split", blocks: blocks, payload: fields)
+        return result
     }
 
     /// `seed=N` as the full UInt64 range `set seed=` accepts, else the session's seed.
-    static func seedOption(_ options: OptionValues, default value: UInt64) throws -> UInt64 {
+    static func seedOption(_ options: OptionValues, default value: UInt64, command: String = "split") throws -> UInt64 {
         guard let text = options["seed"] else { return value }
         guard let seed = UInt64(text) else {
-            throw ShellError.message("split: seed=\(text) is not a whole number >= 0")
+            throw ShellError.message("\(command): seed=\(text) is not a whole number >= 0")
         }
         return seed
     }
@@ -196,7 +341,7 @@ public enum DataCommands {
     static func info(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let d = try session.requireDataset("info")
         let graph = session.graph ?? d.graph(edges: d.positives)
-        let positives = d.positives.count
+        let positives = d.positiveCount
         var isolatedUsers = 0, isolatedMovies = 0
         for u in 0..<graph.userCount where graph.degree(user: u) == 0 { isolatedUsers += 1 }
         for m in 0..<graph.movieCount where graph.degree(movie: m) == 0 { isolatedMovies += 1 }
@@ -208,6 +353,9 @@ public enum DataCommands {
             ("sha256", .string(d.checksum)), ("ratings", .int(d.ratings.count)),
             ("min_rating", .double(Double(d.minRating))),
             ("users", .int(d.userCount)), ("movies", .int(d.movieCount)), ("positive_edges", .int(positives)),
+            ("implicit", .bool(d.implicit)), ("timestamps", .bool(d.hasTimestamps)),
+            ("user_ids", .string(d.userIDsAreNumbers ? "number" : "text")),
+            ("movie_ids", .string(d.movieIDsAreNumbers ? "number" : "text")),
         ]
         let graphFields: [(String, Value)] = [
             ("graph_edges", .int(graph.edgeCount)),
@@ -274,8 +422,8 @@ public enum DataCommands {
         return .object([
             ("name", .string(m.name)), ("kind", .string(m.kind)), ("epochs", .int(m.history.epochs)),
             ("seconds", .double(m.history.totalSeconds)),
-            ("metrics_on", m.lastMetricsOn.map { .string($0) } ?? .null),
-            ("last_metrics", .object(metrics)),
+            ("on", m.lastMetricsOn.map { .string($0) } ?? .null),
+            ("metrics", .object(metrics)),
         ])
     }
 
@@ -287,5 +435,28 @@ public enum DataCommands {
                 + shownMetrics.map { m.lastMetrics[$0].map(Value.double) ?? .null }
         }
         return Table(name: "models", title: "Trained models", columns: columns, rows: rows)
+    }
+}
+
+extension Value {
+    /// A data-set id: a JSON integer when the data set's ids are numbers, else a string.
+    static func id(_ id: NodeID) -> Value {
+        switch id {
+        case .number(let n): return .int(n)
+        case .text(let s): return .string(s)
+        }
+    }
+}
+
+extension NodeID {
+    /// The id as a JSON literal: a number, or a quoted, escaped string.
+    var json: String {
+        switch self {
+        case .number(let n): return String(n)
+        case .text(let s):
+            var out = ""
+            JSONRenderer.writeString(s, to: &out)
+            return out
+        }
     }
 }

@@ -17,7 +17,7 @@ extension DataCommands {
         let shown = found.prefix(limit)
         let rows: [[Value]] = shown.map { m in
             let movie = d.movies[m]
-            return [.int(movie.id), .string(movie.title), year(of: movie).map(Value.int) ?? .null,
+            return [.id(movie.id), .string(movie.title), year(of: movie).map(Value.int) ?? .null,
                     .string(movie.genres.joined(separator: "|")), .int(counts[m])]
         }
         let table = Table(name: "movies", title: "Titles containing '\(text)'",
@@ -52,7 +52,7 @@ extension DataCommands {
         let degree = session.graph?.degree(user: u) ?? stats.positives
         let parts = splitParts(session.split) { $0.user == Int32(u) }
 
-        var fields: [(String, Value)] = [("user", .int(person.id))]
+        var fields: [(String, Value)] = [("user", .id(person.id))]
         if let age = person.age { fields.append(("age", .int(age))) }
         if let gender = person.gender { fields.append(("gender", .string(gender))) }
         if let occupation = person.occupation { fields.append(("occupation", .string(occupation))) }
@@ -66,7 +66,7 @@ extension DataCommands {
         let shown = rated.prefix(top)
         let rows: [[Value]] = shown.map { r in
             let m = Int(r.movie)
-            return [.int(d.movies[m].id), .string(d.movies[m].title), .double(Double(r.value)),
+            return [.id(d.movies[m].id), .string(d.movies[m].title), .double(Double(r.value)),
                     .string(partName(Edge(user: r.user, movie: r.movie), value: r.value, minRating: d.minRating,
                                      split: session.split, parts: parts))]
         }
@@ -98,7 +98,7 @@ extension DataCommands {
         let degree = session.graph?.degree(movie: m) ?? stats.positives
         let parts = splitParts(session.split) { $0.movie == Int32(m) }
 
-        var fields: [(String, Value)] = [("movie", .int(film.id)), ("title", .string(film.title)),
+        var fields: [(String, Value)] = [("movie", .id(film.id)), ("title", .string(film.title)),
                                          ("year", year(of: film).map(Value.int) ?? .null)]
         if let date = film.releaseDate, !date.isEmpty { fields.append(("release_date", .string(date))) }
         fields += [("genres", .string(film.genres.isEmpty ? "-" : film.genres.joined(separator: ", "))),

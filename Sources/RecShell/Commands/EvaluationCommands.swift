@@ -65,7 +65,7 @@ public enum EvaluationCommands {
         var objects: [Value] = []
         for (i, model) in models.enumerated() {
             context.run.report(ProgressUpdate(label: "eval", done: i, total: models.count, detail: model.name))
-            let r = evaluator.evaluate(model.embeddings)
+            let r = evaluator.evaluate(model.scorer)
             if let index = session.models.firstIndex(where: { $0.name == model.name }) {
                 session.models[index].lastMetrics = r.mean.named
                 session.models[index].lastMetricsOn = "\(part.rawValue)@\(k)"
@@ -99,7 +99,7 @@ public enum EvaluationCommands {
         var rows: [[Value]] = []
         var objects: [Value] = []
         for model in models {
-            let r = LSHSupport.evaluate(model: model, set: set, k: k, configuration: configuration)
+            let r = try LSHSupport.evaluate(model: model, set: set, k: k, configuration: configuration)
             let m = r.metrics
             rows.append([.string(model.name), .int(r.users), .double(m.precision), .double(m.recall), .double(m.ndcg),
                          .double(m.mrr), .double(m.hitRate), .double(m.map), .double(r.candidatesPerUser),
@@ -158,15 +158,22 @@ public enum EvaluationCommands {
                                                       detail: "seed \(seed) \(model.name)"))
                     var options = OptionValues(model.options)
                     options["seed"] = String(seed)
+                    // Training reports its own epochs: prefixed, so the bar says which model and seed.
+                    let outer = context.run
+                    let prefix = "compare \(model.name) seed \(seed) (\(si * models.count + mi + 1)/\(total)):"
+                    let control = RunControl(shouldStop: outer.shouldStop, report: { update in
+                        outer.report(ProgressUpdate(label: prefix + " " + update.label, done: update.done,
+                                                    total: update.total, detail: update.detail))
+                    })
                     let fitted = try ModelFitting.fit(kind: model.kind, name: model.name, options: options, split: s,
-                                                      graph: g, control: context.run)
+                                                      graph: g, control: control)
                     if fitted.model.history.interrupted { throw ShellError.message("compare: interrupted; nothing changed") }
-                    runs[mi].results.append(evaluator.evaluate(fitted.model.embeddings))
+                    runs[mi].results.append(evaluator.evaluate(fitted.model.scorer))
                 }
             }
         } else {
             let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
-            for (mi, model) in models.enumerated() { runs[mi].results.append(evaluator.evaluate(model.embeddings)) }
+            for (mi, model) in models.enumerated() { runs[mi].results.append(evaluator.evaluate(model.scorer)) }
         }
         return compareResult(runs, seeds: seeds, part: part, k: k)
     }

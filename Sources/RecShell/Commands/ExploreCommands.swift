@@ -59,10 +59,11 @@ public enum ExploreCommands {
         let model = try session.model(command.options["model"], command: "recommend")
         guard let graph = session.graph else { throw ShellError.message("recommend: no split yet; try 'split warm'") }
         let u = try dataset.resolveUser(command.argument(0)!)
-        let e = model.embeddings
-        guard u < e.users.rows, e.items.rows == dataset.movieCount else {
-            throw ShellError.message("recommend: model '\(model.name)' has no embedding for user \(dataset.users[u].id)")
+        let scorer = model.scorer
+        guard u < scorer.userCount, scorer.itemCount == dataset.movieCount else {
+            throw ShellError.message("recommend: model '\(model.name)' has no scores for user \(dataset.users[u].id)")
         }
+        let movieVectors = scorer.movieVectors
         let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
         let why = command.hasFlag("why")
         let seen = graph.movies(ofUser: u).map(Int.init)
@@ -70,17 +71,17 @@ public enum ExploreCommands {
         if let text = command.options["lsh"] {
             let configuration = try LSHSupport.configuration(planes: LSHSupport.planes(fromOption: text),
                                                              defaultSeed: session.settings.seed)
-            top = LSHSupport.recommend(model: model, user: u, k: k, excluding: seen, configuration: configuration)
+            top = try LSHSupport.recommend(model: model, user: u, k: k, excluding: seen, configuration: configuration)
                 .items.map { ($0.item, $0.score) }
         } else {
-            top = TopK.select(scores(of: u, e), k: k, excluding: seen)
+            top = TopK.select(scorer.scores(user: u), k: k, excluding: seen)
         }
         var heldOut: [Int: String] = [:]
         if let split = session.split {
             for edge in split.validation where Int(edge.user) == u { heldOut[Int(edge.movie)] = "val" }
             for edge in split.test where Int(edge.user) == u { heldOut[Int(edge.movie)] = "test" }
         }
-        let norms = rowNorms(e.items)
+        let norms = rowNorms(movieVectors.vectors)
         // A GAT (>= 2 layers) explains through its attention paths; other models through embedding similarity.
         let paths = why ? AttentionWhy.make(model, graph: graph, user: u) : nil
         var rows: [[Value]] = []
@@ -88,9 +89,9 @@ public enum ExploreCommands {
         for (rank, hit) in top.enumerated() {
             let movie = dataset.movies[hit.index]
             var reasons: [(movie: Int, similarity: Float)] = []
-            if why { reasons = explanation(for: hit.index, from: seen, e.items, norms) }
+            if why { reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms) }
             let attention = try paths?.explain(movie: hit.index)
-            var row: [Value] = [.int(rank + 1), .int(movie.id), .string(movie.title),
+            var row: [Value] = [.int(rank + 1), .id(movie.id), .string(movie.title),
                                 .string(movie.genres.joined(separator: "|")), .double(Double(hit.score)),
                                 .string(heldOut[hit.index] ?? "")]
             if let attention {
@@ -101,13 +102,14 @@ public enum ExploreCommands {
             }
             rows.append(row)
             var object: [(String, Value)] = [
-                ("movie", .int(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
+                ("rank", .int(rank + 1)),
+                ("movie", .id(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
                 ("genres", .array(movie.genres.map(Value.string))),
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
             ]
             if why {
                 object.append(("because", .array(reasons.map {
-                    .object([("movie", .int(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
+                    .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
                              ("similarity", .double(Double($0.similarity)))])
                 })))
             }
@@ -117,41 +119,45 @@ public enum ExploreCommands {
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
         if paths != nil {
-            columns.append(.init("attention paths: your movie > via user (path weight)"))
+            columns.append(.init("attention paths: your movie > via user (path weight)", wraps: true))
         } else if why {
-            columns.append(.init("because you liked (cosine)"))
+            let label = model.embeddings == nil ? "because you liked (cosine of \(movieVectors.source))" : "because you liked (cosine)"
+            columns.append(.init(label, wraps: true))
         }
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
         if paths != nil { notes.append(AttentionWhy.note) }
-        if why && paths == nil && e.dimension < 2 {
-            notes.append("'\(model.name)' has \(e.dimension)-dimensional embeddings, so every cosine is ±1: no real explanation")
+        if why && paths == nil && movieVectors.vectors.cols < 2 {
+            notes.append("'\(model.name)' has \(movieVectors.vectors.cols)-dimensional embeddings, so every cosine is ±1: no real explanation")
+        }
+        if let ncf = scorer as? NCFScorer, ncf.popularityUsers.contains(u) {
+            notes.append("\(model.name) (ncf) cannot score user \(dataset.users[u].id), who has no training edges: ranked by popularity")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
-        return CommandResult(command: "recommend", blocks: [.table(table), .text(notes)], payload: [
-            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
-        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []))
+        return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
+        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []), notes: notes)
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("similar")
         let model = try session.model(command.options["model"], command: "similar")
         let m = try dataset.resolveMovie(command.argument(0)!)
-        let e = model.embeddings
-        guard e.items.rows == dataset.movieCount else {
-            throw ShellError.message("similar: model '\(model.name)' has \(e.items.rows) movie embeddings, the data \(dataset.movieCount)")
+        let (vectors, source) = model.scorer.movieVectors
+        guard vectors.rows == dataset.movieCount else {
+            throw ShellError.message("similar: model '\(model.name)' has \(vectors.rows) movie embeddings, the data \(dataset.movieCount)")
         }
         let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount - 1))
-        let norms = rowNorms(e.items)
-        let similarities = (0..<e.items.rows).map { cosine(e.items, m, $0, norms) }
+        let norms = rowNorms(vectors)
+        let similarities = (0..<vectors.rows).map { cosine(vectors, m, $0, norms) }
         let top = TopK.select(similarities, k: k, excluding: [m])
         var rows: [[Value]] = []
         var items: [Value] = []
         for (rank, hit) in top.enumerated() {
             let movie = dataset.movies[hit.index]
-            rows.append([.int(rank + 1), .int(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
+            rows.append([.int(rank + 1), .id(movie.id), .string(movie.title), .string(movie.genres.joined(separator: "|")),
                          .double(Double(hit.score))])
-            items.append(.object([("movie", .int(movie.id)), ("title", .string(movie.title)),
+            items.append(.object([("rank", .int(rank + 1)), ("movie", .id(movie.id)), ("title", .string(movie.title)),
                                   ("score", .double(Double(hit.score)))]))
         }
         let target = dataset.movies[m]
@@ -160,31 +166,16 @@ public enum ExploreCommands {
             columns: [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                       .init("cosine", .number(decimals: 4))],
             rows: rows))]
-        if e.dimension < 2 {
-            blocks.append(.text(["'\(model.name)' has \(e.dimension)-dimensional embeddings: cosine cannot tell movies apart"]))
+        if vectors.cols < 2 {
+            blocks.append(.text(["'\(model.name)' has \(vectors.cols)-dimensional embeddings: cosine cannot tell movies apart"]))
+        }
+        if model.embeddings == nil {
+            blocks.append(.text(["\(model.name) (\(model.kind)) has no single embedding space: this is the cosine of its \(source)"]))
         }
         return CommandResult(command: "similar", blocks: blocks, payload: [
-            ("movie", .int(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
+            ("movie", .id(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
             ("items", .array(items)),
         ])
-    }
-
-    /// Dot products of user u's embedding with every movie's.
-    static func scores(of u: Int, _ e: Embeddings) -> [Float] {
-        let d = e.dimension
-        var out = [Float](repeating: 0, count: e.items.rows)
-        e.users.storage.withUnsafeBufferPointer { users in
-            e.items.storage.withUnsafeBufferPointer { items in
-                let q = users.baseAddress! + u * d
-                for m in 0..<e.items.rows {
-                    let row = items.baseAddress! + m * d
-                    var s: Float = 0
-                    for j in 0..<d { s += q[j] * row[j] }
-                    out[m] = s
-                }
-            }
-        }
-        return out
     }
 
     /// The user's train movies whose embeddings are closest (cosine) to `movie`: the three strongest.

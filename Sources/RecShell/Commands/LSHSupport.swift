@@ -42,8 +42,8 @@ public enum LSHSupport {
     /// `excluding` (normally the user's train movies, `graph.movies(ofUser:)`).
     /// Returns the list and how many distinct candidates were ranked.
     public static func recommend(model: TrainedModel, user: Int, k: Int, excluding: [Int],
-                                 configuration: LSHConfiguration) -> (items: [ScoredItem], candidates: Int) {
-        let e = model.embeddings
+                                 configuration: LSHConfiguration) throws -> (items: [ScoredItem], candidates: Int) {
+        let e = try model.requireEmbeddings("lsh")
         precondition(user >= 0 && user < e.users.rows, "user index \(user) out of range")
         let index = LSHIndex(items: e.items, configuration: configuration)
         let query = Matrix(rows: 1, cols: e.dimension, storage: e.users.row(user))
@@ -70,8 +70,8 @@ public enum LSHSupport {
     /// Evaluates `model` with LSH retrieval on `set` (e.g.
     /// `EvaluationSet(split:graph:on:)`): targets and exclusions as the exact evaluator uses them.
     public static func evaluate(model: TrainedModel, set: EvaluationSet, k: Int,
-                                configuration: LSHConfiguration) -> Evaluation {
-        let e = model.embeddings
+                                configuration: LSHConfiguration) throws -> Evaluation {
+        let e = try model.requireEmbeddings("lsh")
         let users = set.users
         let queries = e.users.gatherRows(users)
         let exclusions = rows(of: set.exclusions, users)
@@ -145,20 +145,7 @@ public struct LSHSweep: Sendable {
     }
 
     /// Both charts in one SVG document, quality above speed.
-    public var svg: String {
-        let w = 640, h = 400
-        let top = SVGWriter.render(qualityChart, width: w, height: h)
-        let bottom = SVGWriter.render(speedChart, width: w, height: h).replacingFirst("<svg ", with: "<svg y=\"\(h)\" ")
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(2 * h)\" viewBox=\"0 0 \(w) \(2 * h)\">\n"
-            + top + bottom + "</svg>\n"
-    }
-}
-
-private extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let r = range(of: target) else { return self }
-        return replacingCharacters(in: r, with: replacement)
-    }
+    public var svg: String { SVGWriter.render(panels: [qualityChart, speedChart]) }
 }
 
 extension LSHSupport {

@@ -123,12 +123,11 @@ public enum ModelCommands {
             notes.append("stopped early at epoch \(epochs) (patience); kept epoch \(h.bestEpoch)")
         }
         let lossCurve = (try? ModelRegistry.kind(model.kind).capabilities.lossCurve) == true
-        notes.append("next: eval \(model.name)   recommend 1 model=\(model.name)"
-            + (lossCurve ? "   plot loss model=\(model.name)" : ""))
-        blocks.append(.text(notes))
         if h.interrupted { fields.append(("note", .string(notes[fitted.notes.count]))) }
         if !fitted.notes.isEmpty { fields.append(("input_note", .string(fitted.notes.joined(separator: " ")))) }
-        return CommandResult(command: "train", blocks: blocks, payload: fields)
+        return CommandResult(command: "train", blocks: blocks, payload: fields, notes: notes,
+                             hints: ["eval \(model.name)", "recommend 1 model=\(model.name)"]
+                                 + (lossCurve ? ["plot loss model=\(model.name)"] : []))
     }
 
     /// A metrics dictionary as a JSON object in a fixed key order.
@@ -140,8 +139,8 @@ public enum ModelCommands {
 
     static func models(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         guard !session.models.isEmpty else {
-            return CommandResult(command: "models", blocks: [.text(["no trained models yet; try 'train gcn'"])],
-                                 payload: [("models", .array([]))])
+            return CommandResult(command: "models", payload: [("models", .array([]))],
+                                 notes: ["no trained models yet"], hints: ["train gcn"])
         }
         var rows: [[Value]] = []
         var objects: [Value] = []
@@ -157,7 +156,7 @@ public enum ModelCommands {
                 ("options", .object(ModelFitting.typedOptions(m))),
                 ("epochs", .int(m.history.epochs)), ("best_epoch", .int(m.history.bestEpoch)),
                 ("seconds", .double(m.history.totalSeconds)),
-                ("metrics_on", m.lastMetricsOn.map(Value.string) ?? .null),
+                ("on", m.lastMetricsOn.map(Value.string) ?? .null),
                 ("metrics", m.lastMetrics.isEmpty ? .null : metricsValue(m.lastMetrics)),
             ]))
         }

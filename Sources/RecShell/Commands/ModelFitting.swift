@@ -5,9 +5,7 @@ import GraphRec
 /// the session's `TrainedModel`.
 enum ModelFitting {
     /// Kinds `train` names but this build cannot fit, with the reason.
-    static let unavailable: [String: String] = [
-        "ncf": "ncf: not built in recsh (the seed's NCF is not reproduced; try mf, lightgcn or gcn)",
-    ]
+    static let unavailable: [String: String] = [:]
 
     struct Outcome {
         var model: TrainedModel
@@ -18,6 +16,7 @@ enum ModelFitting {
     static func fit(kind: String, name: String, options: OptionValues, split: Split, graph: InteractionGraph,
                     control: RunControl) throws -> Outcome {
         if let reason = unavailable[kind] { throw ShellError.message("train \(reason)") }
+        try TrainingCost.check(kind: kind, options: options, graph: graph, budget: control.budget)
         let fitted: ModelRegistry.Fitted
         do {
             fitted = try ModelRegistry.fit(kind, options: options.values, split: split, graph: graph, control: control)
@@ -25,7 +24,7 @@ enum ModelFitting {
             throw ShellError.message("train \(kind): \(error.message)")
         }
         let model = TrainedModel(name: name, recommender: fitted.recommender, options: fitted.options.text,
-                                 history: fitted.history, embeddings: fitted.embeddings,
+                                 history: fitted.history, scorer: fitted.scorer,
                                  lastMetrics: fitted.validation?.mean.named ?? [:],
                                  lastMetricsOn: fitted.validation == nil ? nil : "val@10")
         return Outcome(model: model, fitted: fitted)

@@ -1,7 +1,7 @@
 import Foundation
 import GraphRec
 
-/// Random-hyperplane LSH against exact search (issue 5): one setting on a
+/// Random-hyperplane LSH against exact search: one setting on a
 /// trained model, a sweep over plane counts, and a synthetic catalogue
 /// large enough for LSH to pay off.
 public enum RetrievalCommands {
@@ -84,13 +84,17 @@ public enum RetrievalCommands {
         let config = try LSHSupport.configuration(planes: planes, options: command.options,
                                                   defaultSeed: session.settings.seed)
         let (model, set, k, runs) = try inputs(session, command, name: "lsh")
+        let e = try model.requireEmbeddings("lsh")
+        try config.check(items: e.items.rows)
+        try context.run.budget.check("lsh", config.estimate(items: e.items.rows, dimension: e.dimension,
+                                                            queries: set.users.count, runs: runs))
         context.run.report(ProgressUpdate(label: "lsh", done: 0, total: 1, detail: config.summary))
-        let r = LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: config, k: k, runs: runs)
+        let r = LSHEvaluation.report(embeddings: e, set: set, configuration: config, k: k, runs: runs)
         let fields: [(String, Value)] = [
             ("model", .string(model.name)), ("setting", .string(config.summary + " seed=\(config.seed)")),
             ("users", .int(r.users)), ("buckets used", .int(r.bucketsUsed)),
             ("bucket size", .string("mean \(fixed(r.meanBucketSize, 1)), max \(r.maxBucketSize)")),
-            ("candidates per user", .string(fixed(r.candidatesPerUser, 1) + " of \(model.embeddings.items.rows) movies")),
+            ("candidates per user", .string(fixed(r.candidatesPerUser, 1) + " of \(e.items.rows) movies")),
             ("recall of exact top-\(k)", .string(fixed(r.recallVsExact, 4))),
             ("P@\(k)", .string("\(fixed(r.precision, 4))  (exact \(fixed(r.exactPrecision, 4)))")),
             ("NDCG@\(k)", .string("\(fixed(r.ndcg, 4))  (exact \(fixed(r.exactNDCG, 4)))")),
@@ -99,7 +103,7 @@ public enum RetrievalCommands {
         ]
         var payload: [(String, Value)] = [("model", .string(model.name))] + reportObject(r)
         var blocks: [CommandResult.Block] = [.fields(fields)]
-        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: r.users, dim: model.embeddings.dimension,
+        if let note = smallCatalogueNote(items: e.items.rows, users: r.users, dim: e.dimension,
                                          exactUsersPerSecond: r.exactUsersPerSecond) {
             blocks.append(.text([note]))
             payload.append(("note", .string(note)))
@@ -121,7 +125,7 @@ public enum RetrievalCommands {
          ("speedup", .double(r.speedup)), ("build_seconds", .double(r.buildSeconds))]
     }
 
-    /// Issue 5 part 5: on a small catalogue exact scoring is one small GEMM,
+    /// On a small catalogue exact scoring is one small GEMM,
     /// so whatever LSH saves is milliseconds, and only where its recall collapses.
     static func smallCatalogueNote(items: Int, users: Int, dim: Int, exactUsersPerSecond: Double) -> String? {
         guard items < 100_000 else { return nil }
@@ -140,12 +144,20 @@ public enum RetrievalCommands {
         var base = try LSHSupport.configuration(planes: planeList[0], options: command.options,
                                                 defaultSeed: session.settings.seed)
         let (model, set, k, runs) = try inputs(session, command, name: "lsh sweep")
+        let e = try model.requireEmbeddings("lsh sweep")
+        try base.check(items: e.items.rows)
+        for p in planeList {
+            base.planes = p
+            try context.run.budget.check("lsh sweep", base.estimate(items: e.items.rows,
+                                                                    dimension: e.dimension,
+                                                                    queries: set.users.count, runs: runs))
+        }
         var reports: [LSHReport] = []
         for (i, p) in planeList.enumerated() {
             if context.run.shouldStop() { break }
             base.planes = p
             context.run.report(ProgressUpdate(label: "lsh sweep", done: i, total: planeList.count, detail: "planes=\(p)"))
-            reports.append(LSHEvaluation.report(embeddings: model.embeddings, set: set, configuration: base, k: k, runs: runs))
+            reports.append(LSHEvaluation.report(embeddings: e, set: set, configuration: base, k: k, runs: runs))
         }
         context.run.report(ProgressUpdate(label: "lsh sweep", done: planeList.count, total: planeList.count))
         guard !reports.isEmpty else { throw ShellError.message("lsh sweep: interrupted before the first setting") }
@@ -175,8 +187,8 @@ public enum RetrievalCommands {
         }
         if reports.count < planeList.count { text.append("Interrupted: \(reports.count) of \(planeList.count) plane counts measured.") }
         let medianExact = reports.map(\.exactUsersPerSecond).sorted()[reports.count / 2]
-        if let note = smallCatalogueNote(items: model.embeddings.items.rows, users: set.users.count,
-                                         dim: model.embeddings.dimension, exactUsersPerSecond: medianExact) { text.append(note) }
+        if let note = smallCatalogueNote(items: e.items.rows, users: set.users.count,
+                                         dim: e.dimension, exactUsersPerSecond: medianExact) { text.append(note) }
         if let svgPath { text.append("Wrote \(svgPath).") }
         let blocks: [CommandResult.Block] = [.table(table), .chart(sweep.qualityChart), .chart(sweep.speedChart), .text(text)]
         var payload: [(String, Value)] = [
@@ -231,11 +243,17 @@ public enum RetrievalCommands {
         s.runs = try o.int("runs", default: 3, range: 1...100)
         s.seed = UInt64(try o.int("seed", default: Int(session.settings.seed), range: 0...Int.max))
         let target = Double(try o.float("target", default: 0.9, range: 0...1))
-        let gib = Double(s.items) * Double(s.dimension) * 4 / 1_073_741_824
-        guard gib <= 4 else {
-            throw RecError("items: \(s.items) x dim \(s.dimension) is \(fixed(gib, 1)) GiB of vectors; keep it under 4 GiB")
-        }
         let grid = try benchGrid(o, items: s.items)
+        let sizes = ["items": s.items, "dim": s.dimension, "queries": s.queries, "runs": s.runs]
+        try context.run.budget.check("lsh bench", options: sizes,
+                                     shrinkable: ["items": 100, "dim": 2, "queries": 1, "runs": 1]) { v in
+            var t = s
+            t.items = v["items"] ?? s.items
+            t.dimension = v["dim"] ?? s.dimension
+            t.queries = v["queries"] ?? s.queries
+            t.runs = v["runs"] ?? s.runs
+            return LSHBenchmark.estimate(t, grid: (try? benchGrid(o, items: t.items)) ?? grid)
+        }
         let result = LSHBenchmark.run(s, grid: grid, control: context.run)
         guard !result.points.isEmpty else { throw ShellError.message("lsh bench: interrupted before the first setting") }
         let points = result.points
@@ -323,8 +341,8 @@ public enum RetrievalCommands {
         for b in bands where !(1...4096).contains(b) { throw RecError("bands: \(b) is out of range 1...4096") }
         let budget = max(100, items / 200)
         let candidates = try o["candidates"].map { try integers($0, option: "candidates") }
-        for c in candidates ?? [] where !(1...100_000_000).contains(c) {
-            throw RecError("candidates: \(c) is out of range 1...100000000")
+        for c in candidates ?? [] where !(1...items).contains(c) {
+            throw RecError("candidates: \(c) is out of range 1...\(items) (the catalogue's items)")
         }
         var grid: [LSHConfiguration] = []
         for m in mips { for b in (m ? bands : [1]) { for p in planes { for t in tables { for probe in probes {

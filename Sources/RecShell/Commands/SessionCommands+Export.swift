@@ -17,14 +17,15 @@ extension SessionCommands {
         "recommendations": ["safetensors", "csv", "json"],
         "metrics": ["csv", "json"],
         "attention": ["csv", "json"],
+        "notebook": ["ipynb"],
     ]
 
     static func export(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let usage = "export embeddings|recommendations|metrics|attention [model=NAME] [k=10] FILE"
+        let usage = "export embeddings|recommendations|metrics|attention|notebook [model=NAME] [k=10] FILE"
         let what = command.arguments[0]
         guard let formats = exportFormats[what] else {
             throw ShellError.badValue(command: "export", option: "WHAT", value: what,
-                                      accepted: ["embeddings", "recommendations", "metrics", "attention"])
+                                      accepted: ["embeddings", "recommendations", "metrics", "attention", "notebook"])
         }
         guard let file = command.argument(1) else {
             throw ShellError.missingArgument(command: "export", argument: "FILE", usage: usage)
@@ -36,20 +37,22 @@ extension SessionCommands {
                 + "(\(ext.isEmpty ? "no extension" : "extension .\(ext)")); use "
                 + formats.map { "." + $0 }.joined(separator: ", ").replacingLast(", ", with: " or "))
         }
+        if what == "notebook" { return try exportNotebook(session, to: file) }
         let dataset = try session.requireDataset("export")
         let data: Data
         var fields: [(String, Value)] = [("what", .string(what))]
         switch what {
         case "embeddings":
             let model = try session.model(command.options["model"], command: "export")
-            data = try embeddingsData(model, dataset: dataset, format: ext)
-            fields += [("model", .string(model.name)), ("users", .int(model.embeddings.users.rows)),
-                       ("movies", .int(model.embeddings.items.rows)), ("dim", .int(model.embeddings.dimension))]
+            let e = try model.requireEmbeddings("export embeddings")
+            data = try embeddingsData(model, e, dataset: dataset, format: ext)
+            fields += [("model", .string(model.name)), ("users", .int(e.users.rows)),
+                       ("movies", .int(e.items.rows)), ("dim", .int(e.dimension))]
         case "recommendations":
             let model = try session.model(command.options["model"], command: "export")
             guard let graph = session.graph else { throw ShellError.message("export: no graph; try 'split warm'") }
             let k = try command.options.int("k", default: session.settings.k, range: 1...dataset.movieCount)
-            let lists = topK(model.embeddings, graph: graph, users: dataset.userCount, k: k)
+            let lists = topK(model.scorer, graph: graph, users: dataset.userCount, k: k)
             data = try recommendationsData(lists, model: model, dataset: dataset, k: k, format: ext)
             fields += [("model", .string(model.name)), ("users", .int(lists.count)), ("k", .int(k))]
         case "attention":
@@ -73,26 +76,52 @@ extension SessionCommands {
         return CommandResult(command: "export", blocks: [.fields(fields)], payload: fields)
     }
 
+    // MARK: notebook
+
+    /// The transcript so far as a Jupyter notebook; needs no data, only commands run.
+    static func exportNotebook(_ session: Session, to file: String) throws -> CommandResult {
+        guard !session.transcript.isEmpty else {
+            throw ShellError.message("export notebook: nothing to export yet; run some commands first (try 'load ml-100k')")
+        }
+        let heading = "recsh session" + (session.lastSessionName.map { " '\($0)'" } ?? "")
+            + " (recsh \(RecshVersion.string))"
+        let data: Data
+        do {
+            data = try NotebookWriter.notebook(session.transcript, heading: heading, version: RecshVersion.string)
+        } catch {
+            throw ShellError.message("export notebook: cannot encode the notebook: \(error)")
+        }
+        try writeAtomically(data, to: file)
+        let fields: [(String, Value)] = [
+            ("what", .string("notebook")), ("commands", .int(session.transcript.count)), ("file", .string(file)),
+            ("format", .string("ipynb")), ("bytes", .int(data.count)),
+        ]
+        return CommandResult(command: "export", blocks: [.fields(fields)], payload: fields)
+    }
+
     // MARK: embeddings
 
-    static func embeddingsData(_ model: TrainedModel, dataset: Dataset, format: String) throws -> Data {
-        let e = model.embeddings
+    static func embeddingsData(_ model: TrainedModel, _ e: Embeddings, dataset: Dataset, format: String) throws -> Data {
         let userIDs = ids(rows: e.users.rows, known: dataset.userCount) { dataset.users[$0].id }
         let movieIDs = ids(rows: e.items.rows, known: dataset.movieCount) { dataset.movies[$0].id }
         switch format {
         case "safetensors":
-            return try SafeTensors.encode([
-                ("users", .float32(e.users)), ("movies", .float32(e.items)),
-                ("user_ids", .int32(userIDs, shape: [userIDs.count])), ("movie_ids", .int32(movieIDs, shape: [movieIDs.count])),
-            ], metadata: ["model": model.name, "kind": model.kind, "dataset": dataset.name, "producer": "recsh"])
+            var metadata = ["model": model.name, "kind": model.kind, "dataset": dataset.name, "producer": "recsh"]
+            var tensors: [(String, TensorValue)] = [("users", .float32(e.users)), ("movies", .float32(e.items))]
+            // Numeric ids are int32 tensors; text ids cannot be, so they go in the metadata as JSON arrays.
+            if let numbers = int32IDs(userIDs) { tensors.append(("user_ids", .int32(numbers, shape: [numbers.count]))) }
+            else { metadata["user_ids"] = jsonArray(userIDs) }
+            if let numbers = int32IDs(movieIDs) { tensors.append(("movie_ids", .int32(numbers, shape: [numbers.count]))) }
+            else { metadata["movie_ids"] = jsonArray(movieIDs) }
+            return try SafeTensors.encode(tensors, metadata: metadata)
         case "csv":
             var out = CSVRenderer.row(["node", "id", "title"] + (0..<e.dimension).map { "e\($0)" }) + "\n"
             for u in 0..<e.users.rows {
-                out += CSVRenderer.row(["user", String(userIDs[u]), ""] + e.users.row(u).map(number)) + "\n"
+                out += CSVRenderer.row(["user", userIDs[u].description, ""] + e.users.row(u).map(number)) + "\n"
             }
             for m in 0..<e.items.rows {
                 let title = m < dataset.movieCount ? dataset.movies[m].title : ""
-                out += CSVRenderer.row(["movie", String(movieIDs[m]), title] + e.items.row(m).map(number)) + "\n"
+                out += CSVRenderer.row(["movie", movieIDs[m].description, title] + e.items.row(m).map(number)) + "\n"
             }
             return Data(out.utf8)
         default:
@@ -102,11 +131,11 @@ extension SessionCommands {
             JSONRenderer.writeString(model.kind, to: &out)
             out += ",\"dim\":\(e.dimension),\"users\":["
             for u in 0..<e.users.rows {
-                out += (u > 0 ? "," : "") + "{\"id\":\(userIDs[u]),\"vector\":" + vector(e.users.row(u)) + "}"
+                out += (u > 0 ? "," : "") + "{\"id\":\(userIDs[u].json),\"vector\":" + vector(e.users.row(u)) + "}"
             }
             out += "],\"movies\":["
             for m in 0..<e.items.rows {
-                out += (m > 0 ? "," : "") + "{\"id\":\(movieIDs[m]),\"title\":"
+                out += (m > 0 ? "," : "") + "{\"id\":\(movieIDs[m].json),\"title\":"
                 JSONRenderer.writeString(m < dataset.movieCount ? dataset.movies[m].title : "", to: &out)
                 out += ",\"vector\":" + vector(e.items.row(m)) + "}"
             }
@@ -115,9 +144,22 @@ extension SessionCommands {
     }
 
     /// Original ids for the rows; rows beyond the data set (users added later) get -1.
-    static func ids(rows: Int, known: Int, _ id: (Int) -> Int) -> [Int32] {
-        (0..<rows).map { Int32(truncatingIfNeeded: $0 < known ? id($0) : -1) }
+    static func ids(rows: Int, known: Int, _ id: (Int) -> NodeID) -> [NodeID] {
+        (0..<rows).map { $0 < known ? id($0) : .number(-1) }
     }
+
+    /// The ids as int32 when every one is a number that fits, else nil.
+    static func int32IDs(_ ids: [NodeID]) -> [Int32]? {
+        var out: [Int32] = []
+        out.reserveCapacity(ids.count)
+        for id in ids {
+            guard let n = id.number, let small = Int32(exactly: n) else { return nil }
+            out.append(small)
+        }
+        return out
+    }
+
+    static func jsonArray(_ ids: [NodeID]) -> String { "[" + ids.map(\.json).joined(separator: ",") + "]" }
 
     /// Shortest text that reads back as the same Float; non-finite values as JSON-safe text.
     static func number(_ x: Float) -> String { x.isFinite ? "\(x)" : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")) }
@@ -129,38 +171,47 @@ extension SessionCommands {
     // MARK: recommendations
 
     /// Each user's top `k` movies (index, score), excluding their train positives; ties to the lower index.
-    static func topK(_ e: Embeddings, graph: InteractionGraph, users: Int, k: Int) -> [[(index: Int, score: Float)]] {
-        let count = min(users, e.users.rows, graph.userCount)
-        let scores = BLAS.matmul(e.users, e.items, transposeB: true)
-        return (0..<count).map { u in
-            TopK.select(scores.row(u), k: k, excluding: graph.movies(ofUser: u).map { Int($0) })
-        }
+    static func topK(_ scorer: any Scorer, graph: InteractionGraph, users: Int, k: Int) -> [[(index: Int, score: Float)]] {
+        let count = min(users, scorer.userCount, graph.userCount)
+        let lists = ExactRetriever.topK(scorer: scorer, k: k, exclusions: scorer.userCount == graph.userCount ? graph.userItems : nil)
+        return (0..<count).map { u in lists.items(of: u).map { (index: $0.item, score: $0.score) } }
     }
 
     static func recommendationsData(_ lists: [[(index: Int, score: Float)]], model: TrainedModel, dataset: Dataset,
                                     k: Int, format: String) throws -> Data {
         switch format {
         case "safetensors":
+            // Numeric data sets get their own ids; text ids cannot be int32, so those get dense
+            // indices with the id lists in the metadata (JSON arrays, index -> id).
+            let numeric = dataset.userIDsAreNumbers && dataset.movieIDsAreNumbers
+                && int32IDs(dataset.users.map(\.id)) != nil && int32IDs(dataset.movies.map(\.id)) != nil
+            func code(_ id: NodeID, index: Int) -> Int32 { numeric ? Int32(truncatingIfNeeded: id.number ?? -1) : Int32(index) }
             var movies = [Int32](repeating: -1, count: lists.count * k)
             var scores = Matrix(rows: lists.count, cols: k, repeating: .nan)
             for (u, list) in lists.enumerated() {
                 for (r, item) in list.enumerated() {
-                    movies[u * k + r] = Int32(dataset.movies[item.index].id)
+                    movies[u * k + r] = code(dataset.movies[item.index].id, index: item.index)
                     scores[u, r] = item.score
                 }
             }
-            let users = lists.indices.map { Int32(dataset.users[$0].id) }
+            let users = lists.indices.map { code(dataset.users[$0].id, index: $0) }
+            var metadata = ["model": model.name, "kind": model.kind, "dataset": dataset.name, "k": "\(k)", "producer": "recsh",
+                            "note": "movie_ids -1 and scores NaN pad users with fewer than k candidates"]
+            if !numeric {
+                metadata["ids"] = "user_ids and movie_ids are indices into the metadata's user_id_list and movie_id_list"
+                metadata["user_id_list"] = jsonArray(dataset.users.map(\.id))
+                metadata["movie_id_list"] = jsonArray(dataset.movies.map(\.id))
+            }
             return try SafeTensors.encode([
                 ("user_ids", .int32(users, shape: [users.count])), ("movie_ids", .int32(movies, shape: [lists.count, k])),
                 ("scores", .float32(scores)),
-            ], metadata: ["model": model.name, "kind": model.kind, "dataset": dataset.name, "k": "\(k)", "producer": "recsh",
-                          "note": "movie_ids -1 and scores NaN pad users with fewer than k candidates"])
+            ], metadata: metadata)
         case "csv":
             var out = CSVRenderer.row(["user", "rank", "movie", "title", "score"]) + "\n"
             for (u, list) in lists.enumerated() {
                 for (r, item) in list.enumerated() {
                     let movie = dataset.movies[item.index]
-                    out += CSVRenderer.row([String(dataset.users[u].id), String(r + 1), String(movie.id), movie.title,
+                    out += CSVRenderer.row([dataset.users[u].id.description, String(r + 1), movie.id.description, movie.title,
                                             number(item.score)]) + "\n"
                 }
             }
@@ -170,10 +221,10 @@ extension SessionCommands {
             JSONRenderer.writeString(model.name, to: &out)
             out += ",\"k\":\(k),\"users\":["
             for (u, list) in lists.enumerated() {
-                out += (u > 0 ? "," : "") + "{\"user\":\(dataset.users[u].id),\"items\":["
+                out += (u > 0 ? "," : "") + "{\"user\":\(dataset.users[u].id.json),\"items\":["
                 for (r, item) in list.enumerated() {
                     let movie = dataset.movies[item.index]
-                    out += (r > 0 ? "," : "") + "{\"movie\":\(movie.id),\"title\":"
+                    out += (r > 0 ? "," : "") + "{\"movie\":\(movie.id.json),\"title\":"
                     JSONRenderer.writeString(movie.title, to: &out)
                     out += ",\"score\":" + (item.score.isFinite ? "\(item.score)" : "null") + "}"
                 }

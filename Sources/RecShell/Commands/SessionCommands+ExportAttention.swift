@@ -19,10 +19,17 @@ extension SessionCommands {
         let (model, gat) = try AttentionCommand.gatModel(session, name, command: "export attention")
         let attention = gat.attention(on: graph)
         let edges = AttentionInspection.edges(attention)
-        func id(_ n: AttentionNode) -> Int {
+        // The data set's id as JSON (a number, or a quoted string for text ids); -1 for a node beyond it.
+        func jsonID(_ n: AttentionNode) -> String {
             switch n {
-            case .user(let u): u < dataset.userCount ? dataset.users[u].id : -1
-            case .movie(let m): m < dataset.movieCount ? dataset.movies[m].id : -1
+            case .user(let u): u < dataset.userCount ? dataset.users[u].id.json : "-1"
+            case .movie(let m): m < dataset.movieCount ? dataset.movies[m].id.json : "-1"
+            }
+        }
+        func csvID(_ n: AttentionNode) -> String {
+            switch n {
+            case .user(let u): CSVRenderer.quote(u < dataset.userCount ? dataset.users[u].id.description : "-1")
+            case .movie(let m): CSVRenderer.quote(m < dataset.movieCount ? dataset.movies[m].id.description : "-1")
             }
         }
         var out = ""
@@ -31,7 +38,7 @@ extension SessionCommands {
             out += CSVRenderer.row(["layer", "head", "destination_kind", "destination", "source_kind", "source",
                                     "weight", "self_loop"]) + "\n"
             for e in edges {
-                out += "\(e.layer),\(e.head),\(e.destination.kind),\(id(e.destination)),\(e.source.kind),\(id(e.source)),"
+                out += "\(e.layer),\(e.head),\(e.destination.kind),\(csvID(e.destination)),\(e.source.kind),\(csvID(e.source)),"
                     + number(e.weight) + (e.isSelfLoop ? ",1\n" : ",0\n")
             }
         } else {
@@ -47,9 +54,9 @@ extension SessionCommands {
                 start += block.edgeCount
                 out += (v > 0 ? "," : "") + "{\"layer\":\(block.layer),\"head\":\(block.head),\"edges\":\(block.edgeCount)"
                 out += ",\"destination_kind\":[" + slice.map { "\"\($0.destination.kind)\"" }.joined(separator: ",")
-                out += "],\"destination\":[" + slice.map { String(id($0.destination)) }.joined(separator: ",")
+                out += "],\"destination\":[" + slice.map { jsonID($0.destination) }.joined(separator: ",")
                 out += "],\"source_kind\":[" + slice.map { "\"\($0.source.kind)\"" }.joined(separator: ",")
-                out += "],\"source\":[" + slice.map { String(id($0.source)) }.joined(separator: ",")
+                out += "],\"source\":[" + slice.map { jsonID($0.source) }.joined(separator: ",")
                 out += "],\"weight\":[" + slice.map { $0.weight.isFinite ? "\($0.weight)" : "null" }.joined(separator: ",")
                 out += "],\"self_loop\":[" + slice.map { $0.isSelfLoop ? "true" : "false" }.joined(separator: ",") + "]}"
             }

@@ -31,7 +31,7 @@ public enum SessionCommands {
             summary: "List saved sessions: name, date, size, models and the best metric; unreadable ones say why.",
             example: "sessions", handler: sessions),
         CommandSpec(
-            name: "export", group: "Sessions", synopsis: "export embeddings|recommendations|metrics|attention [model=NAME] FILE",
+            name: "export", group: "Sessions", synopsis: "export embeddings|recommendations|metrics|attention|notebook [model=NAME] FILE",
             summary: "Write embeddings (.safetensors), recommendations (.csv), metrics (.json) or GAT attention (.csv), by the file's extension.",
             details: ["embeddings: .safetensors (F32 users/movies, I32 user_ids/movie_ids: original ids), .csv",
                       "(node, id, title, e0..), .json. recommendations: every user's top k (k=10) excluding their",
@@ -39,8 +39,10 @@ public enum SessionCommands {
                       "model's last eval (all models unless model=); .csv or .json. attention: a GAT's weight of every",
                       "edge (both directions and self-loops) per layer and head, original ids; .csv (layer, head,",
                       "destination_kind, destination, source_kind, source, weight, self_loop) or .json (one block of",
-                      "parallel arrays per layer and head). Files are written atomically."],
-            arguments: [ArgumentSpec("WHAT", "what to write", values: ["embeddings", "recommendations", "metrics", "attention"]),
+                      "parallel arrays per layer and head). notebook: the session so far as a Jupyter notebook",
+                      "(.ipynb): script comments as Markdown, commands as code cells, tables, plots as SVG.",
+                      "Files are written atomically."],
+            arguments: [ArgumentSpec("WHAT", "what to write", values: ["embeddings", "recommendations", "metrics", "attention", "notebook"]),
                         ArgumentSpec("FILE", "output file", completion: .files)],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "recommendations per user")],
@@ -69,11 +71,9 @@ public enum SessionCommands {
             ("name", .string(name)), ("path", .string(saved.path)), ("bytes", .int(saved.bytes)),
             ("seconds", .double(seconds)), ("models", .array(session.models.map { .string($0.name) })),
         ]
-        return CommandResult(command: "save", blocks: [
-            .fields(fields),
-            .text(["restore it with 'restore \(name)' or 'recsh --restore \(name)'; replay its notebook with "
-                + "'run \(saved.path)/\(SessionBundle.transcriptFile)'"]),
-        ], payload: fields)
+        return CommandResult(command: "save", blocks: [.fields(fields)], payload: fields,
+                             hints: ["'restore \(name)' or 'recsh --restore \(name)'; replay its notebook with "
+                                 + "'run \(saved.path)/\(SessionBundle.transcriptFile)'"])
     }
 
     /// `session-YYYYMMDD-HHMM` in local time.
@@ -94,7 +94,8 @@ public enum SessionCommands {
     /// The data set's identity with an absolute path, so a restore from another directory finds it.
     static func datasetRecord(_ dataset: Dataset) -> Manifest.DatasetRecord {
         var record = Manifest.DatasetRecord(dataset)
-        record.path = URL(fileURLWithPath: dataset.directory).standardizedFileURL.path
+        // A synthetic data set's "directory" is its recipe, not a path.
+        if dataset.layout != .synthetic { record.path = URL(fileURLWithPath: dataset.directory).standardizedFileURL.path }
         return record
     }
 
@@ -127,7 +128,8 @@ public enum SessionCommands {
         let dataset: Dataset
         do {
             dataset = try reusableDataset(session.dataset, record: record)
-                ?? MovieLensLoader.load(directory: record.path, minRating: record.minRating, control: context.run)
+                ?? DataSource.reload(layout: record.layout, path: record.path, minRating: record.minRating,
+                                     control: context.run)
         } catch {
             throw ShellError.message("restore \(name): cannot reload the data set from \(record.path) "
                 + "(recorded in \(manifestPath)): \(error)")
@@ -152,12 +154,13 @@ public enum SessionCommands {
         for model in snapshot.models {
             let recommender: any Recommender
             do { recommender = try ModelRegistry.restore(model, graph: graph) } catch {
-                throw ShellError.message("restore \(name): \(contents.path)/\(SessionBundle.tensorsFile): \(error)")
+                let file = error is ManifestFault ? manifestPath : contents.path + "/" + SessionBundle.tensorsFile
+                throw ShellError.message("restore \(name): \(file): \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
-            let embeddings = model.embeddings ?? recommender.embed(graph)
+            let scorer = model.embeddings ?? recommender.scorer(graph)
             restored.models.append(TrainedModel(name: model.name, recommender: recommender, options: model.options,
-                                                history: model.history, embeddings: embeddings,
+                                                history: model.history, scorer: scorer,
                                                 lastMetrics: model.lastMetrics, lastMetricsOn: model.lastMetricsOn))
         }
         restored.transcript = Transcript.entries(fromMarkdown: snapshot.transcript)
@@ -170,19 +173,18 @@ public enum SessionCommands {
             ("seconds", .double(seconds)), ("dataset", .string(dataset.name)),
             ("split", .string(snapshot.split?.kind.description ?? "none")),
             ("models", .array(restored.models.map { .string($0.name) })),
-            ("saved_at", .string(stamp(snapshot.createdAt))),
+            ("created_at", .string(ISO8601DateFormatter().string(from: snapshot.createdAt))),
         ]
         var notes: [String] = []
         if contents.recoveredFromInterruptedSave {
             fields.append(("recovered", .bool(true)))
             notes.append("'\(name)' was missing after an interrupted save; restored the complete copy it had set aside")
         }
-        notes.append(restored.models.isEmpty ? "next: train a model ('train gcn')" : "next: 'eval' or 'recommend 1'")
-        return CommandResult(command: "restore", blocks: [.fields(fields), .text(notes)], payload: fields)
+        return CommandResult(command: "restore", blocks: [.fields(fields)], payload: fields, notes: notes,
+                             hints: [restored.models.isEmpty ? "train a model ('train gcn')" : "'eval' or 'recommend 1'"])
     }
 
     /// The rating file of each layout, whose SHA-256 is the data set's checksum.
-    static let ratingFiles: [Dataset.Layout: String] = [.ml100k: "u.data", .ml1m: "ratings.dat", .mlLatest: "ratings.csv"]
 
     /// The data set already loaded, when it is the one the bundle needs and its rating file
     /// on disk still hashes to the recorded checksum (a re-hash, not a re-parse).
@@ -190,7 +192,7 @@ public enum SessionCommands {
         guard let loaded, loaded.checksum == record.sha256, loaded.minRating == record.minRating,
               loaded.layout.rawValue == record.layout,
               URL(fileURLWithPath: loaded.directory).standardizedFileURL.path == record.path,
-              let file = ratingFiles[loaded.layout],
+              let file = MovieLensLoader.ratingFile(loaded.layout),
               (try? MovieLensLoader.checksum(ofFile: loaded.directory + "/" + file)) == record.sha256 else { return nil }
         return loaded
     }
@@ -210,9 +212,8 @@ public enum SessionCommands {
         let directory = session.settings.sessionsDirectory
         let listings = try SessionBundle.list(directory: directory)
         guard !listings.isEmpty else {
-            return CommandResult(command: "sessions",
-                                 blocks: [.text(["no saved sessions in \(directory); save one with 'save NAME'"])],
-                                 payload: [("directory", .string(directory)), ("sessions", .array([]))])
+            return CommandResult(command: "sessions", payload: [("directory", .string(directory)), ("sessions", .array([]))],
+                                 notes: ["no saved sessions in \(directory)"], hints: ["save one with 'save NAME'"])
         }
         var rows: [[Value]] = []
         var objects: [Value] = []
@@ -243,8 +244,9 @@ public enum SessionCommands {
         let table = Table(name: "sessions", title: "Saved sessions in \(directory)",
                           columns: [.init("name"), .init("saved"), .init("size"), .init("models"), .init("best"), .init("status")],
                           rows: rows)
-        return CommandResult(command: "sessions", blocks: [.table(table), .text(["restore one with 'restore NAME'"])],
-                             payload: [("directory", .string(directory)), ("sessions", .array(objects))])
+        return CommandResult(command: "sessions", blocks: [.table(table)],
+                             payload: [("directory", .string(directory)), ("sessions", .array(objects))],
+                             hints: ["restore one with 'restore NAME'"])
     }
 
     /// The best headline metric over the models, NDCG preferred.

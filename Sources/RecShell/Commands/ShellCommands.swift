@@ -5,13 +5,13 @@ import GraphRec
 public enum ShellCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "help", group: "Shell", synopsis: "help [COMMAND]",
+            name: "help", aliases: [".help", "\\?", "?"], group: "Shell", synopsis: "help [COMMAND]",
             summary: "List the commands, or show one command's usage, options and an example.",
             arguments: [ArgumentSpec("COMMAND", "a command name", required: false, completion: .commands)],
             example: "help train", handler: help),
         CommandSpec(
             name: "set", group: "Shell", synopsis: "set KEY=VALUE ...",
-            summary: "Change settings: format, seed, k, timer, threads, color, progress, min-rating, data, sessions.",
+            summary: "Change settings (format, seed, k, timer, threads, width, expanded, echo, pager, hints, memory-limit, ...): see 'help set'.",
             details: ["Several keys may be set at once; if any value is bad, none is changed."],
             options: Settings.keys, example: "set format=json k=20", handler: set),
         CommandSpec(
@@ -36,9 +36,19 @@ public enum ShellCommands {
             details: ["Blank lines and '#' comments are allowed. Each command commits on its own; with --bail",
                       "the script stops at its first error. Errors name the file and line. Lines inside Markdown",
                       "code fences (```) are skipped, so a saved notebook (Sessions/NAME/transcript.md: each",
-                      "command on its own line, its output in a fenced block) replays with 'run'."],
+                      "command on its own line, its output in a fenced block) replays with 'run'.",
+                      "A line ending in '\\' continues on the next. With 'set echo=on' (or --echo) each line is",
+                      "printed before its output; a long script shows its progress on a terminal."],
             arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
             example: "run Sessions/tour.recsh", action: .runScript),
+        CommandSpec(
+            name: "output", group: "Shell", synopsis: "output [FILE]",
+            summary: "Send results to FILE (replacing it) until 'output' alone sends them back to the screen.",
+            details: ["Like sqlite's .output: errors, notes and progress stay on the terminal; results in the",
+                      "file are plain text (no boxes, no colour, no width limit) in the current format."],
+            arguments: [ArgumentSpec("FILE", "the file to write; none: back to stdout", required: false,
+                                     completion: .files)],
+            example: "output results.csv", action: .output),
         CommandSpec(
             name: "sleep", group: "Shell", synopsis: "sleep SECONDS",
             summary: "Wait, with a progress bar; Ctrl-C stops it early. For demos and for trying Ctrl-C and progress.",
@@ -64,21 +74,25 @@ public enum ShellCommands {
             throw ShellError.missingArgument(command: "set", argument: "KEY=VALUE", usage: "set KEY=VALUE ...")
         }
         for (key, value) in pairs { try session.settings.set(key, to: value) }
-        let fields = pairs.map { ($0.key, Value.string(session.settings.value(of: $0.key) ?? "")) }
-        return CommandResult(command: "set", blocks: [.fields(fields)], payload: [("settings", .object(fields))])
+        return settingsResult("set", keys: pairs.map(\.key), session.settings)
     }
 
     static func show(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let keys = Settings.keys.map(\.name)
         if let key = command.argument(0) {
-            guard let value = session.settings.value(of: key) else {
+            guard session.settings.value(of: key) != nil else {
                 throw ShellError.unknownOption(command: "show", option: key, accepted: keys)
             }
-            return CommandResult(command: "show", blocks: [.fields([(key, .string(value))])],
-                                 payload: [("settings", .object([(key, .string(value))]))])
+            return settingsResult("show", keys: [key], session.settings)
         }
-        let fields = keys.map { ($0, Value.string(session.settings.value(of: $0) ?? "")) }
-        return CommandResult(command: "show", blocks: [.fields(fields)], payload: [("settings", .object(fields))])
+        return settingsResult("show", keys: keys, session.settings)
+    }
+
+    /// Settings as text for people and typed in JSON (`"k":10`, `"timer":false`).
+    static func settingsResult(_ command: String, keys: [String], _ settings: Settings) -> CommandResult {
+        let fields = keys.map { ($0, Value.string(settings.value(of: $0) ?? "")) }
+        let typed = keys.map { ($0, settings.typedValue(of: $0) ?? .null) }
+        return CommandResult(command: command, blocks: [.fields(fields)], payload: [("settings", .object(typed))])
     }
 
     static func sleep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
@@ -103,7 +117,7 @@ public enum ShellCommands {
     static func timer(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         try session.settings.set("timer", to: command.arguments[0])
         let state = session.settings.timer ? "on" : "off"
-        return CommandResult(command: "timer", blocks: [.text(["timer \(state)"])], payload: [("timer", .string(state))])
+        return CommandResult(command: "timer", blocks: [.text(["timer \(state)"])], payload: [("timer", .bool(session.settings.timer))])
     }
 
     static func format(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

@@ -73,7 +73,7 @@ public enum WhatIfCommands {
             if !movies.contains(m) { movies.append(m) }
         }
         let model = try session.model(command.options["model"], command: "whatif")
-        try requireInductive(model, command: "whatif")
+        let foldIn = try requireInductive(model, command: "whatif")
         guard let graph = session.graph else { throw ShellError.message("whatif: no graph; try 'load ml-100k'") }
         let k = try command.options.int("k", default: session.settings.k, range: 1...100)
 
@@ -94,12 +94,12 @@ public enum WhatIfCommands {
         }
 
         context.run.report(ProgressUpdate(label: "whatif", done: 0, total: 2, detail: "forward pass on the training graph"))
-        let before = model.recommender.embed(graph)
+        let before = foldIn?.scorer(graph, refitting: [user]) ?? model.recommender.scorer(graph)
         context.run.report(ProgressUpdate(label: "whatif", done: 1, total: 2, detail: "forward pass on the edited graph"))
-        let after = model.recommender.embed(changed)
+        let after = foldIn?.scorer(changed, refitting: [user]) ?? model.recommender.scorer(changed)
         context.run.report(ProgressUpdate(label: "whatif", done: 2, total: 2))
-        let listsBefore = ExactRetriever.topK(queries: before.users, items: before.items, k: k, exclusions: graph.userItems)
-        let listsAfter = ExactRetriever.topK(queries: after.users, items: after.items, k: k, exclusions: changed.userItems)
+        let listsBefore = ExactRetriever.topK(scorer: before, k: k, exclusions: graph.userItems)
+        let listsAfter = ExactRetriever.topK(scorer: after, k: k, exclusions: changed.userItems)
 
         var affected = 0, reordered = 0
         for u in 0..<graph.userCount where u != user {
@@ -109,18 +109,14 @@ public enum WhatIfCommands {
         let top0 = listsBefore.items(of: user), top1 = listsAfter.items(of: user)
         let rank0 = Dictionary(uniqueKeysWithValues: top0.enumerated().map { ($1.item, $0 + 1) })
         let rank1 = Dictionary(uniqueKeysWithValues: top1.enumerated().map { ($1.item, $0 + 1) })
-        let u0 = before.users.row(user), u1 = after.users.row(user)
-        func score(_ e: Embeddings, _ q: [Float], _ m: Int) -> Double {
-            var s: Float = 0
-            for j in 0..<q.count { s += q[j] * e.items[m, j] }
-            return Double(s)
-        }
+        let u0 = before.scores(user: user), u1 = after.scores(user: user)
+        func score(_ scores: [Float], _ m: Int) -> Double { Double(scores[m]) }
         let shown = top1.map(\.item) + top0.map(\.item).filter { rank1[$0] == nil }
         let rows: [[Value]] = shown.map { m in
             let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? "gone" : "")
             return [rank0[m].map { .int($0) } ?? .null, rank1[m].map { .int($0) } ?? .null,
-                    .int(dataset.movies[m].id), .string(dataset.movies[m].title),
-                    .double(score(before, u0, m)), .double(score(after, u1, m)), .string(status)]
+                    .id(dataset.movies[m].id), .string(dataset.movies[m].title),
+                    .double(score(u0, m)), .double(score(u1, m)), .string(status)]
         }
         let userID = dataset.users[user].id
         let changeText = "\(change) " + movies.map { label(dataset, $0) }.joined(separator: ", ")
@@ -132,36 +128,41 @@ public enum WhatIfCommands {
         let entered = top1.map(\.item).filter { rank0[$0] == nil }
         let left = top0.map(\.item).filter { rank1[$0] == nil }
         let others = graph.userCount - 1
-        let text = [
+        var text = [
             "\(entered.count) entered, \(left.count) left user \(userID)'s top-\(k).",
             "Other users whose top-\(k) changed: \(affected) of \(others)"
                 + (reordered > 0 ? " (and \(reordered) more reordered)." : ".")
                 + (affected == 0 && reordered == 0 ? " This model scores each user from their own edges only." : ""),
             "The session is unchanged (graph and models as before).",
         ]
+        if let foldIn {
+            text.append("\(model.name) (\(model.kind)) is not inductive: user \(userID)'s vectors were fitted before and after "
+                + "the edit by \(foldIn.foldInMethod); other users keep their trained vectors.")
+        }
         func entries(_ list: [ScoredItem]) -> Value {
             .array(list.enumerated().map { i, s in
-                .object([("rank", .int(i + 1)), ("movie", .int(dataset.movies[s.item].id)),
+                .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)),
                          ("title", .string(dataset.movies[s.item].title)), ("score", .double(Double(s.score)))])
             })
         }
         let payload: [(String, Value)] = [
-            ("user", .int(userID)), ("model", .string(model.name)), ("k", .int(k)),
-            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .int(dataset.movies[$0].id) }))])),
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
+            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .id(dataset.movies[$0].id) }))])),
             ("before", entries(top0)), ("after", entries(top1)),
-            ("entered", .array(entered.map { .int(dataset.movies[$0].id) })),
-            ("left", .array(left.map { .int(dataset.movies[$0].id) })),
+            ("entered", .array(entered.map { .id(dataset.movies[$0].id) })),
+            ("left", .array(left.map { .id(dataset.movies[$0].id) })),
             ("users_affected", .int(affected)), ("users_reordered", .int(reordered)),
         ]
         return CommandResult(command: "whatif", blocks: [.table(table), .text(text)], payload: payload)
     }
 
-    static func requireInductive(_ model: TrainedModel, command: String) throws {
-        guard model.recommender.isInductive else {
-            throw ShellError.message("\(command): model '\(model.name)' (\(model.kind)) is not inductive: its user vectors are "
-                + "fixed at training, so a changed graph or a new user cannot move them. Use a graph model "
-                + "(gcn, gat, lightgcn) or a neighbourhood baseline (itemknn, ease, svd, pop).")
-        }
+    /// Nil for an inductive model; a model that folds users in instead; otherwise an error.
+    static func requireInductive(_ model: TrainedModel, command: String) throws -> (any FoldingInRecommender)? {
+        if model.recommender.isInductive { return nil }
+        if let foldIn = model.recommender as? any FoldingInRecommender { return foldIn }
+        throw ShellError.message("\(command): model '\(model.name)' (\(model.kind)) is not inductive: its user vectors are "
+            + "fixed at training, so a changed graph or a new user cannot move them. Use a graph model "
+            + "(gcn, gat, lightgcn), a neighbourhood baseline (itemknn, ease, svd, pop) or ncf (fold-in).")
     }
 
     static func label(_ d: Dataset, _ m: Int) -> String { "\(d.movies[m].id) \(d.movies[m].title)" }
@@ -179,7 +180,7 @@ public enum WhatIfCommands {
         let gender = o["gender"], occupation = o["occupation"]
         let likes = try o["likes"].map { try resolveList($0, dataset) } ?? []
         let model = try session.model(o["model"], command: "newuser")
-        try requireInductive(model, command: "newuser")
+        let foldIn = try requireInductive(model, command: "newuser")
         guard let graph = session.graph else { throw ShellError.message("newuser: no graph; try 'load ml-100k'") }
         let k = try o.int("k", default: session.settings.k, range: 1...100)
         var features: [Float]? = nil
@@ -191,38 +192,42 @@ public enum WhatIfCommands {
         let newIndex = graph.userCount
         let changed = graph.addingUser(features: features).adding(likes.map { Edge(newIndex, $0) })
         context.run.report(ProgressUpdate(label: "newuser", done: 0, total: 1, detail: "forward pass"))
-        let e = model.recommender.embed(changed)
-        let top = ExactRetriever.recommend(user: newIndex, embeddings: e, k: k, excluding: likes)
+        let scorer = model.recommender.scorer(changed)
+        let top = ExactRetriever.recommend(user: newIndex, scorer: scorer, k: k, excluding: likes)
 
         var notes: [String] = []
         if let age, let ages = Optional(dataset.users.compactMap(\.age)), let lo = ages.min(), let hi = ages.max(),
            !(lo...hi).contains(age) {
             notes.append("Age \(age) is outside the data set's \(lo)...\(hi): the age feature extrapolates.")
         }
-        if likes.isEmpty { notes.append("No likes: the list comes from the features alone (and the model's biases).") }
+        if let foldIn {
+            notes.append(likes.isEmpty
+                ? "\(model.name) (\(model.kind)) cannot score a user without likes: this list is by popularity (movie degree)."
+                : "\(model.name) (\(model.kind)) is not inductive: the new user's vectors come from \(foldIn.foldInMethod). Features are not used.")
+        } else if likes.isEmpty { notes.append("No likes: the list comes from the features alone (and the model's biases).") }
         if model.options["features"] == "off" { notes.append("\(model.name) was trained without features: only likes matter.") }
         notes.append("The session is unchanged; try another persona with different options.")
         let persona = [age.map { "age \($0)" }, gender.map { "gender \($0)" }, occupation.map { "occupation \($0)" }]
-            .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { String(dataset.movies[$0].id) }.joined(separator: ",")])
+            .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { dataset.movies[$0].id.description }.joined(separator: ",")])
         let table = Table(name: "items", title: "Top-\(k) for a new user (\(persona.isEmpty ? "no features, no likes" : persona.joined(separator: ", "))) with \(model.name)",
                           columns: [.init("rank", .integer), .init("movie", .integer), .init("title"),
                                     .init("score", .number(decimals: 4))],
                           rows: top.enumerated().map { i, s in
-                              [.int(i + 1), .int(dataset.movies[s.item].id), .string(dataset.movies[s.item].title),
+                              [.int(i + 1), .id(dataset.movies[s.item].id), .string(dataset.movies[s.item].title),
                                .double(Double(s.score))]
                           })
         let payload: [(String, Value)] = [
             ("model", .string(model.name)),
             ("persona", .object([("age", age.map { .int($0) } ?? .null), ("gender", gender.map { .string($0) } ?? .null),
                                  ("occupation", occupation.map { .string($0) } ?? .null),
-                                 ("likes", .array(likes.map { .int(dataset.movies[$0].id) }))])),
+                                 ("likes", .array(likes.map { .id(dataset.movies[$0].id) }))])),
             ("k", .int(k)),
-            ("items", .array(top.map { s in
-                .object([("movie", .int(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
+            ("items", .array(top.enumerated().map { i, s in
+                .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
                          ("score", .double(Double(s.score)))])
             })),
         ]
-        return CommandResult(command: "newuser", blocks: [.table(table), .text(notes)], payload: payload)
+        return CommandResult(command: "newuser", blocks: [.table(table)], payload: payload, notes: notes)
     }
 
     /// "50,181,Toy Story" -> movie indices. Titles may themselves contain

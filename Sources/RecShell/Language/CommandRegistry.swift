@@ -26,11 +26,7 @@ public struct CommandRegistry: Sendable {
     public var allNames: [String] { index.keys.sorted() }
 
     /// The closest known name by edit distance, when it is close enough to be a typo.
-    public func suggestion(for word: String) -> String? {
-        let scored = allNames.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        guard let (name, distance) = scored, distance <= (word.count <= 3 ? 1 : 2) else { return nil }
-        return name
-    }
+    public func suggestion(for word: String) -> String? { closest(to: word, in: allNames) }
 
     /// Groups in first-declared order, for `help`.
     public var groups: [String] {

@@ -76,6 +76,8 @@ public enum CommandAction: Sendable {
     case handler(CommandHandler)
     /// Executes a script through the shell itself (each line commits on its own).
     case runScript
+    /// Sends results to a file until `output` alone (the shell owns the streams).
+    case output
     /// Leaves the shell.
     case quit
 }
@@ -144,9 +146,4 @@ public struct CommandSpec: Sendable {
         if index < arguments.count { return arguments[index] }
         return arguments.last(where: { $0.variadic })
     }
-}
-
-/// A handler for commands whose engine is not merged yet: says so, never pretends.
-public func notBuilt(_ name: String) -> CommandHandler {
-    { _, _, _ in throw ShellError.notBuilt(name) }
 }

@@ -27,11 +27,27 @@ public enum Help {
         return CommandResult(command: "help", blocks: blocks, payload: [("commands", .array(commands))])
     }
 
+    /// Detail lines joined into paragraphs, so they wrap to the screen as prose.
+    /// A blank line, or a line starting with a space or '-', begins a new one.
+    static func paragraphs(_ lines: [String]) -> [String] {
+        var out: [String] = []
+        var startsNew = true
+        for line in lines {
+            if line.isEmpty || line.hasPrefix(" ") || line.hasPrefix("-") || startsNew || out.isEmpty {
+                out.append(line)
+            } else {
+                out[out.count - 1] += " " + line
+            }
+            startsNew = line.isEmpty
+        }
+        return out
+    }
+
     /// One command's usage, arguments, options with defaults, and example.
     public static func command(_ spec: CommandSpec) -> CommandResult {
         var blocks: [CommandResult.Block] = []
         var head = ["usage: \(spec.synopsis)", "", spec.summary]
-        if !spec.details.isEmpty { head += [""] + spec.details }
+        if !spec.details.isEmpty { head += [""] + paragraphs(spec.details) }
         if !spec.aliases.isEmpty { head += ["", "also: \(spec.aliases.joined(separator: ", "))"] }
         blocks.append(.text(head))
         if !spec.arguments.isEmpty {
@@ -41,14 +57,14 @@ public enum Help {
                 return [.string(a.variadic ? name + " ..." : name), .string(a.help + values)]
             }
             blocks.append(.table(Table(name: "arguments", title: "arguments",
-                                       columns: [.init("argument"), .init("meaning")], rows: rows)))
+                                       columns: [.init("argument"), .init("meaning", wraps: true)], rows: rows)))
         }
         if !spec.options.isEmpty {
             let rows = spec.options.map { o -> [Value] in
                 [.string("\(o.name)=\(o.valueName)"), .string(o.defaultValue ?? "-"), .string(o.help)]
             }
             blocks.append(.table(Table(name: "options", title: "options",
-                                       columns: [.init("option"), .init("default"), .init("meaning")], rows: rows)))
+                                       columns: [.init("option"), .init("default"), .init("meaning", wraps: true)], rows: rows)))
         }
         blocks.append(.text(["example:", "  \(spec.example)"]))
 

@@ -11,10 +11,11 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingArgument(command: String, argument: String, usage: String)
     case unexpectedArgument(command: String, argument: String, column: Int, usage: String)
     case duplicateOption(command: String, option: String, column: Int)
-    /// The command is declared but its engine is not merged into this build.
-    case notBuilt(String)
     /// A message for anything else, already phrased for the user.
     case message(String)
+    /// The command would lose work (`split` dropping trained models): the
+    /// shell asks the question at a terminal; `force` skips it.
+    case confirmation(String)
 
     public var description: String {
         switch self {
@@ -25,7 +26,8 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
             return "unknown command '\(name)'\(hint); type 'help' for the list"
         case .unknownOption(let command, let option, let accepted):
             let list = accepted.isEmpty ? "none" : accepted.joined(separator: ", ")
-            return "\(command): unknown option '\(option)' (accepted: \(list))"
+            let hint = closest(to: option, in: accepted).map { "; did you mean \($0)=?" } ?? ""
+            return "\(command): unknown option '\(option)'\(hint) (accepted: \(list))"
         case .badValue(let command, let option, let value, let accepted):
             return "\(command): \(option)=\(value) is not one of \(accepted.joined(separator: "|"))"
         case .missingArgument(let command, let argument, let usage):
@@ -34,10 +36,10 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(command): unexpected argument '\(argument)' at column \(column); usage: \(usage)"
         case .duplicateOption(let command, let option, let column):
             return "\(command): option '\(option)' given twice (again at column \(column))"
-        case .notBuilt(let command):
-            return "\(command): not built yet in this version"
         case .message(let text):
             return text
+        case .confirmation(let question):
+            return question + " (add 'force' to go ahead)"
         }
     }
 }
@@ -48,4 +50,15 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public var line: Int
     public var underlying: String
     public var description: String { "\(file):\(line): \(underlying)" }
+}
+
+/// The accepted word nearest to a typo (`epoch` -> `epochs`), when it is close enough to be one.
+/// Among equally near words, one that extends the typo (`o` -> `on`) wins.
+func closest(to word: String, in candidates: [String]) -> String? {
+    let limit = word.count <= 3 ? 1 : 2
+    let near = candidates.map { (name: $0, distance: editDistance(word, $0), extends: $0.hasPrefix(word) || word.hasPrefix($0)) }
+        .filter { $0.distance > 0 && $0.distance <= limit }
+    return near.min { a, b in
+        (a.distance, a.extends ? 0 : 1, a.name) < (b.distance, b.extends ? 0 : 1, b.name)
+    }?.name
 }

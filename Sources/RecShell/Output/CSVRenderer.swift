@@ -1,27 +1,95 @@
-/// `--format csv`: tables as RFC 4180 CSV (header row, quoted where
-/// needed), fields as `key,value` rows, blocks separated by a blank line.
-/// Numbers keep full precision: CSV is for programs.
+/// `--format csv`: the JSON payload of a result as RFC 4180 CSV, so the
+/// headers are the JSON keys and a program reads the same names in both.
+///
+/// - A list of records (a JSON array of objects, such as `eval`'s `results`)
+///   becomes a table: one row per record. The result's other top-level
+///   values come first in every row, so one table stands alone
+///   (`user,model,k,rank,movie,title,score`).
+/// - A result without such a list is one header row and one value row.
+/// - A nested object's keys join its own with a dot (`val.ndcg`); arrays
+///   inside a cell are compact JSON; null is an empty field; booleans are
+///   `true`/`false`; numbers keep full precision.
+/// - Several lists (rare: `help COMMAND` has arguments and options) are
+///   tables separated by one blank line; a record key that repeats one of
+///   the result's own is qualified with its list's (`arguments.name`).
+///
+/// Notes and hints never appear here: the shell writes them to stderr.
 public enum CSVRenderer {
     public static func render(_ result: CommandResult) -> String {
-        var parts: [String] = []
-        for block in result.blocks {
-            switch block {
-            case .fields(let fields):
-                parts.append((["key,value"] + fields.map { row([$0.0, $0.1.text()]) }).joined(separator: "\n"))
-            case .table(let table):
-                let lines = [row(table.columns.map(\.name))] + table.rows.map { row($0.map { $0.text() }) }
-                parts.append(lines.joined(separator: "\n"))
-            case .text(let lines):
-                parts.append(lines.map { row([$0]) }.joined(separator: "\n"))
-            case .chart(let chart):
-                var lines = ["series,x,y"]
-                for s in chart.series {
-                    lines += s.points.map { row([s.name, Value.double($0.x).text(), Value.double($0.y).text()]) }
-                }
-                parts.append(lines.joined(separator: "\n"))
+        render(result.payload.isEmpty ? JSONRenderer.derivedPayload(result.blocks) : result.payload)
+    }
+
+    public static func render(_ payload: [(String, Value)]) -> String {
+        var context: [(String, Value)] = []
+        var lists: [[[(String, Value)]]] = []
+        for (key, value) in payload {
+            if let records = records(value) {
+                // A record key that repeats one of the result's own (help's `name`) is qualified: `arguments.name`.
+                let own = Set(payload.map { JSONRenderer.snakeCased($0.0) })
+                let list = JSONRenderer.snakeCased(key)
+                lists.append(records.map { record in
+                    flattened(record).map { (own.contains($0.0) ? list + "." + $0.0 : $0.0, $0.1) }
+                })
+            } else {
+                context += flattened([(key, value)])
             }
         }
-        return parts.joined(separator: "\n\n")
+        guard !lists.isEmpty else {
+            guard !context.isEmpty else { return "" }
+            return [row(context.map(\.0)), row(context.map { cell($0.1) })].joined(separator: "\n")
+        }
+        return lists.map { records in
+            var keys = context.map(\.0)
+            for record in records {
+                for (key, _) in record where !keys.contains(key) { keys.append(key) }
+            }
+            var lines = [row(keys)]
+            for record in records {
+                let values = Dictionary(context + record, uniquingKeysWith: { _, last in last })
+                lines.append(row(keys.map { values[$0].map(cell) ?? "" }))
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n\n")
+    }
+
+    /// The objects of a non-empty array of objects, else nil.
+    static func records(_ value: Value) -> [[(String, Value)]]? {
+        guard case .array(let items) = value, !items.isEmpty else { return nil }
+        var out: [[(String, Value)]] = []
+        for item in items {
+            guard case .object(let pairs) = item else { return nil }
+            out.append(pairs)
+        }
+        return out
+    }
+
+    /// Snake-cased keys; nested objects spread into `outer.inner` keys.
+    static func flattened(_ pairs: [(String, Value)], prefix: String = "") -> [(String, Value)] {
+        var out: [(String, Value)] = []
+        for (key, value) in pairs {
+            let name = prefix + JSONRenderer.snakeCased(key)
+            if case .object(let inner) = value, !inner.isEmpty {
+                out += flattened(inner, prefix: name + ".")
+            } else {
+                out.append((name, value))
+            }
+        }
+        return out
+    }
+
+    /// One field's text: the JSON value without quotes for scalars.
+    static func cell(_ value: Value) -> String {
+        switch value {
+        case .null: return ""
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return d.isFinite ? String(d) : ""
+        case .string(let s): return s
+        case .array, .object:
+            var out = ""
+            JSONRenderer.write(value, to: &out)
+            return out
+        }
     }
 
     public static func row(_ fields: [String]) -> String { fields.map(quote).joined(separator: ",") }

@@ -1,6 +1,12 @@
 /// A line chart drawn with braille characters (2x4 dots per cell), with
 /// labelled axes and a legend. Used for loss curves and LSH sweeps.
+/// Each series marks its data points with its own glyph, so series stay
+/// apart without colour (pipes, NO_COLOR, copied text).
 public enum TerminalChart {
+    static let markers: [Character] = ["o", "x", "+", "*", "#", "@"]
+
+    static func marker(_ series: Int) -> String { String(markers[series % markers.count]) }
+
     public static func render(_ chart: Chart, width: Int = 60, height: Int = 12, style: TextStyle) -> String {
         let points = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         guard !points.isEmpty, width > 1, height > 1 else {
@@ -26,8 +32,10 @@ public enum TerminalChart {
             bits[y / 4][x / 2] |= masks[x % 2][y % 4]
             owner[y / 4][x / 2] = series
         }
+        var markedBy = [[Int]](repeating: [Int](repeating: -1, count: width), count: height)
         for (index, series) in chart.series.enumerated() {
             let pts = series.points.filter { $0.x.isFinite && $0.y.isFinite }.map(pixel)
+            for (x, y) in pts where x >= 0 && y >= 0 && x < pixelWidth && y < pixelHeight { markedBy[y / 4][x / 2] = index }
             if pts.count == 1 { plot(pts[0].0, pts[0].1, series: index) }
             for (a, b) in zip(pts, pts.dropFirst()) {
                 // Bresenham between consecutive points.
@@ -60,8 +68,13 @@ public enum TerminalChart {
             var text = label.padded(to: labelWidth, right: true) + " ┤"
             for col in 0..<width {
                 let b = bits[row][col]
-                let ch = b == 0 ? " " : String(Character(Unicode.Scalar(0x2800 + UInt32(b))!))
-                text += b == 0 ? ch : style.series(owner[row][col], ch)
+                if markedBy[row][col] >= 0 {
+                    text += style.series(markedBy[row][col], marker(markedBy[row][col]))
+                } else if b == 0 {
+                    text += " "
+                } else {
+                    text += style.series(owner[row][col], String(Character(Unicode.Scalar(0x2800 + UInt32(b))!)))
+                }
             }
             lines.append(text.trimmingTrailingSpaces())
         }
@@ -72,7 +85,7 @@ public enum TerminalChart {
         let xLabelPad = labelWidth + 2 + max(0, (width - chart.xLabel.count) / 2)
         lines.append(String(repeating: " ", count: xLabelPad) + chart.xLabel)
         if chart.series.count > 1 || !(chart.series.first?.name.isEmpty ?? true) {
-            let legend = chart.series.enumerated().map { style.series($0.offset, "⣿") + " " + $0.element.name }
+            let legend = chart.series.enumerated().map { style.series($0.offset, marker($0.offset)) + " " + $0.element.name }
             lines.append(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "   "))
         }
         return lines.joined(separator: "\n")

@@ -77,10 +77,21 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var line: String
     public var output: String
     public var seconds: Double
+    /// The script's `#` comment lines just above the command, for notebook Markdown cells.
+    public var comment: String
+    /// The structured result, for notebook tables and plots; nil when read back from Markdown.
+    public var result: CommandResult?
 
-    public init(line: String, output: String, seconds: Double) {
+    public init(line: String, output: String, seconds: Double, comment: String = "", result: CommandResult? = nil) {
         self.line = line
         self.output = output
         self.seconds = seconds
+        self.comment = comment
+        self.result = result
+    }
+
+    /// Equal when they record the same command, comment and text (the result is derived from those).
+    public static func == (a: TranscriptEntry, b: TranscriptEntry) -> Bool {
+        a.line == b.line && a.output == b.output && a.seconds == b.seconds && a.comment == b.comment
     }
 }

@@ -26,6 +26,18 @@ public struct Settings: Sendable, Equatable, Codable {
     public var dataDirectory: String? = nil
     /// `--sessions DIR`: where `save`/`restore` keep bundles.
     public var sessionsDirectory: String = "Sessions"
+    /// "next: ..." hints after results (off under --quiet).
+    public var hints: Bool = true
+    /// Print each script line before its output (`--echo`).
+    public var echo: Bool = false
+    /// Columns tables fit into; nil: the terminal's (or `COLUMNS`), unlimited in a pipe.
+    public var width: Int? = nil
+    /// Tables one record per block: only when too wide (auto), always, never.
+    public var expanded: Expanded = .auto
+    /// Page output longer than the screen (interactive terminal only).
+    public var pager: Bool = true
+    /// `memory-limit=`: the most a command may allocate, in bytes; nil = what the system has available.
+    public var memoryLimit: Double? = nil
 
     public init() {}
 
@@ -43,6 +55,17 @@ public struct Settings: Sendable, Equatable, Codable {
         OptionSpec("min-rating", "R", default: "3", "ratings >= R are positives (used by load)"),
         OptionSpec("data", "DIR", "directory load reads before the cache", completion: .files),
         OptionSpec("sessions", "DIR", default: "Sessions", "directory of saved sessions", completion: .files),
+        OptionSpec("hints", "on|off", default: "on", "'next: ...' hints after results (--quiet turns them off)",
+                   values: ["on", "off"]),
+        OptionSpec("echo", "on|off", default: "off", "print each script line before its output (--echo)",
+                   values: ["on", "off"]),
+        OptionSpec("width", "N|auto", default: "auto", "columns tables fit into (auto: the terminal's, or COLUMNS)"),
+        OptionSpec("expanded", "auto|on|off", default: "auto",
+                   "tables as one record per block: when too wide, always, never", values: Expanded.allCases.map(\.rawValue)),
+        OptionSpec("pager", "on|off", default: "on", "page output longer than the screen ($PAGER, terminal only)",
+                   values: ["on", "off"]),
+        OptionSpec("memory-limit", "SIZE|auto", default: "auto",
+                   "most memory a command may take (512m, 4g); auto: what the system has available"),
     ]
 
     /// The current value of `key` as text.
@@ -58,7 +81,33 @@ public struct Settings: Sendable, Equatable, Codable {
         case "min-rating": minRating == minRating.rounded() ? String(Int(minRating)) : String(minRating)
         case "data": dataDirectory ?? ""
         case "sessions": sessionsDirectory
+        case "hints": hints ? "on" : "off"
+        case "echo": echo ? "on" : "off"
+        case "width": width.map(String.init) ?? "auto"
+        case "expanded": expanded.rawValue
+        case "pager": pager ? "on" : "off"
+        case "memory-limit": memoryLimit.map(ResourceBudget.bytes) ?? "auto"
         default: nil
+        }
+    }
+
+    /// The current value of `key` with its type, for JSON: numbers as numbers,
+    /// on/off as booleans, an unset directory or width as null.
+    public func typedValue(of key: String) -> Value? {
+        switch key {
+        case "seed": .int(Int(clamping: seed))
+        case "k": .int(k)
+        case "threads": .int(threads)
+        case "min-rating": .double(Double(minRating))
+        case "timer": .bool(timer)
+        case "progress": .bool(progress)
+        case "hints": .bool(hints)
+        case "echo": .bool(echo)
+        case "pager": .bool(pager)
+        case "width": width.map { .int($0) } ?? .null
+        case "data": dataDirectory.map { .string($0) } ?? .null
+        case "memory-limit": memoryLimit.map { .int(Int($0)) } ?? .null
+        default: value(of: key).map { .string($0) }
         }
     }
 
@@ -85,6 +134,16 @@ public struct Settings: Sendable, Equatable, Codable {
         case "sessions":
             guard !text.isEmpty else { throw RecError("sessions: expected a directory") }
             sessionsDirectory = text
+        case "hints": hints = try options.bool(key, default: hints)
+        case "echo": echo = try options.bool(key, default: echo)
+        case "width": width = text == "auto" ? nil : try options.int(key, default: 80, range: 20...10_000)
+        case "expanded":
+            guard let e = Expanded(rawValue: text) else {
+                throw ShellError.badValue(command: "set", option: key, value: text, accepted: Expanded.allCases.map(\.rawValue))
+            }
+            expanded = e
+        case "pager": pager = try options.bool(key, default: pager)
+        case "memory-limit": memoryLimit = try ResourceBudget.parseLimit(text)
         default:
             throw ShellError.unknownOption(command: "set", option: key, accepted: Settings.keys.map(\.name))
         }

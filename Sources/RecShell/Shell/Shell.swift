@@ -25,6 +25,16 @@ public final class Shell {
     public private(set) var stopped = false
     private let progress = ProgressBar()
     private var scriptDepth = 0
+    /// `#` lines read since the last command, kept with the next command's transcript entry.
+    private var pendingComment: [String] = []
+    /// Where results go after `output FILE`, until `output` alone.
+    private var outputFile: (path: String, handle: FileHandle)? = nil
+    /// Reads the answer to a question (`split` asking before it drops models); nil: never ask.
+    public var ask: ((String) -> String?)? = nil
+    /// Pages output longer than the screen; set by the interactive loop on a terminal.
+    var pager: Pager? = nil
+    /// Results are not shown (the start-up file runs this way); errors still are.
+    private var discardResults = false
 
     public init(session: Session = Session(), registry: CommandRegistry = .standard,
                 environment: ShellEnvironment = .plain, bail: Bool = false) {
@@ -44,9 +54,18 @@ public final class Shell {
         }
     }
 
+    /// Results written to a file are plain: no boxes, no colour.
     var style: TextStyle {
+        guard outputFile == nil else { return .plain }
         let color = environment.colorEnabled(setting: session.settings.color)
         return TextStyle(box: environment.stdoutIsTerminal, color: color)
+    }
+
+    /// How results are laid out now: style, hints, the width tables fit.
+    var renderOptions: Renderer.Options {
+        let width = session.settings.width ?? (outputFile == nil ? environment.terminalColumns() : nil)
+        return Renderer.Options(style: style, hints: session.settings.hints, width: width,
+                                expanded: session.settings.expanded)
     }
 
     var context: Context {
@@ -58,8 +77,9 @@ public final class Shell {
         } else {
             report = { _ in }
         }
-        let control = RunControl(shouldStop: { Interrupt.isSet }, report: report)
-        return Context(registry: registry, run: control, environment: environment)
+        let control = RunControl(shouldStop: { Interrupt.isSet }, report: report,
+                                 budget: ResourceBudget(memoryLimit: session.settings.memoryLimit))
+        return Context(registry: registry, run: control, environment: environment, canAsk: ask != nil)
     }
 
     // MARK: running lines
@@ -68,6 +88,12 @@ public final class Shell {
     @discardableResult
     public func run(line: String, origin: Origin? = nil) -> Bool {
         guard !stopped else { return false }
+        let trimmed = line.trimmingSpaces()
+        if trimmed.hasPrefix("#") {
+            pendingComment.append(String(trimmed.dropFirst()).trimmingSpaces())
+            return true
+        }
+        if trimmed.isEmpty, !pendingComment.isEmpty { pendingComment.append("") }
         let commands: [RawCommand]
         do {
             commands = try Tokenizer.commands(in: line)
@@ -94,6 +120,8 @@ public final class Shell {
             return false
         }
         switch spec.action {
+        case .output:
+            return redirect(to: parsed.argument(0), line: raw.text, origin: origin)
         case .quit:
             stopped = true
             commandsRun += 1
@@ -111,21 +139,32 @@ public final class Shell {
                 // The failures were counted and shown as they happened; this only sums up.
                 result.ok = false
                 result.error = "\(path): \(failures - before) command(s) failed"
-                writeOutput(Renderer.render(result, format: session.settings.format, style: style))
+                writeOutput(Renderer.render(result, format: session.settings.format, options: renderOptions))
             } else if session.settings.format == .json {
-                writeOutput(Renderer.render(result, format: .json, style: style))
+                writeOutput(Renderer.render(result, format: .json, options: renderOptions))
             }
             return ok
         case .handler(let handler):
             Interrupt.clear()
             BLAS.configure(threads: session.settings.threads)   // `set threads=N`: BLAS and recsh's kernels
-            var copy = session
             let started = Date()
             var result: CommandResult
             do {
-                result = try handler(&copy, parsed, context)
-                result.command = spec.name
-                session = copy
+                result = try runHandler(handler, parsed, name: spec.name)
+            } catch ShellError.confirmation(let question) {
+                // Asked only where someone can answer (context.canAsk); yes runs it again with `force`.
+                let answer = ask?(question + " [y/N] ")?.trimmingSpaces().lowercased() ?? ""
+                if answer == "y" || answer == "yes" {
+                    var forced = parsed
+                    forced.arguments.append("force")
+                    forced.argumentColumns.append(0)
+                    do { result = try runHandler(handler, forced, name: spec.name) } catch {
+                        result = .failure(spec.name, located(String(describing: error), origin))
+                    }
+                } else {
+                    result = CommandResult(command: spec.name, payload: [("cancelled", .bool(true))],
+                                           notes: ["\(spec.name): cancelled; nothing changed"])
+                }
             } catch {
                 result = .failure(spec.name, located(String(describing: error), origin))
             }
@@ -140,22 +179,101 @@ public final class Shell {
         }
     }
 
+    /// Runs a handler on a copy of the session and keeps the copy only when it returns.
+    private func runHandler(_ handler: CommandHandler, _ parsed: ParsedCommand, name: String) throws -> CommandResult {
+        var copy = session
+        var result = try handler(&copy, parsed, context)
+        result.command = name
+        // `consume` ends the copy here: were it still alive, the transcript append in
+        // `emit` would find its buffer shared and copy every entry (quadratic scripts).
+        session = consume copy
+        return result
+    }
+
     /// Renders a result, records it in the transcript, counts failures, applies --bail.
     private func emit(_ result: CommandResult, line: String) {
         commandsRun += 1
-        writeOutput(Renderer.render(result, format: session.settings.format, style: style))
-        if result.ok {
-            let text = TableRenderer.render(result, style: .plain)
-            session.transcript.append(TranscriptEntry(line: line, output: text, seconds: result.wallSeconds ?? 0))
+        let output = Renderer.render(result, format: session.settings.format, options: renderOptions)
+        if discardResults && !result.ok {
+            writeErr(output.stdout + output.stderr)   // a start-up file's error (JSON's too) is still seen
         } else {
+            writeOutput(output)
+        }
+        if result.ok {
+            var text = TableRenderer.render(result, style: .plain)
+            let remarks = result.remarks(hints: session.settings.hints)
+            if !remarks.isEmpty { text += (text.isEmpty ? "" : "\n\n") + remarks.joined(separator: "\n") }
+            let comment = pendingComment.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            session.transcript.append(TranscriptEntry(line: line, output: text, seconds: result.wallSeconds ?? 0,
+                                                      comment: comment, result: result))
+            pendingComment = []
+        } else {
+            pendingComment = []
             failures += 1
             if bail { stopped = true }
         }
     }
 
     private func writeOutput(_ output: Renderer.Output) {
-        if !output.stdout.isEmpty { writeOut(output.stdout) }
+        if !output.stdout.isEmpty { writeResult(output.stdout) }
         if !output.stderr.isEmpty { writeErr(output.stderr) }
+    }
+
+    /// Results go to the `output` file when one is open, else through the pager or to stdout.
+    private func writeResult(_ text: String) {
+        if discardResults { return }
+        if let file = outputFile {
+            file.handle.write(Data(text.utf8))
+        } else if let pager, session.settings.pager, session.settings.format == .table || session.settings.format == .markdown,
+                  pager.wouldPage(text) {
+            progress.finish()
+            if !pager.show(text) { writeOut(text) }
+        } else {
+            // A script's progress bar shares the terminal: cleared before results print under it.
+            if environment.stdoutIsTerminal { progress.finish() }
+            writeOut(text)
+        }
+    }
+
+    /// `output FILE` opens (truncates) FILE for results; `output` alone goes back to stdout.
+    private func redirect(to path: String?, line: String, origin: Origin?) -> Bool {
+        closeOutputFile()
+        guard let path else {
+            emit(CommandResult(command: "output", payload: [("file", .null)]), line: line)
+            return true
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            emit(.failure("output", located("output: cannot write \(path)", origin)), line: line)
+            return false
+        }
+        // Confirmed where the user is looking (stderr), before results start going to the file.
+        writeErr("results go to \(path) until 'output' alone\n")
+        outputFile = (path, handle)
+        emit(CommandResult(command: "output", payload: [("file", .string(path))]), line: line)
+        return true
+    }
+
+    /// Closes the `output` file, if one is open.
+    public func closeOutputFile() {
+        guard let file = outputFile else { return }
+        try? file.handle.close()
+        outputFile = nil
+    }
+
+    /// Prints a line the way the user would have typed it, when `echo` is on:
+    /// in the human formats with the results, in csv and json on stderr.
+    /// A script's comments and blank lines are echoed as they are, so it reads as a lesson.
+    private func echo(_ line: String) {
+        guard session.settings.echo else { return }
+        let comment = line.isEmpty || line.hasPrefix("#")
+        switch session.settings.format {
+        case .table: writeResult((comment ? style.dim(line) : style.bold("recsh> " + line)) + "\n")
+        case .markdown:
+            if !line.isEmpty { writeResult(comment ? String(line.dropFirst()).trimmingSpaces() + "\n\n"
+                                                   : "`recsh> " + line.replacingAll("`", with: "'") + "`\n\n") }
+        case .csv, .json: if !line.isEmpty { writeErr((comment ? "" : "recsh> ") + line + "\n") }
+        }
     }
 
     private func located(_ message: String, _ origin: Origin?) -> String {
@@ -193,28 +311,69 @@ public final class Shell {
         var ok = true
         // Fenced blocks (``` ... ```) are a notebook's recorded output: skipped (see Transcript).
         var fence: Int? = nil
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var pending = Continuation()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let control = context.run
+        for (i, line) in lines.enumerated() {
             guard !stopped else { break }
-            if let open = fence {
+            if i % 256 == 0 { control.report(ProgressUpdate(label: "run \(path)", done: i, total: lines.count)) }
+            if pending.isEmpty, let open = fence {
                 if Transcript.isClosingFence(line, length: open) { fence = nil }
                 continue
             }
-            if let open = Transcript.openingFence(line) {
+            if pending.isEmpty, let open = Transcript.openingFence(line) {
                 fence = open
                 continue
             }
-            if !run(line: String(line), origin: Origin(file: path, line: i + 1)) { ok = false }
+            guard let (full, first) = pending.add(line, number: i + 1) else { continue }
+            if !runEchoed(full, origin: Origin(file: path, line: first)) { ok = false }
         }
+        if let (full, first) = pending.flush(), !stopped {
+            if !runEchoed(full, origin: Origin(file: path, line: first)) { ok = false }
+        }
+        progress.finish()
         return ok
+    }
+
+    /// A non-blank line: echoed (when `echo` is on), then run.
+    @discardableResult
+    private func runEchoed(_ line: String, origin: Origin?) -> Bool {
+        echo(line.trimmingSpaces())
+        guard !line.trimmingSpaces().isEmpty else { return true }
+        return run(line: line, origin: origin)
+    }
+
+    /// Runs the start-up file (~/.recshrc): its settings hold afterwards, its
+    /// results are not shown (a JSON pipeline still gets one object per command
+    /// of its own), its errors are. Returns false if any command failed.
+    @discardableResult
+    public func runStartupFile(path: String) -> Bool {
+        discardResults = true
+        defer { discardResults = false }
+        return runScript(path: path)
     }
 
     /// Reads lines until the end of input (pipes).
     public func runLines(from reader: LineReader, name: String = "stdin") {
         var number = 0
+        var pending = Continuation()
         while !stopped, case .line(let line) = reader.readLine(prompt: "") {
             number += 1
-            run(line: line, origin: Origin(file: name, line: number))
+            if let (full, first) = pending.add(Substring(line), number: number) {
+                runEchoed(full, origin: Origin(file: name, line: first))
+            }
         }
+        if let (full, first) = pending.flush(), !stopped { runEchoed(full, origin: Origin(file: name, line: first)) }
+    }
+
+    /// Runs `-c` text: each line (a `\` at the end of a line continues it), echoed when `echo` is on.
+    public func run(commands text: String) {
+        var pending = Continuation()
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !stopped else { return }
+            if let (full, _) = pending.add(line, number: i + 1) { runEchoed(full, origin: nil) }
+        }
+        if let (full, _) = pending.flush(), !stopped { runEchoed(full, origin: nil) }
     }
 
     // MARK: interactive
@@ -228,13 +387,22 @@ public final class Shell {
             writeErr("recsh \(RecshVersion.string): graph neural network recommendation on MovieLens. "
                 + "Type 'help', Tab completes, Ctrl-D leaves.\n")
         }
+        if environment.stdoutIsTerminal { pager = Pager(environment: environment) }
+        ask = { [unowned reader] question in
+            if case .line(let answer) = reader.readLine(prompt: question) { return answer }
+            return nil
+        }
+        var pending = Continuation()
         loop: while !stopped {
-            switch reader.readLine(prompt: prompt) {
+            switch reader.readLine(prompt: pending.isEmpty ? prompt : continuationPrompt) {
             case .line(let line):
-                if line.trimmingSpaces().isEmpty { continue }
-                reader.remember(line.trimmingSpaces())
-                run(line: line)
+                if pending.isEmpty && line.trimmingSpaces().isEmpty { continue }
+                guard let (full, _) = pending.add(Substring(line), number: 0) else { continue }
+                if full.trimmingSpaces().isEmpty { continue }
+                reader.remember(full.trimmingSpaces())
+                run(line: full)
             case .interrupted:
+                pending = Continuation()
                 continue
             case .endOfInput:
                 writeOut("\n")
@@ -247,6 +415,11 @@ public final class Shell {
     var prompt: String {
         if let name = session.dataset?.name { return "recsh[\(name)]> " }
         return "recsh> "
+    }
+
+    /// The prompt after a line that ended in `\`, as wide as the usual one.
+    var continuationPrompt: String {
+        String(repeating: " ", count: max(0, prompt.count - 5)) + "...> "
     }
 
     /// Completion over the current session's models and titles.

@@ -25,10 +25,11 @@ struct BaselineQualityTests {
         var ndcg: [String: Double] = [:]
         for kind in baselineKinds {
             var times: [Double] = []
-            var model: (any Recommender)?
+            var model: (any EmbeddingRecommender)?
             for _ in 0..<3 {
                 let start = ContinuousClock.now
                 model = try ModelRegistry.kind(kind).fit(FitRequest(graph: graph, options: try ModelRegistry.kind(kind).parse([:]))).recommender
+                    as? any EmbeddingRecommender
                 times.append(Baselines.seconds(ContinuousClock.now - start))
             }
             let (val, test) = BaselineBench.measure(model!, on: data)
@@ -55,7 +56,8 @@ struct BaselineQualityTests {
         ]
         for (kind, settings) in grid where wanted.contains("all") || wanted.contains(kind) {
             for options in settings {
-                let model = try ModelRegistry.kind(kind).fit(FitRequest(graph: graph, options: try ModelRegistry.kind(kind).parse(options))).recommender
+                let model = try #require(try ModelRegistry.kind(kind).fit(FitRequest(graph: graph, options: try ModelRegistry.kind(kind).parse(options)))
+                    .recommender as? any EmbeddingRecommender)
                 let (val, test) = BaselineBench.measure(model, on: data)
                 let label = options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 print("sweep \(kind) \(label) | val NDCG@10 \(String(format: "%.4f", val.ndcg)) | test \(test)")

@@ -102,7 +102,7 @@ enum BaselineBench {
     }
 
     /// Validation and test metrics of a fitted model on `data`.
-    static func measure(_ model: any Recommender, on data: Data) -> (val: Metrics, test: Metrics) {
+    static func measure(_ model: any EmbeddingRecommender, on data: Data) -> (val: Metrics, test: Metrics) {
         let e = model.embed(data.graph)
         return (evaluate(e, target: data.validation, exclude: [data.train]),
                 evaluate(e, target: data.test, exclude: [data.train, data.validation]))

@@ -12,8 +12,10 @@ import ZIPFoundation
 enum ZipInstaller {
     /// Installs `dataset` (e.g. "ml-100k") from the zip bytes as
     /// `cacheRoot/dataset`, checking that `expectedFiles` exist in it.
-    /// Returns the installed directory.
-    static func install(zip: Data, dataset: String, expectedFiles: [String], cacheRoot: String) throws -> String {
+    /// `folder` is the archive's top folder when it differs from the name
+    /// (ml-10m's zip holds `ml-10M100K/`). Returns the installed directory.
+    static func install(zip: Data, dataset: String, folder: String? = nil, expectedFiles: [String],
+                        cacheRoot: String) throws -> String {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: cacheRoot).standardizedFileURL
         let target = root.appendingPathComponent(dataset)
@@ -33,12 +35,14 @@ enum ZipInstaller {
         try fm.createDirectory(at: unpacked, withIntermediateDirectories: false)
         try extract(zipURL, into: unpacked)
 
-        // The GroupLens zip holds `ml-100k/...`; accept the files at the top too.
-        var found = unpacked.appendingPathComponent(dataset)
+        // The GroupLens zips hold `NAME/...` (or their own folder); accept the files at the top too.
+        let top = folder ?? dataset
+        var found = unpacked.appendingPathComponent(top)
+        if !fm.fileExists(atPath: found.path) { found = unpacked.appendingPathComponent(dataset) }
         if !fm.fileExists(atPath: found.path) { found = unpacked }
         let missing = expectedFiles.filter { !fm.fileExists(atPath: found.appendingPathComponent($0).path) }
         guard missing.isEmpty else {
-            throw RecError("the archive lacks \(missing.joined(separator: ", ")) (expected under \(dataset)/)")
+            throw RecError("the archive lacks \(missing.joined(separator: ", ")) (expected under \(top)/)")
         }
 
         if fm.fileExists(atPath: target.path) {

@@ -16,18 +16,20 @@ enum ML100KReader {
         "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
     ]
 
-    static func read(directory: String, minRating: Float) throws -> Dataset {
+    static func read(directory: String, minRating: Float, lines: LineChecker) throws -> Dataset {
         let path = { MovieLensLoader.join(directory, $0) }
         let genres = try readGenres(path("u.genre"))
         let occupations = try readOccupations(path("u.occupation"))
-        let (movies, movieIndex) = try readMovies(TextFile(path: path("u.item"), encoding: .latin1), genres: genres)
+        let (movies, movieIndex) = try readMovies(TextFile(path: path("u.item"), encoding: .latin1), genres: genres,
+                                                  lines: lines)
         let (users, userIndex) = try readUsers(TextFile(path: path("u.user"), encoding: .latin1),
-                                               occupations: occupations)
+                                               occupations: occupations, lines: lines)
 
         let ratingsFile = try TextFile(path: path("u.data"), encoding: .utf8)
         let format = RatingReader.Format(separator: [0x09], fieldCount: 4, range: 1...5, step: 1,
                                          separatorName: "tab")
-        let ratings = try RatingReader.read(ratingsFile, format: format,
+        let ratings = try RatingReader.read(ratingsFile, format: format, lines: lines, users: users.count,
+                                            movies: movies.count,
                                             userIndex: { userIndex[$0] }, movieIndex: { movieIndex[$0] })
 
         let (userFeatures, userNames) = NodeFeatures.users(
@@ -50,6 +52,7 @@ enum ML100KReader {
         guard FileManager.default.fileExists(atPath: path) else { return standardGenres }
         let file = try TextFile(path: path, encoding: .latin1)
         var names: [String] = []
+        var firstLine: [String: Int] = [:]
         try file.forEachLine(separator: [0x7C]) { line, f in
             guard f.count == 2 else {
                 throw file.error(line: line, "expected 2 '|'-separated fields (genre|index), got \(f.count)")
@@ -60,7 +63,15 @@ enum ML100KReader {
             guard index == names.count else {
                 throw file.error(line: line, "genre index \(index) out of order (expected \(names.count))")
             }
-            names.append(file.text(f[0]))
+            let name = file.text(f[0])
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw file.error(line: line, "empty genre name")
+            }
+            if let first = firstLine[name] {
+                throw file.error(line: line, "duplicate genre \(file.quoted(f[0])) (first on line \(first))")
+            }
+            firstLine[name] = line
+            names.append(name)
         }
         guard names.count >= 2 else { throw RecError("\(path): expected at least 2 genres, found \(names.count)") }
         return names
@@ -75,59 +86,64 @@ enum ML100KReader {
         return names
     }
 
-    static func readMovies(_ file: TextFile, genres: [String]) throws -> ([Movie], [Int: Int]) {
+    static func readMovies(_ file: TextFile, genres: [String], lines: LineChecker) throws -> ([Movie], [Int: Int]) {
         var movies: [Movie] = []
         var index: [Int: Int] = [:]
         var firstLine: [Int: Int] = [:]
         let fieldCount = 5 + genres.count
         try file.forEachLine(separator: [0x7C]) { line, f in
-            guard f.count == fieldCount else {
-                throw file.error(line: line, "expected \(fieldCount) '|'-separated fields (id, title, release date, "
-                                 + "video date, URL and \(genres.count) genre flags), got \(f.count)")
-            }
-            let id = try RatingReader.positiveID(f[0], "movie", line: line, file: file)
-            try RatingReader.checkUnique(id, line: line, in: &firstLine, file: file, what: "movie")
-            var movieGenres: [String] = []
-            for g in 0..<genres.count {
-                let flag = f[5 + g]
-                guard flag.count == 1, flag.first == 0x30 || flag.first == 0x31 else {
-                    throw file.error(line: line, "genre flag \(genres[g]) is \(file.quoted(flag)), expected 0 or 1")
+            try lines.check(file, line: line) {
+                guard f.count == fieldCount else {
+                    throw LineFault("expected \(fieldCount) '|'-separated fields (id, title, release date, "
+                                    + "video date, URL and \(genres.count) genre flags), got \(f.count)")
                 }
-                if flag.first == 0x31 { movieGenres.append(genres[g]) }
+                let id = try RatingReader.positiveID(f[0], "movie", file: file)
+                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "movie")
+                var movieGenres: [String] = []
+                for g in 0..<genres.count {
+                    let flag = f[5 + g]
+                    guard flag.count == 1, flag.first == 0x30 || flag.first == 0x31 else {
+                        throw LineFault("genre flag \(genres[g]) is \(file.quoted(flag)), expected 0 or 1")
+                    }
+                    if flag.first == 0x31 { movieGenres.append(genres[g]) }
+                }
+                let date = file.text(f[2])
+                index[id] = movies.count
+                movies.append(Movie(id: id, title: file.text(f[1]), releaseDate: date.isEmpty ? nil : date,
+                                    genres: movieGenres))
             }
-            let date = file.text(f[2])
-            index[id] = movies.count
-            movies.append(Movie(id: id, title: file.text(f[1]), releaseDate: date.isEmpty ? nil : date,
-                                genres: movieGenres))
         }
+        try RatingReader.requireLines(movies.count, file: file, what: "movies")
         return (movies, index)
     }
 
-    static func readUsers(_ file: TextFile, occupations: Set<String>?) throws -> ([User], [Int: Int]) {
+    static func readUsers(_ file: TextFile, occupations: Set<String>?, lines: LineChecker) throws -> ([User], [Int: Int]) {
         var users: [User] = []
         var index: [Int: Int] = [:]
         var firstLine: [Int: Int] = [:]
         try file.forEachLine(separator: [0x7C]) { line, f in
-            guard f.count == 5 else {
-                throw file.error(line: line, "expected 5 '|'-separated fields (id, age, gender, occupation, zip), "
-                                 + "got \(f.count)")
+            try lines.check(file, line: line) {
+                guard f.count == 5 else {
+                    throw LineFault("expected 5 '|'-separated fields (id, age, gender, occupation, zip), got \(f.count)")
+                }
+                let id = try RatingReader.positiveID(f[0], "user", file: file)
+                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "user")
+                guard let age = FieldParser.int(f[1]), age > 0, age < 150 else {
+                    throw LineFault("age \(file.quoted(f[1])) is not a whole number in 1...149")
+                }
+                let gender = file.text(f[2])
+                guard gender == "F" || gender == "M" else {
+                    throw LineFault("gender \(file.quoted(f[2])) is neither F nor M")
+                }
+                let occupation = file.text(f[3])
+                if let occupations, !occupations.contains(occupation) {
+                    throw LineFault("occupation \(file.quoted(f[3])) is not listed in u.occupation")
+                }
+                index[id] = users.count
+                users.append(User(id: id, age: age, gender: gender, occupation: occupation, zip: file.text(f[4])))
             }
-            let id = try RatingReader.positiveID(f[0], "user", line: line, file: file)
-            try RatingReader.checkUnique(id, line: line, in: &firstLine, file: file, what: "user")
-            guard let age = FieldParser.int(f[1]), age > 0, age < 150 else {
-                throw file.error(line: line, "age \(file.quoted(f[1])) is not a whole number in 1...149")
-            }
-            let gender = file.text(f[2])
-            guard gender == "F" || gender == "M" else {
-                throw file.error(line: line, "gender '\(gender)' is neither F nor M")
-            }
-            let occupation = file.text(f[3])
-            if let occupations, !occupations.contains(occupation) {
-                throw file.error(line: line, "occupation '\(occupation)' is not listed in u.occupation")
-            }
-            index[id] = users.count
-            users.append(User(id: id, age: age, gender: gender, occupation: occupation, zip: file.text(f[4])))
         }
+        try RatingReader.requireLines(users.count, file: file, what: "users")
         return (users, index)
     }
 }

@@ -11,24 +11,25 @@ import Tensors
 /// are genre flags, one column per genre that occurs, sorted as pandas'
 /// `str.get_dummies("|")` sorts them (what PyG's `MovieLens` data set uses),
 /// except "(no genres listed)", which like ml-100k's "unknown" is no feature.
-/// Ratings run 0.5...5 in half stars.
+/// Ratings run 0.5...5 in half stars. ml-20m, ml-25m and ml-32m share the layout.
 enum MLLatestReader {
     static let noGenres = "(no genres listed)"
 
-    static func read(directory: String, minRating: Float) throws -> Dataset {
+    static func read(directory: String, minRating: Float, lines: LineChecker) throws -> Dataset {
         let path = { MovieLensLoader.join(directory, $0) }
-        let (movies, movieIndex) = try readMovies(TextFile(path: path("movies.csv"), encoding: .utf8))
+        let (movies, movieIndex) = try readMovies(TextFile(path: path("movies.csv"), encoding: .utf8), lines: lines)
         let ratingsFile = try TextFile(path: path("ratings.csv"), encoding: .utf8)
         try checkHeader(ratingsFile, expected: ["userId", "movieId", "rating", "timestamp"])
         let format = RatingReader.Format(separator: [0x2C], fieldCount: 4, range: 0.5...5, step: 0.5,
                                          hasHeader: true, separatorName: "comma")
         let ids = userIDs(in: ratingsFile, format: format)
         let userIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        let ratings = try RatingReader.read(ratingsFile, format: format,
+        let ratings = try RatingReader.read(ratingsFile, format: format, lines: lines, users: ids.count,
+                                            movies: movies.count,
                                             userIndex: { userIndex[$0] }, movieIndex: { movieIndex[$0] })
         let columns = NodeFeatures.dummyCategories(movies.flatMap(\.genres).filter { $0 != noGenres })
-        let name = URL(fileURLWithPath: directory).lastPathComponent
-        return Dataset(name: name.hasPrefix("ml-latest") ? name : "ml-latest", layout: .mlLatest,
+        let name = MovieLensLoader.name(of: directory, layout: .mlLatest)
+        return Dataset(name: name, layout: .mlLatest,
                        directory: directory, users: ids.map { User(id: $0) }, movies: movies,
                        ratings: ratings, minRating: minRating, userFeatures: nil,
                        movieFeatures: NodeFeatures.genres(movies.map(\.genres), columns: columns),
@@ -36,14 +37,15 @@ enum MLLatestReader {
                        checksum: MovieLensLoader.sha256Hex(ratingsFile.bytes))
     }
 
-    /// The distinct user ids of a ratings file, ascending. Lines whose user
-    /// field is not a number are skipped here; the full read reports them.
+    /// The distinct user ids of a ratings file, ascending. Lines with the
+    /// wrong field count or an impossible user id are passed over here; the
+    /// full read reports (or skips) them.
     static func userIDs(in file: TextFile, format: RatingReader.Format) -> [Int] {
         var seen = Set<Int>()
         var isHeader = format.hasHeader
         try? file.forEachLine(separator: format.separator) { _, f in
             if isHeader { isHeader = false; return }
-            if let id = FieldParser.int(f[format.user]) { seen.insert(id) }
+            if f.count == format.fieldCount, let id = FieldParser.int(f[format.user]), id >= 1 { seen.insert(id) }
         }
         return seen.sorted()
     }
@@ -59,13 +61,14 @@ enum MLLatestReader {
             }
         } catch is Stop {}
         guard let header else { throw RecError("\(file.path): the file is empty (expected a header line)") }
+        let shown = header.map(TextFile.visible)
         guard header == expected else {
             throw file.error(line: 1, "expected the header '\(expected.joined(separator: ","))', "
-                             + "got '\(header.joined(separator: ","))'")
+                             + "got '\(shown.joined(separator: ","))'")
         }
     }
 
-    static func readMovies(_ file: TextFile) throws -> ([Movie], [Int: Int]) {
+    static func readMovies(_ file: TextFile, lines: LineChecker) throws -> ([Movie], [Int: Int]) {
         try checkHeader(file, expected: ["movieId", "title", "genres"])
         var movies: [Movie] = []
         var index: [Int: Int] = [:]
@@ -73,29 +76,32 @@ enum MLLatestReader {
         var isHeader = true
         try file.forEachRawLine { line, text in
             if isHeader { isHeader = false; return }
-            guard let f = CSV.fields(text) else {
-                throw file.error(line: line, "unterminated quoted field")
+            try lines.check(file, line: line) {
+                guard let f = CSV.fields(text) else { throw LineFault("unterminated quoted field") }
+                guard f.count == 3 else {
+                    throw LineFault("expected 3 comma-separated fields (movieId, title, genres), got \(f.count)"
+                                    + " (quote titles that contain commas)")
+                }
+                guard let id = FieldParser.int(f[0].utf8) else {
+                    throw LineFault("movie id '\(TextFile.visible(f[0]))' is not a whole number")
+                }
+                guard id >= 1 else { throw LineFault("movie id \(id) is not a positive whole number (MovieLens ids start at 1)") }
+                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "movie")
+                index[id] = movies.count
+                let genres = f[2].split(separator: "|").map(String.init)
+                movies.append(Movie(id: id, title: f[1], genres: genres))
             }
-            guard f.count == 3 else {
-                throw file.error(line: line, "expected 3 comma-separated fields (movieId, title, genres), got \(f.count)"
-                                 + " (quote titles that contain commas)")
-            }
-            guard let id = FieldParser.int(f[0].utf8) else {
-                throw file.error(line: line, "movie id '\(f[0])' is not a whole number")
-            }
-            try RatingReader.checkUnique(id, line: line, in: &firstLine, file: file, what: "movie")
-            index[id] = movies.count
-            let genres = f[2].split(separator: "|").map(String.init)
-            movies.append(Movie(id: id, title: f[1], genres: genres))
         }
+        try RatingReader.requireLines(movies.count, file: file, what: "movies")
         return (movies, index)
     }
 }
 
 /// One CSV line (RFC 4180 without line breaks inside quotes).
 enum CSV {
-    /// The fields of `line`, unquoted; nil when a quote is left open.
-    static func fields(_ line: TextFile.Field) -> [String]? {
+    /// The fields of `line` split at `separator` (a comma unless told),
+    /// unquoted; nil when a quote is left open.
+    static func fields(_ line: TextFile.Field, separator: UInt8 = 0x2C) -> [String]? {
         var fields: [String] = []
         var current: [UInt8] = []
         var i = line.startIndex
@@ -111,7 +117,7 @@ enum CSV {
                 }
             } else if c == 0x22 && current.isEmpty {
                 inQuotes = true
-            } else if c == 0x2C {
+            } else if c == separator {
                 fields.append(String(decoding: current, as: UTF8.self))
                 current.removeAll(keepingCapacity: true)
             } else {

@@ -44,7 +44,7 @@ enum NodeFeatures {
 
     /// One row per movie, 1 where the movie has the genre of that column.
     static func genres(_ movieGenres: [[String]], columns: [String]) -> Matrix {
-        let column = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+        let column = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var m = Matrix(rows: movieGenres.count, cols: columns.count)
         for (i, genres) in movieGenres.enumerated() {
             for g in genres { if let c = column[g] { m[i, c] = 1 } }

@@ -6,27 +6,49 @@ import Foundation
 /// ratings are under 1 GB) and simple enough that splitting bytes beats
 /// decoding to `String` first: only titles and names are ever decoded, and
 /// then with the file's own encoding (ml-100k and ml-1m are Latin-1).
-/// Every error names the file and the 1-based line number.
+/// Every error names the file and the 1-based line number. A UTF-8
+/// byte-order mark at the start (spreadsheets write one) is skipped; a
+/// UTF-16 one is an error, since the bytes are then not text recsh reads.
 struct TextFile {
     enum Encoding { case latin1, utf8 }
 
     /// The path as given, used in every error message.
     let path: String
+    /// Every byte of the file (the data set checksum hashes these).
     let bytes: [UInt8]
     let encoding: Encoding
+    /// Where the text starts: 3 after a UTF-8 byte-order mark, else 0.
+    let start: Int
 
     init(path: String, encoding: Encoding) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw RecError("\(path): is a directory, not a file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw RecError(exists ? "\(path): cannot read the file" : "\(path): file not found")
         }
-        self.init(path: path, bytes: [UInt8](data), encoding: encoding)
+        try self.init(path: path, bytes: [UInt8](data), encoding: encoding)
     }
 
-    init(path: String, bytes: [UInt8], encoding: Encoding) {
+    init(path: String, bytes: [UInt8], encoding: Encoding) throws {
         self.path = path
         self.bytes = bytes
         self.encoding = encoding
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw RecError("\(path) line 1: the file starts with a UTF-16 byte-order mark (\(bytes[0] == 0xFF ? "FF FE" : "FE FF")); "
+                           + "save it as UTF-8 or plain text")
+        }
+        start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
+    /// True when the file holds no non-blank line.
+    var isEmpty: Bool {
+        var empty = true
+        struct Stop: Error {}
+        do { try forEachRawLine { _, _ in empty = false; throw Stop() } } catch {}
+        return empty
     }
 
     /// An error about one line of this file.
@@ -53,7 +75,7 @@ struct TextFile {
     /// Calls `body` with each non-blank line (without its line ending).
     func forEachRawLine(_ body: (_ line: Int, _ text: Field) throws -> Void) throws {
         try bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
+            var start = self.start
             var number = 0
             let n = buffer.count
             while start < n {
@@ -105,8 +127,69 @@ struct TextFile {
         }
     }
 
-    /// A field as shown in an error message.
-    func quoted<C: Collection<UInt8>>(_ field: C) -> String { "'\(text(field))'" }
+    /// A field as shown in an error message, invisible characters spelled out.
+    func quoted<C: Collection<UInt8>>(_ field: C) -> String { "'\(TextFile.visible(text(field)))'" }
+
+    /// `s` with control, format and other invisible characters written as
+    /// `\u{FEFF}`, so an error shows the culprit a terminal would hide.
+    static func visible(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default:
+                if scalar == "\u{FFFD}" { out += "\\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}
+
+/// Applies the bad-line policy while a loader walks its files: under
+/// `strict` the first bad line's error ends the load; under `skip` the line
+/// is left out and counted.
+final class LineChecker {
+    let policy: BadLinePolicy
+    private(set) var report = LoadReport()
+
+    init(policy: BadLinePolicy) { self.policy = policy }
+
+    /// Runs one line's parsing; a `RecError` from it is thrown (strict) or
+    /// recorded against `file` and `line` (skip). True when the line was kept.
+    @discardableResult
+    func check(_ file: TextFile, line: Int, _ body: () throws -> Void) throws -> Bool {
+        do {
+            try body()
+            return true
+        } catch let error as LineFault {
+            guard policy == .skip else { throw file.error(line: line, error.message) }
+            report.skippedLines += 1
+            if report.skipped.count < LoadReport.examplesKept {
+                report.skipped.append(.init(file: file.path, line: line, reason: error.message))
+            }
+            return false
+        }
+    }
+
+    func noteDuplicates(_ count: Int, first: String?) {
+        report.duplicateRatings += count
+        if report.firstDuplicate == nil { report.firstDuplicate = first }
+    }
+}
+
+/// What is wrong with one line; `LineChecker` adds the file and line number.
+struct LineFault: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// What `load` does with a malformed line.
+public enum BadLinePolicy: String, Sendable, CaseIterable {
+    /// The first bad line is an error naming file, line and fault; nothing is loaded.
+    case strict
+    /// Bad lines are left out, counted, and the first few named in the load result.
+    case skip
 }
 
 /// Number parsing straight from bytes, without building strings.
@@ -152,4 +235,9 @@ enum FieldParser {
         guard digits > 0 else { return nil }
         return negative ? -value : value
     }
+}
+
+extension RecError {
+    /// `s` with invisible characters spelled out (`\\u{FEFF}`), for messages that quote input.
+    public static func visible(_ s: String) -> String { TextFile.visible(s) }
 }

@@ -29,7 +29,8 @@ extension Split {
                 throw RecError("split official \(name): \(path) not found")
             }
             let ratings = try RatingReader.read(TextFile(path: path, encoding: .utf8), format: format,
-                                                userIndex: { dataset.userIndex(id: $0) },
+                                                lines: LineChecker(policy: .strict), users: dataset.userCount,
+                                                movies: dataset.movieCount, userIndex: { dataset.userIndex(id: $0) },
                                                 movieIndex: { dataset.movieIndex(id: $0) })
             return Array(Set(ratings.filter { $0.value >= threshold }.map { Edge(user: $0.user, movie: $0.movie) }))
                 .sorted()
@@ -71,17 +72,19 @@ extension Split {
             guard f.count >= 2 else {
                 throw file.error(line: line, "expected user<TAB>movie, got \(f.count) field\(f.count == 1 ? "" : "s")")
             }
-            guard let userID = FieldParser.int(f[0]) else {
+            let userText = file.text(f[0]).trimmingCharacters(in: .whitespaces)
+            let movieText = file.text(f[1]).trimmingCharacters(in: .whitespaces)
+            guard let userID = dataset.userID(parsing: userText) else {
                 throw file.error(line: line, "user id \(file.quoted(f[0])) is not a whole number")
             }
-            guard let movieID = FieldParser.int(f[1]) else {
+            guard let movieID = dataset.movieID(parsing: movieText) else {
                 throw file.error(line: line, "movie id \(file.quoted(f[1])) is not a whole number")
             }
             guard let u = dataset.userIndex(id: userID) else {
-                throw file.error(line: line, "unknown user id \(userID) in \(dataset.name)")
+                throw file.error(line: line, "unknown user id \(TextFile.visible(userText)) in \(dataset.name)")
             }
             guard let m = dataset.movieIndex(id: movieID) else {
-                throw file.error(line: line, "unknown movie id \(movieID) in \(dataset.name)")
+                throw file.error(line: line, "unknown movie id \(TextFile.visible(movieText)) in \(dataset.name)")
             }
             pairs.append((Edge(u, m), line))
         }

@@ -45,11 +45,11 @@ public struct ModelCapabilities: Sendable, Equatable {
 public struct FitRequest {
     public var graph: InteractionGraph
     public var options: ModelOptions
-    /// Validation NDCG@10 of a set of embeddings; nil when there is nothing to validate on.
-    public var validation: ((Embeddings) -> Double)?
+    /// Validation NDCG@10 of a scorer; nil when there is nothing to validate on.
+    public var validation: ((any Scorer) -> Double)?
     public var control: RunControl
 
-    public init(graph: InteractionGraph, options: ModelOptions, validation: ((Embeddings) -> Double)? = nil,
+    public init(graph: InteractionGraph, options: ModelOptions, validation: ((any Scorer) -> Double)? = nil,
                 control: RunControl = .silent) {
         self.graph = graph
         self.options = options
@@ -116,7 +116,8 @@ extension GraphModelKind {
     public static func fit(_ request: FitRequest) throws -> FitResult {
         let trainOptions = try TrainOptions(request.options)
         var model = Self(graph: request.graph, options: trainOptions)
-        let trainer = Trainer(options: trainOptions, control: request.control, validation: request.validation)
+        let trainer = Trainer(options: trainOptions, control: request.control,
+                              validation: request.validation.map { score in { score($0) } })
         let history = try trainer.train(&model, on: request.graph)
         let effective = model.effective(trainOptions)
         var options = request.options

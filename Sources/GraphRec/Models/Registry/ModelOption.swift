@@ -7,6 +7,8 @@ public enum OptionType: Sendable, Equatable {
     case choice([String])
     /// A whole number or `off` (e.g. `patience`).
     case intOrOff(ClosedRange<Int>)
+    /// Two or more whole numbers in the range, comma- or dash-separated (layer widths, e.g. `mlp=64,32,16,8`).
+    case widths(ClosedRange<Int>)
 
     /// The placeholder `help` shows ("N", "X", "on|off", "bpr|margin", "N|off").
     public var placeholder: String {
@@ -16,6 +18,7 @@ public enum OptionType: Sendable, Equatable {
         case .flag: "on|off"
         case .choice(let words): words.joined(separator: "|")
         case .intOrOff: "N|off"
+        case .widths: "N,N,..."
         }
     }
 
@@ -24,7 +27,7 @@ public enum OptionType: Sendable, Equatable {
         switch self {
         case .flag: ["on", "off"]
         case .choice(let words): words
-        case .int, .number, .intOrOff: []
+        case .int, .number, .intOrOff, .widths: []
         }
     }
 }
@@ -104,6 +107,13 @@ public struct ModelOption: Sendable, Equatable {
             case "off", "false", "no", "0": return .flag(false)
             default: throw RecError("\(name): expected on or off, got '\(text)'")
             }
+        case .widths(let range):
+            let parts = text.split(whereSeparator: { $0 == "," || $0 == "-" })
+            let widths = parts.compactMap { Int($0) }
+            guard widths.count == parts.count, widths.count >= 2, widths.allSatisfy(range.contains) else {
+                throw RecError("\(name): expected two or more widths in \(range.lowerBound)...\(range.upperBound) like 64,32,16,8, got '\(text)'")
+            }
+            return .word(widths.map(String.init).joined(separator: ","))
         case .choice(let words):
             guard words.contains(text) else { throw RecError("\(name): expected one of \(words.joined(separator: "|")), got '\(text)'") }
             return .word(text)

@@ -8,6 +8,7 @@ import Tensors
 public enum ModelRegistry {
     public static var kinds: [any ModelKind.Type] {
         [GCN.self, GAT.self, LightGCN.self, MatrixFactorization.self,
+         NCF.self,
          ALS.self, PureSVD.self, Popularity.self, ItemKNN.self, EASE.self]
     }
 
@@ -48,8 +49,10 @@ public enum ModelRegistry {
         public var history: TrainingHistory
         /// The options as trained (typed, defaults filled in).
         public var options: ModelOptions
-        /// Embeddings on the train graph, computed once.
-        public var embeddings: Embeddings
+        /// What ranks movies on the train graph, computed once.
+        public var scorer: any Scorer
+        /// The scorer's embeddings for a dot-product model; nil for one that is not (NCF).
+        public var embeddings: Embeddings? { scorer as? Embeddings }
         /// Validation metrics (K = 10) of the kept weights; nil without validation edges in the split.
         public var validation: EvaluationResult?
         public var validationSource: ValidationSource
@@ -95,15 +98,15 @@ public enum ModelRegistry {
         if result.history.interrupted && result.history.epochs == 0 {
             throw RecError("interrupted before the first epoch finished; nothing kept")
         }
-        let embeddings = result.recommender.embed(graph)
-        let validation = source == .split ? validator.evaluate(embeddings) : nil
+        let scorer = result.recommender.scorer(graph)
+        let validation = source == .split ? validator.evaluate(scorer) : nil
         var notes = result.notes
         if case .carved = source { notes.append("validation: \(source.description)") }
         if source == .none, kind.capabilities.lossCurve, options.values["patience"].map({ $0 != .off }) == true {
             notes.append("patience: no validation edges to stop on (the split and train are too small to carve); trained every epoch")
         }
         return Fitted(recommender: result.recommender, history: result.history, options: result.options,
-                      embeddings: embeddings, validation: validation, validationSource: source,
+                      scorer: scorer, validation: validation, validationSource: source,
                       seconds: Date().timeIntervalSince(started), notes: notes)
     }
 
@@ -113,11 +116,12 @@ public enum ModelRegistry {
     /// after checking every tensor's name and shape against what its kind
     /// declares for its recorded options and the data set's counts: a
     /// mismatch is an error naming the model, the tensor, its shape and the
-    /// expected one, and nothing is built.
+    /// expected one, and nothing is built. Faults in the recorded kind or
+    /// options are `ManifestFault`s (the manifest is at fault, not the tensors).
     public static func restore(_ record: ModelRecord, graph: InteractionGraph) throws -> any Recommender {
         let kind: any ModelKind.Type
         do { kind = try self.kind(record.kind) } catch {
-            throw RecError("model '\(record.name)': kind '\(record.kind)' is not one this recsh can rebuild "
+            throw ManifestFault("model '\(record.name)': kind '\(record.kind)' is not one this recsh can rebuild "
                 + "(known: \(names.joined(separator: ", ")))")
         }
         let options: ModelOptions
@@ -125,7 +129,7 @@ public enum ModelRegistry {
             // Keys the kind does not declare (older records) are ignored; every declared one is checked.
             options = try kind.parse(record.options.filter { key, _ in kind.options.contains { $0.name == key } })
         } catch let error as RecError {
-            throw RecError("model '\(record.name)' (\(record.kind)): recorded option \(error.message)")
+            throw ManifestFault("model '\(record.name)' (\(record.kind)): recorded option \(error.message)")
         }
         let expected = try kind.parameterShapes(options: options, graph: graph)
         for name in record.parameters.keys.sorted() where expected[name] == nil {

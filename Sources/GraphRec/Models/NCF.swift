@@ -1,0 +1,571 @@
+import Foundation
+import Tensors
+
+/// The options of `train ncf`, declared once: `help`, validation, defaults
+/// and the recorded options all read `declared`. Defaults are the paper's
+/// (He et al., 2017, section 4.1): 8 predictive factors, MLP 64-32-16-8,
+/// 4 negatives per positive, Adam lr 0.001, batch 256, log loss.
+public struct NCFOptions: Sendable, Equatable {
+    public enum Loss: String, Sendable, CaseIterable { case bce, bpr }
+
+    public var loss = Loss.bce
+    /// GMF width, the paper's "predictive factors".
+    public var factors = 8
+    /// MLP widths: the first is the concatenated [user; movie] embedding
+    /// (each half as wide), the rest are the ReLU layers; the last is the
+    /// MLP's predictive factors.
+    public var mlp = [64, 32, 16, 8]
+    public var negatives = 4
+    public var learningRate: Float = 0.001
+    public var weightDecay: Float = 0
+    public var batchSize = 256
+    public var epochs = 20
+    /// Train GMF and MLP alone first and start NeuMF from both (the paper's advice).
+    public var pretrain = false
+    public var seed: UInt64 = 0
+    public var patience: Int?
+
+    public static let declared: [ModelOption] = [
+        ModelOption("loss", .choice(Loss.allCases.map(\.rawValue)), default: .word("bce"),
+                    "bce: log loss over each positive and its negatives (the paper's); bpr: pairwise", scale: .categorical),
+        ModelOption("factors", .int(1...1024), default: .int(8), "GMF embedding width (predictive factors)", scale: .log),
+        ModelOption("mlp", .widths(1...4096), default: .word("64,32,16,8"),
+                    "MLP widths: concatenated input (2 x embedding, even), then the ReLU layers"),
+        ModelOption("negatives", .int(1...1000), default: .int(4), "sampled negatives per positive, redrawn each epoch"),
+        ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log),
+        ModelOption("weight-decay", .number(0...10), default: .number(0), "L2 on every weight, added to the gradient"),
+        ModelOption("batch", .int(1...10_000_000), default: .int(256), "positives per mini-batch (each with its negatives)"),
+        ModelOption("epochs", .int(1...100_000), default: .int(20), "epochs (per stage with pretrain=on)"),
+        ModelOption("pretrain", .flag, default: .flag(false), "on: train GMF, then MLP, then NeuMF from both (3 x epochs)"),
+        ModelOption("seed", .int(0...Int.max), default: .int(0), "seed of the initial weights, the shuffles and the negatives"),
+        ModelOption("patience", .intOrOff(1...100_000), default: .off,
+                    "stop after N epochs without a better validation NDCG@10"),
+    ]
+
+    public init() {}
+
+    /// From typed options (`declared`); the first MLP width must be even.
+    public init(_ o: ModelOptions) throws {
+        loss = Loss(rawValue: try o.word("loss")) ?? .bce
+        factors = try o.int("factors")
+        mlp = try Self.parseWidths(try o.word("mlp"))
+        negatives = try o.int("negatives")
+        learningRate = Float(try o.number("lr"))
+        weightDecay = Float(try o.number("weight-decay"))
+        batchSize = try o.int("batch")
+        epochs = try o.int("epochs")
+        pretrain = try o.flag("pretrain")
+        seed = UInt64(try o.int("seed"))
+        if case .int(let p) = try o.value("patience") { patience = p }
+    }
+
+    /// From `key=value` text, checked against `declared`.
+    public init(_ o: OptionValues) throws {
+        try self.init(ModelOptions(parsing: o.values, declarations: Self.declared))
+    }
+
+    /// "64,32,16,8" (or "64-32-16-8") -> widths; the first must be even.
+    static func parseWidths(_ text: String) throws -> [Int] {
+        guard case .word(let normal) = try declared.first { $0.name == "mlp" }!.parse(text) else { return [] }
+        let widths = normal.split(separator: ",").compactMap { Int($0) }
+        guard widths[0] % 2 == 0 else {
+            throw RecError("mlp: the first width is the concatenated user and movie embedding, so it must be even, got \(widths[0])")
+        }
+        return widths
+    }
+
+    /// These options as typed values of `declared`.
+    public var typed: ModelOptions {
+        var o = ModelOptions(defaults: Self.declared)
+        o["loss"] = .word(loss.rawValue)
+        o["factors"] = .int(factors)
+        o["mlp"] = .word(mlp.map(String.init).joined(separator: ","))
+        o["negatives"] = .int(negatives)
+        o["lr"] = .number(Double(learningRate))
+        o["weight-decay"] = .number(Double(weightDecay))
+        o["batch"] = .int(batchSize)
+        o["epochs"] = .int(epochs)
+        o["pretrain"] = .flag(pretrain)
+        o["seed"] = .int(Int(seed))
+        o["patience"] = patience.map { .int($0) } ?? .off
+        return o
+    }
+
+    public var asDictionary: [String: String] { typed.text }
+}
+
+/// NeuMF (He et al., "Neural Collaborative Filtering", WWW 2017): a GMF and
+/// an MLP tower on separate user and movie ID embeddings, fused by one
+/// output layer.
+///
+///     GMF:  φ = p_u ⊙ q_i
+///     MLP:  ψ = ReLU(W_L ... ReLU(W_1 [p'_u ; q'_i] + b_1) ... + b_L)
+///     y_ui = hᵀ [φ ; ψ] + b          (a logit: σ(y_ui) is P(u likes i))
+///
+/// The MLP is not a dot product, so NCF has no user embeddings: it ranks
+/// through `NCFScorer`. A model may hold one tower only (the pretraining
+/// stages); the towers present follow from the parameter names.
+///
+/// NCF is not inductive. A user it was not trained on gets vectors fitted
+/// by fold-in (a few Adam steps on their edges with everything else
+/// frozen); a user without edges is ranked by popularity (`NCFScorer`
+/// reports which users were).
+public struct NCF: FoldingInRecommender {
+    public let kind = "ncf"
+    public var isInductive: Bool { false }
+    public var parameters: [String: Matrix]
+    /// Users the embedding tables cover (the training graph's).
+    public var userCount: Int { (parameters["gmf.users"] ?? parameters["mlp.users"])?.rows ?? 0 }
+    public var hasGMF: Bool { parameters["gmf.users"] != nil }
+    public var hasMLP: Bool { parameters["mlp.users"] != nil }
+    /// Dense MLP layers after the embedding concatenation.
+    public var mlpLayers: Int {
+        var k = 0
+        while parameters["mlp.w\(k + 1)"] != nil { k += 1 }
+        return k
+    }
+
+    public enum Towers: String, Sendable { case gmf, mlp, both }
+
+    /// Fresh weights: embeddings N(0, 0.01²), MLP layers Glorot-uniform,
+    /// output layer LeCun-uniform, biases zero (the paper's Keras code).
+    public init(users: Int, movies: Int, options: NCFOptions, towers: Towers = .both) {
+        var rng = SeededGenerator(seed: options.seed, stream: "ncf.init.\(towers.rawValue)")
+        var p: [String: Matrix] = [:]
+        var width = 0
+        if towers != .mlp {
+            p["gmf.users"] = .normal(rows: users, cols: options.factors, std: 0.01, using: &rng)
+            p["gmf.movies"] = .normal(rows: movies, cols: options.factors, std: 0.01, using: &rng)
+            width += options.factors
+        }
+        if towers != .gmf {
+            let half = options.mlp[0] / 2
+            p["mlp.users"] = .normal(rows: users, cols: half, std: 0.01, using: &rng)
+            p["mlp.movies"] = .normal(rows: movies, cols: half, std: 0.01, using: &rng)
+            for k in 1..<options.mlp.count {
+                p["mlp.w\(k)"] = .glorot(rows: options.mlp[k - 1], cols: options.mlp[k], using: &rng)
+                p["mlp.b\(k)"] = Matrix(rows: 1, cols: options.mlp[k])
+            }
+            width += options.mlp[options.mlp.count - 1]
+        }
+        let limit = (3 / Float(width)).squareRoot()
+        p["out.w"] = .uniform(rows: width, cols: 1, low: -limit, high: limit, using: &rng)
+        p["out.b"] = Matrix(rows: 1, cols: 1)
+        parameters = p
+    }
+
+    /// A saved model, every shape checked against the others.
+    public init(parameters p: [String: Matrix]) throws {
+        var width = 0, users: Int?, movies: Int?
+        func table(_ name: String, cols: Int? = nil) throws -> Matrix {
+            let m = try Baselines.parameter(name, of: p, kind: "ncf", rows: name.hasSuffix("users") ? users : movies, cols: cols)
+            if name.hasSuffix("users") { users = m.rows } else { movies = m.rows }
+            return m
+        }
+        if p["gmf.users"] != nil || p["gmf.movies"] != nil {
+            let u = try table("gmf.users")
+            _ = try table("gmf.movies", cols: u.cols)
+            width += u.cols
+        }
+        if p["mlp.users"] != nil || p["mlp.movies"] != nil {
+            let u = try table("mlp.users")
+            var last = try table("mlp.movies", cols: u.cols).cols * 2
+            var k = 1
+            while p["mlp.w\(k)"] != nil {
+                last = try Baselines.parameter("mlp.w\(k)", of: p, kind: "ncf", rows: last).cols
+                _ = try Baselines.parameter("mlp.b\(k)", of: p, kind: "ncf", rows: 1, cols: last)
+                k += 1
+            }
+            guard k > 1 else { throw RecError("ncf: parameter 'mlp.w1' is missing") }
+            width += last
+        }
+        guard width > 0 else { throw RecError("ncf: neither a GMF nor an MLP tower in the saved parameters") }
+        _ = try Baselines.parameter("out.w", of: p, kind: "ncf", rows: width, cols: 1)
+        _ = try Baselines.parameter("out.b", of: p, kind: "ncf", rows: 1, cols: 1)
+        parameters = p
+    }
+
+    public func scorer(_ graph: InteractionGraph) -> any Scorer { NCFScorer(self, graph: graph, refitting: []) }
+
+    /// The scorer on `graph`. Users beyond the trained ones, and those in
+    /// `refitting`, get vectors folded in from their edges in `graph`; users
+    /// without edges are ranked by popularity.
+    public func scorer(_ graph: InteractionGraph, refitting: Set<Int>) -> any Scorer {
+        NCFScorer(self, graph: graph, refitting: refitting)
+    }
+
+    public var foldInMethod: String {
+        "fold-in (\(Self.foldInSteps) Adam steps, lr \(Self.foldInRate), from zero vectors, on the log loss of the "
+            + "user's liked movies and \(Self.foldInNegatives) sampled negatives each; the rest of the model frozen)"
+    }
+
+    // MARK: forward on the tape
+
+    /// Logits of the pairs (users[k], items[k]), an n x 1 column. `w` binds
+    /// every parameter name (as parameters to train, or constants to freeze).
+    static func logits(_ t: Tape, _ w: [String: Variable], users: [Int32], items: [Int32], mlpLayers: Int) -> Variable {
+        var parts: [Variable] = []
+        if let pu = w["gmf.users"], let qi = w["gmf.movies"] {
+            parts.append(t.mul(t.gatherRows(pu, users), t.gatherRows(qi, items)))               // p_u ⊙ q_i
+        }
+        if let pu = w["mlp.users"], let qi = w["mlp.movies"] {
+            var h = t.concatColumns([t.gatherRows(pu, users), t.gatherRows(qi, items)])         // [p'_u ; q'_i]
+            for k in 1...max(mlpLayers, 1) {
+                guard let wk = w["mlp.w\(k)"], let bk = w["mlp.b\(k)"] else { break }
+                h = t.relu(t.addRowBias(t.matmul(h, wk), bk))
+            }
+            parts.append(h)
+        }
+        let x = parts.count == 1 ? parts[0] : t.concatColumns(parts)
+        guard let h = w["out.w"], let b = w["out.b"] else { return x }
+        return t.addRowBias(t.matmul(x, h), b)
+    }
+
+    /// The batch's mean loss: log loss over positives (label 1) and their
+    /// negatives (label 0), or BPR over (positive, negative) pairs.
+    static func loss(_ t: Tape, _ w: [String: Variable], _ batch: PairBatch, _ loss: NCFOptions.Loss, mlpLayers: Int) -> Variable {
+        let b = batch.users.count, n = batch.negatives.count
+        let y = logits(t, w, users: batch.users + batch.pairUsers, items: batch.positives + batch.negatives, mlpLayers: mlpLayers)
+        let positive = t.sliceRows(y, 0..<b), negative = t.sliceRows(y, b..<(b + n))
+        switch loss {
+        case .bce:   // -[Σ ln σ(y_ui) + Σ ln σ(-y_uj)] / (b + n)
+            let ll = t.add(t.sum(t.logSigmoid(positive)), t.sum(t.logSigmoid(t.scale(negative, -1))))
+            return t.scale(ll, -1 / Float(b + n))
+        case .bpr:
+            return PairwiseLoss.bpr.apply(t, positive: t.gatherRows(positive, batch.pairPositive), negative: negative, margin: 0)
+        }
+    }
+}
+
+// MARK: training
+
+extension NCF {
+    /// Trains NeuMF on the edges of `graph`. With `pretrain`, GMF and MLP are
+    /// trained alone first (`epochs` each) and NeuMF starts from both, the
+    /// output weights halved (α = 0.5, the paper's); the returned history is
+    /// NeuMF's. Fine-tuning uses Adam like the other stages (the paper uses
+    /// plain SGD there).
+    public static func fit(graph: InteractionGraph, options: NCFOptions, control: RunControl = .silent,
+                           validation: ((any Scorer) -> Double)? = nil) throws -> (model: NCF, history: TrainingHistory) {
+        guard options.pretrain else {
+            var model = NCF(users: graph.userCount, movies: graph.movieCount, options: options)
+            let history = try model.train(on: graph, options: options, stage: "ncf", control: control, validation: validation)
+            return (model, history)
+        }
+        var gmf = NCF(users: graph.userCount, movies: graph.movieCount, options: options, towers: .gmf)
+        let h1 = try gmf.train(on: graph, options: options, stage: "gmf", control: control, validation: validation)
+        if h1.interrupted { return (gmf, h1) }
+        var mlp = NCF(users: graph.userCount, movies: graph.movieCount, options: options, towers: .mlp)
+        let h2 = try mlp.train(on: graph, options: options, stage: "mlp", control: control, validation: validation)
+        if h2.interrupted { return (mlp, h2) }
+        var p = gmf.parameters.merging(mlp.parameters) { a, _ in a }
+        p["out.w"] = 0.5 * gmf.parameters["out.w", default: Matrix(rows: 0, cols: 1)].vstack(mlp.parameters["out.w", default: Matrix(rows: 0, cols: 1)])
+        p["out.b"] = 0.5 * (gmf.parameters["out.b", default: Matrix(rows: 1, cols: 1)] + mlp.parameters["out.b", default: Matrix(rows: 1, cols: 1)])
+        var model = try NCF(parameters: p)
+        let history = try model.train(on: graph, options: options, stage: "neumf", control: control, validation: validation)
+        return (model, history)
+    }
+
+    /// One training run of this model's towers: each epoch shuffles the
+    /// positives, draws `negatives` per positive, and takes one Adam step per
+    /// batch. With `validation`, the best epoch's weights are kept and
+    /// `patience` stops early; Ctrl-C (`control.shouldStop`) ends between
+    /// batches and keeps the best weights so far.
+    mutating func train(on graph: InteractionGraph, options: NCFOptions, stage: String, control: RunControl,
+                        validation: ((any Scorer) -> Double)?) throws -> TrainingHistory {
+        guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
+        let sampler = try NegativeSampler(graph)
+        let positives = graph.edges
+        let batchSize = min(options.batchSize, positives.count)
+        let batches = (positives.count + batchSize - 1) / batchSize
+        var shuffleRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).shuffle")
+        var negativeRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).negatives")
+        var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
+        let layers = mlpLayers
+        var order = Array(0..<positives.count)
+        var history = TrainingHistory()
+        var best: (ndcg: Double, parameters: [String: Matrix])?
+        var sinceBest = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        func seconds(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
+
+        training: for epoch in 1...options.epochs {
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            shuffleRNG.shuffle(&order)
+            var lossSum = 0.0
+            for b in 0..<batches {
+                if control.shouldStop() { history.interrupted = true; break training }
+                let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
+                let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives, sampler: sampler, rng: &negativeRNG)
+                let tape = Tape()
+                let w = parameters.mapValues { tape.parameter($0) }
+                let loss = NCF.loss(tape, w, batch, options.loss, mlpLayers: layers)
+                tape.backward(loss)
+                lossSum += Double(tape.value(loss).storage[0])
+                adam.step(&parameters, gradients: w.compactMapValues { tape.gradient($0) })
+                control.report(ProgressUpdate(label: "\(stage) epoch \(epoch)/\(options.epochs)", done: b + 1, total: batches,
+                                              detail: String(format: "loss %.4f  %.1fs", lossSum / Double(b + 1), seconds(since: start))))
+            }
+            history.loss.append(lossSum / Double(batches))
+            history.epochSeconds.append(seconds(since: epochStart))
+            history.bestEpoch = epoch
+            guard let validation else { continue }
+            let ndcg = validation(scorer(graph))
+            history.validationNDCG.append(ndcg)
+            if best == nil || ndcg > best!.ndcg {
+                best = (ndcg, parameters)
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+                if let patience = options.patience, sinceBest >= patience {
+                    history.stoppedEarly = epoch < options.epochs
+                    break
+                }
+            }
+        }
+        if let best {
+            parameters = best.parameters
+            history.bestEpoch = (history.validationNDCG.firstIndex(of: best.ndcg) ?? 0) + 1
+        } else if history.interrupted {
+            history.bestEpoch = history.loss.count
+        }
+        return history
+    }
+}
+
+// MARK: fold-in
+
+extension NCF {
+    /// Adam steps, learning rate and negatives per like of a fold-in.
+    static let foldInSteps = 100, foldInRate: Float = 0.01, foldInNegatives = 4
+
+    /// Fits fresh user vectors (GMF and MLP rows, starting at zero) to the
+    /// liked movies `likes`, everything else frozen: the same loss as training,
+    /// negatives drawn from the movies not liked. Deterministic per (seed, likes).
+    func foldIn(likes: [Int32], movieCount: Int, seed: UInt64 = 0) -> (gmf: [Float]?, mlp: [Float]?) {
+        var user: [String: Matrix] = [:]
+        if let g = parameters["gmf.users"] { user["gmf.users"] = Matrix(rows: 1, cols: g.cols) }
+        if let m = parameters["mlp.users"] { user["mlp.users"] = Matrix(rows: 1, cols: m.cols) }
+        guard !likes.isEmpty, likes.count < movieCount else { return (nil, nil) }
+        let liked = Set(likes)
+        var rng = SeededGenerator(seed: seed, stream: "ncf.foldin.\(likes.count)")
+        var adam = Adam(learningRate: Self.foldInRate)
+        let n = Self.foldInNegatives, layers = mlpLayers
+        let zeros = [Int32](repeating: 0, count: likes.count * n)
+        for _ in 0..<Self.foldInSteps {
+            var negatives = [Int32](repeating: 0, count: likes.count * n)
+            for k in negatives.indices {
+                var m: Int32
+                repeat { m = Int32(rng.nextInt(below: movieCount)) } while liked.contains(m)
+                negatives[k] = m
+            }
+            let batch = PairBatch(users: [Int32](repeating: 0, count: likes.count), positives: likes, pairUsers: zeros,
+                                  pairPositive: (0..<(likes.count * n)).map { Int32($0 / n) }, negatives: negatives)
+            let tape = Tape()
+            var w = parameters.mapValues { tape.constant($0) }
+            for (name, row) in user { w[name] = tape.parameter(row) }
+            let loss = NCF.loss(tape, w, batch, .bce, mlpLayers: layers)
+            tape.backward(loss)
+            adam.step(&user, gradients: user.keys.reduce(into: [:]) { g, name in g[name] = w[name].flatMap { tape.gradient($0) } })
+        }
+        return (user["gmf.users"]?.storage, user["mlp.users"]?.storage)
+    }
+}
+
+// MARK: scoring
+
+/// NeuMF's scores of blocks of users against every movie, in whole-matrix
+/// products: the GMF tower is one GEMM (hᵀ(p ⊙ q) = (p ⊙ h)·q); the MLP's
+/// first layer splits into a user part and a movie part, W_1[p'; q'] =
+/// W_1u p' + W_1i q', so the movie part is computed once per scorer and each
+/// pair only adds two rows before the ReLU; the later layers are GEMMs over
+/// a chunk of (user, movie) pairs.
+public struct NCFScorer: Scorer {
+    public let userCount: Int
+    public let itemCount: Int
+    let gmfUsers: Matrix?
+    /// GMF movie embeddings scaled by the GMF part of h (movies x factors).
+    let gmfItems: Matrix?
+    let mlpUsers: Matrix?
+    /// W_1's user half (embedding x d_1) and b_1.
+    let firstUser: Matrix?
+    let firstBias: Matrix?
+    /// q'_i W_1i for every movie (movies x d_1).
+    let firstItems: Matrix?
+    let layers: [(w: Matrix, b: Matrix)]
+    /// The MLP part of h (d_L x 1).
+    let mlpOut: Matrix?
+    let outBias: Float
+    let gmfMovies: Matrix?
+    /// Users without edges, ranked by `popularity` (their movie degrees).
+    public let popularityUsers: Set<Int>
+    /// Users whose vectors were folded in from their edges, not trained.
+    public let foldedUsers: Set<Int>
+    let popularity: [Float]
+
+    init(_ model: NCF, graph: InteractionGraph, refitting: Set<Int>) {
+        let p = model.parameters
+        let trained = model.userCount
+        userCount = graph.userCount
+        itemCount = graph.movieCount
+        var gUsers = p["gmf.users"].map { Self.rows($0, count: graph.userCount) }
+        var mUsers = p["mlp.users"].map { Self.rows($0, count: graph.userCount) }
+        var cold = Set<Int>(), folded = Set<Int>()
+        for u in 0..<graph.userCount where u >= trained || refitting.contains(u) || graph.degree(user: u) == 0 {
+            let likes = Array(graph.movies(ofUser: u))
+            if likes.isEmpty { cold.insert(u); continue }
+            if u < trained && !refitting.contains(u) { continue }
+            let v = model.foldIn(likes: likes, movieCount: graph.movieCount)
+            if let g = v.gmf { gUsers?.setRow(u, g) }
+            if let m = v.mlp { mUsers?.setRow(u, m) }
+            folded.insert(u)
+        }
+        popularityUsers = cold
+        foldedUsers = folded
+        popularity = (0..<graph.movieCount).map { Float(graph.degree(movie: $0)) }
+
+        let h = p["out.w"] ?? Matrix(rows: 0, cols: 1)
+        outBias = p["out.b"]?.storage.first ?? 0
+        var offset = 0
+        gmfUsers = gUsers
+        gmfMovies = p["gmf.movies"]
+        if let q = p["gmf.movies"] {
+            var scaled = q
+            for r in 0..<q.rows { for c in 0..<q.cols { scaled.storage[r * q.cols + c] *= h.storage[c] } }
+            gmfItems = scaled
+            offset = q.cols
+        } else {
+            gmfItems = nil
+        }
+        mlpUsers = mUsers
+        if let pu = mUsers, let q = p["mlp.movies"], let w1 = p["mlp.w1"], let b1 = p["mlp.b1"] {
+            let e = pu.cols
+            firstUser = Matrix(rows: e, cols: w1.cols, storage: Array(w1.storage[0..<(e * w1.cols)]))
+            let itemHalf = Matrix(rows: e, cols: w1.cols, storage: Array(w1.storage[(e * w1.cols)...]))
+            firstItems = BLAS.matmul(q, itemHalf)
+            firstBias = b1
+            var rest: [(Matrix, Matrix)] = []
+            var k = 2
+            while let w = p["mlp.w\(k)"], let b = p["mlp.b\(k)"] { rest.append((w, b)); k += 1 }
+            layers = rest
+            mlpOut = Matrix(rows: h.rows - offset, cols: 1, storage: Array(h.storage[offset...]))
+        } else {
+            firstUser = nil; firstItems = nil; firstBias = nil; layers = []; mlpOut = nil
+        }
+    }
+
+    /// The first `count` rows of `m`, zero rows added past its end.
+    static func rows(_ m: Matrix, count: Int) -> Matrix {
+        if m.rows == count { return m }
+        var out = Matrix(rows: count, cols: m.cols)
+        let n = min(m.rows, count) * m.cols
+        for i in 0..<n { out.storage[i] = m.storage[i] }
+        return out
+    }
+
+    public var movieVectors: (vectors: Matrix, source: String) {
+        (gmfMovies ?? firstItems ?? Matrix(rows: itemCount, cols: 1), gmfMovies != nil ? "GMF tower movie embeddings" : "MLP first-layer movie part")
+    }
+
+    public func scores(users: ArraySlice<Int>, into out: inout Matrix) {
+        let m = users.count, n = itemCount
+        if out.rows != m || out.cols != n { out = Matrix(rows: m, cols: n) }
+        let rows = Array(users)
+        if let pu = gmfUsers, let q = gmfItems {
+            BLAS.gemm(pu.gatherRows(rows), q, transposeB: true, into: &out)      // (p_u ⊙ h_g) · q_i
+        } else {
+            for i in 0..<out.count { out.storage[i] = 0 }
+        }
+        for i in 0..<out.count { out.storage[i] += outBias }
+        if let pu = mlpUsers, let w1u = firstUser, let b1 = firstBias, let items = firstItems, let h = mlpOut {
+            var a = BLAS.matmul(pu.gatherRows(rows), w1u)                           // p'_u W_1u + b_1
+            a.addRowBroadcast(b1)
+            let chunk = max(1, 16_384 / max(n, 1))
+            var lo = 0
+            while lo < m {
+                let hi = min(m, lo + chunk)
+                var x = firstLayer(a, lo..<hi, items)
+                for (w, b) in layers {
+                    x = BLAS.matmul(x, w)
+                    x.addRowBroadcast(b)
+                    x = x.relu()
+                }
+                // The pair block is (user r, movie i) in row-major order: out's rows lo..<hi exactly.
+                x.storage.withUnsafeBufferPointer { xp in
+                    h.storage.withUnsafeBufferPointer { hp in
+                        out.storage.withUnsafeMutableBufferPointer { op in
+                            BLAS.gemm(m: (hi - lo) * n, n: 1, k: x.cols, xp.baseAddress!, lda: x.cols, hp.baseAddress!, ldb: 1,
+                                      beta: 1, into: op.baseAddress! + lo * n, ldc: 1)
+                        }
+                    }
+                }
+                lo = hi
+            }
+        }
+        for (r, u) in rows.enumerated() where popularityUsers.contains(u) {
+            for i in 0..<n { out.storage[r * n + i] = popularity[i] }
+        }
+    }
+
+    /// ReLU(a_u + b_i) for the users `range` of `a` and every movie, one row per pair.
+    private func firstLayer(_ a: Matrix, _ range: Range<Int>, _ b: Matrix) -> Matrix {
+        let n = b.rows, d = b.cols
+        var x = Matrix(rows: range.count * n, cols: d)
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                x.storage.withUnsafeMutableBufferPointer { xp in
+                    for (r, u) in range.enumerated() {
+                        let au = ap.baseAddress! + u &* d
+                        for i in 0..<n {
+                            let bi = bp.baseAddress! + i &* d
+                            let xi = xp.baseAddress! + (r &* n &+ i) &* d
+                            for j in 0..<d { xi[j] = max(au[j] + bi[j], 0) }
+                        }
+                    }
+                }
+            }
+        }
+        return x
+    }
+}
+
+extension PairBatch {
+    /// A batch from its index arrays (fold-in builds one for a single user).
+    init(users: [Int32], positives: [Int32], pairUsers: [Int32], pairPositive: [Int32], negatives: [Int32]) {
+        self.users = users
+        self.positives = positives
+        self.pairUsers = pairUsers
+        self.pairPositive = pairPositive
+        self.negatives = negatives
+    }
+}
+
+extension Matrix {
+    /// Overwrites row r with `values` (values.count == cols).
+    mutating func setRow(_ r: Int, _ values: [Float]) {
+        for c in 0..<Swift.min(cols, values.count) { storage[r * cols + c] = values[c] }
+    }
+}
+
+extension NCF: ModelKind {
+    public static let name = "ncf"
+    public static let summary = "NeuMF: GMF and MLP towers on ID embeddings, fused by one output layer"
+    public static var options: [ModelOption] { NCFOptions.declared }
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        let fit = try fit(graph: request.graph, options: try NCFOptions(request.options), control: request.control,
+                          validation: request.validation)
+        return FitResult(recommender: fit.model, history: fit.history, options: request.options)
+    }
+
+    /// A fresh model's parameters: the final NeuMF has both towers, pretrained or not.
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        let model = NCF(users: graph.userCount, movies: graph.movieCount, options: try NCFOptions(options))
+        return model.parameters.mapValues { [$0.rows, $0.cols] }
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try NCF(parameters: parameters)
+    }
+}
