@@ -26,8 +26,9 @@ fuzz: deps
 	Fuzz/run .build-fuzz/release/recsh-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The same targets under the seeded mutator of a plain build (no second build; what CI runs).
+# `make test` already built the driver (its test target depends on it), so CI builds once.
 fuzz-quick: deps
-	$(SWIFT) build -c release --product recsh-fuzz
+	@[ -x .build/release/recsh-fuzz ] || $(SWIFT) build -c release --product recsh-fuzz
 	Fuzz/run .build/release/recsh-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build

@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),   // inflates the browser test's screenshot
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
-        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec", "recsh-fuzz"]),
     ],
     swiftLanguageModes: [.v6]
 )
