@@ -176,7 +176,8 @@ struct PageRoutesTests {
     func firstLiked(_ api: SessionAPI) throws -> NodeID {
         let graph = try #require(api.session.graph)
         let dataset = try #require(api.session.dataset)
-        return try #require(dataset.movies[Int(try #require(graph.movies(ofUser: 0).first))].id.number)
+        let first = try #require(graph.movies(ofUser: 0).first)
+        return try #require(dataset.movies[Int(first)].id.number)
     }
 }
 
