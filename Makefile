@@ -25,7 +25,6 @@ fuzz: deps
 		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 	Fuzz/run .build-fuzz/release/recsh-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# The same targets under the seeded mutator of a plain build (no second build; what CI runs).
 # `make test` already built the driver (its test target depends on it), so CI builds once.
 fuzz-quick: deps
 	@[ -x .build/release/recsh-fuzz ] || $(SWIFT) build -c release --product recsh-fuzz

@@ -120,6 +120,12 @@ static inline int recsh_install_sigint_handler(void) {
     sa.sa_handler = recsh_sigint_handler;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;
+    /* A parent may start recsh with SIGINT blocked (the mask is inherited across exec);
+       Ctrl-C must still reach the handler. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
     return sigaction(SIGINT, &sa, NULL);
 }
 

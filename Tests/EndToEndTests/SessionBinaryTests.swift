@@ -27,7 +27,7 @@ enum SessionBinary {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.objects.map { $0["command"] as? String } == ["restore", "show"])
         #expect(r.objects[0]["split"] as? String == "warm")
-        #expect((r.objects[1]["settings"] as? [String: Any])?["k"] as? String == "6")
+        #expect((r.objects[1]["settings"] as? [String: Any])?["k"] as? Int == 6)
     }
 
     @Test func failedRestoreRunsNothingElse() throws {

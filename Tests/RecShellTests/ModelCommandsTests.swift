@@ -122,7 +122,7 @@ struct ModelCommandsTests {
         #expect(h.out.contains("next: eval gcn"))
         h.out = ""
         #expect(h.shell.run(line: "plot loss"))
-        #expect(h.out.contains("training loss per epoch"))
+        #expect(h.out.contains("loss per epoch"))
         h.out = ""
         #expect(h.shell.run(line: "recommend 1 k=2 why"))
         #expect(h.out.contains("because you liked"))

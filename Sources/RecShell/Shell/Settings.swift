@@ -106,7 +106,6 @@ public struct Settings: Sendable, Equatable, Codable {
         case "pager": .bool(pager)
         case "width": width.map { .int($0) } ?? .null
         case "data": dataDirectory.map { .string($0) } ?? .null
-        case "memory-limit": memoryLimit.map { .int(Int($0)) } ?? .null
         default: value(of: key).map { .string($0) }
         }
     }

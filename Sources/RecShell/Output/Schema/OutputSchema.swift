@@ -52,7 +52,7 @@ public enum OutputSchema {
         opt("format", .string), opt("seed", .int), opt("k", .int), opt("timer", .bool), opt("threads", .int),
         opt("color", .string), opt("progress", .bool), opt("min_rating", .number), opt("data", .nullable(.string)),
         opt("sessions", .string), opt("hints", .bool), opt("echo", .bool), opt("width", .nullable(.int)),
-        opt("expanded", .string), opt("pager", .bool),
+        opt("expanded", .string), opt("pager", .bool), opt("memory_limit", .string),
     ])
     static let splitSummary: [Shape.Field] = [
         req("kind", .string), req("ratios", .nullable(.string)), req("seed", .nullable(.int)), req("users", .int),
@@ -67,6 +67,9 @@ public enum OutputSchema {
         req("dataset", .string), req("layout", .string), req("path", .string), req("users", .int), req("movies", .int),
         req("ratings", .int), req("min_rating", .number), req("positive_edges", .int), req("user_features", .int),
         req("movie_features", .int), req("sha256", .string),
+        opt("implicit", .bool), opt("timestamps", .bool), opt("user_ids", .string), opt("movie_ids", .string),
+        opt("skipped_lines", .int), opt("duplicate_ratings", .int),
+        opt("skipped", .array(.object([req("file", .string), req("line", .int), req("reason", .string)]))),
     ]
     /// One LSH setting measured (`lsh`, and each point of `lsh sweep` and `lsh bench`).
     static let lshReport: [Shape.Field] = [
