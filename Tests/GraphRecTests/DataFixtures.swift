@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import GraphRec
 
 /// Where the real ml-100k lives for tests, and small fixture directories the
@@ -65,5 +66,19 @@ enum DataFixtures {
             "u.genre": utf8(genreFile),
             "u.occupation": utf8(occupationFile),
         ]
+    }
+}
+
+/// The message of the `RecError` that `body` throws; records an issue when it throws nothing or something else.
+func recErrorMessage(_ body: () throws -> Any) -> String {
+    do {
+        _ = try body()
+        Issue.record("expected a RecError")
+        return ""
+    } catch let error as RecError {
+        return error.message
+    } catch {
+        Issue.record("expected a RecError, got \(error)")
+        return ""
     }
 }

@@ -6,18 +6,7 @@ import Testing
 /// CSV releases named by their folder) and generic rating tables: string
 /// ids, implicit rows, headers, column choice, titles.
 @Suite struct LayoutAndTableTests {
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            Issue.record("expected a RecError")
-            return ""
-        } catch let error as RecError {
-            return error.message
-        } catch {
-            Issue.record("expected a RecError, got \(error)")
-            return ""
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { recErrorMessage(body) }
 
     static let ml10mFiles: [String: [UInt8]] = [
         "ml-10M100K/ratings.dat": DataFixtures.utf8("5::10::4.5::838985046\n5::20::3::838983525\n"

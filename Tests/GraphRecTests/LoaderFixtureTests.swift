@@ -6,18 +6,7 @@ import Testing
 /// Latin-1 titles, and broken lines whose errors must name file and line.
 @Suite struct LoaderFixtureTests {
     /// The message of the RecError `body` throws, or a failure.
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            Issue.record("expected a RecError")
-            return ""
-        } catch let error as RecError {
-            return error.message
-        } catch {
-            Issue.record("expected a RecError, got \(error)")
-            return ""
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { recErrorMessage(body) }
 
     @Test func readsTinyML100K() throws {
         let dir = try DataFixtures.directory(DataFixtures.ml100kFiles())

@@ -6,18 +6,7 @@ import Testing
 /// header-only rating files, duplicate rating lines, impossible ids, byte-order
 /// marks; and the `bad-lines` policy (strict names the line, skip counts it).
 @Suite struct LoaderHardeningTests {
-    func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            Issue.record("expected a RecError")
-            return ""
-        } catch let error as RecError {
-            return error.message
-        } catch {
-            Issue.record("expected a RecError, got \(error)")
-            return ""
-        }
-    }
+    func message(_ body: () throws -> Any) -> String { recErrorMessage(body) }
 
     func load(_ files: [String: [UInt8]], badLines: BadLinePolicy = .strict) throws -> Dataset {
         try MovieLensLoader.load(directory: try DataFixtures.directory(files), badLines: badLines)
