@@ -127,19 +127,24 @@ import Tensors
         for options in [["ids": "on", "heads": "2"], ["layers": "3", "heads": "3"], ["features": "off"]] {
             let o = TinyGraph.options(options)
             let m = Self.withBiases(GAT(graph: graph, options: o))
-            // Defaults for layers and heads: the architecture comes from the shapes.
-            let r = try GAT(parameters: m.parameters, options: TinyGraph.options())
+            // The architecture comes from the recorded options, the weights from the parameters.
+            let text = o.asDictionary.filter { key, _ in GAT.options.contains { $0.name == key } }
+            let record = ModelRecord(name: "g", kind: "gat", options: text, history: TrainingHistory(),
+                                     parameters: m.parameters, embeddings: nil)
+            let r = try #require(try ModelRegistry.restore(record, graph: graph) as? GAT)
             #expect(r.input == m.input && r.layers == m.layers && r.heads == m.heads && r.projection == m.projection)
             #expect(r.parameters == m.parameters && r.embed(graph) == m.embed(graph))
             #expect(r.attention(on: graph) == m.attention(on: graph))
         }
-        let m = GAT(graph: graph, options: TinyGraph.options(["heads": "2"]))
-        var broken = m.parameters
-        broken["layer2.attDestination"] = nil
-        #expect(throws: RecError.self) { try GAT(parameters: broken, options: TinyGraph.options()) }
-        broken = m.parameters
-        broken["layer1.attSource"] = Matrix(rows: 2, cols: 3)
-        #expect(throws: RecError.self) { try GAT(parameters: broken, options: TinyGraph.options()) }
+        let o = TinyGraph.options(["heads": "2"])
+        let m = GAT(graph: graph, options: o)
+        var broken = ModelRecord(name: "g", kind: "gat", options: o.asDictionary.filter { key, _ in GAT.options.contains { $0.name == key } },
+                                 history: TrainingHistory(), parameters: m.parameters, embeddings: nil)
+        broken.parameters["layer2.attDestination"] = nil
+        #expect(throws: RecError.self) { try ModelRegistry.restore(broken, graph: graph) }
+        broken.parameters = m.parameters
+        broken.parameters["layer1.attSource"] = Matrix(rows: 2, cols: 3)
+        #expect(throws: RecError.self) { try ModelRegistry.restore(broken, graph: graph) }
     }
 
     @Test func shapesFollowTheOptionsAndTheSeed() {

@@ -49,15 +49,15 @@ import Tensors
         var isInductive: Bool { false }
         var inner: MatrixFactorization
         let log: GraphLog
-        var parameters: [String: Matrix] {
-            get { inner.parameters }
-            set { inner.parameters = newValue }
+        var weights: IDTables<Matrix> {
+            get { inner.weights }
+            set { inner.weights = newValue }
         }
         func makeContext(_ graph: InteractionGraph) -> Int {
             log.graphs.withLock { $0.append(graph.edges) }
             return inner.makeContext(graph)
         }
-        func forward(_ tape: Tape, _ context: Int, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+        func forward(_ tape: Tape, _ context: Int, weights: IDTables<Variable>) -> (users: Variable, items: Variable) {
             inner.forward(tape, context, weights: weights)
         }
     }

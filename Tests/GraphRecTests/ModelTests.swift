@@ -46,15 +46,22 @@ import Tensors
     @Test func restoringParametersGivesAnEqualModel() throws {
         let o = TinyGraph.options(["ids": "on"])
         let m = GCN(graph: graph, options: o)
-        let r = try GCN(parameters: m.parameters, options: o)
+        let r = try #require(try restored(m, o) as? GCN)
         #expect(r.input == m.input && r.embed(graph) == m.embed(graph))
         let l = LightGCN(graph: graph, options: o)
-        #expect(try LightGCN(parameters: l.parameters, options: o).embed(graph) == l.embed(graph))
+        #expect((try restored(l, o) as? LightGCN)?.embed(graph) == l.embed(graph))
         let f = MatrixFactorization(graph: graph, options: o)
-        #expect(try MatrixFactorization(parameters: f.parameters, options: o).embed(graph) == f.embed(graph))
-        var broken = m.parameters
-        broken["layer2.B"] = nil
-        #expect(throws: RecError.self) { try GCN(parameters: broken, options: o) }
+        #expect((try restored(f, o) as? MatrixFactorization)?.embed(graph) == f.embed(graph))
+        var broken = ModelRecord(name: "m", kind: "gcn", options: o.asDictionary, history: TrainingHistory(),
+                                 parameters: m.parameters, embeddings: nil)
+        broken.parameters["layer2.B"] = nil
+        #expect(throws: RecError.self) { try ModelRegistry.restore(broken, graph: graph) }
+    }
+
+    /// A model rebuilt through its kind from its parameters and the options it was trained with.
+    func restored<K: GraphModelKind>(_ model: K, _ o: TrainOptions) throws -> any Recommender {
+        let text = o.asDictionary.filter { key, _ in K.options.contains { $0.name == key } }
+        return try K.restore(parameters: model.parameters, options: try K.parse(text), graph: graph)
     }
 
     @Test func sameSeedSameWeightsOtherSeedOther() {

@@ -173,6 +173,6 @@ import Tensors
         }
         let o = try NCFOptions(OptionValues(["pretrain": "on", "patience": "3"]))
         #expect(try NCFOptions(OptionValues(o.asDictionary)) == o)
-        #expect(Set(o.asDictionary.keys) == Set(NCFOptions.declared.map(\.key)))
+        #expect(Set(o.asDictionary.keys) == Set(NCFOptions.declared.map(\.name)))
     }
 }

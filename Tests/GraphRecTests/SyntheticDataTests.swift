@@ -73,8 +73,8 @@ import Testing
         let split = try Split.warm(positives: d.positives, seed: 0)
         let graph = d.graph(for: split)
         let evaluator = try Evaluator(split: split, graph: graph, on: .test)
-        let pop = evaluator.evaluate(try Popularity.fit(graph: graph, options: OptionValues(), control: .silent).embed(graph))
-        let ease = evaluator.evaluate(try EASE.fit(graph: graph, options: OptionValues(), control: .silent).embed(graph))
+        let pop = evaluator.evaluate(try Popularity.fit(graph: graph, options: Popularity.parse([:]), control: .silent).embed(graph))
+        let ease = evaluator.evaluate(try EASE.fit(graph: graph, options: EASE.parse([:]), control: .silent).embed(graph))
         #expect(ease.ndcg > 1.5 * pop.ndcg, "EASE \(ease.ndcg) vs popularity \(pop.ndcg)")
     }
 }

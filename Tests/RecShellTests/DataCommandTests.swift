@@ -52,9 +52,10 @@ import Testing
         let h = try F.loadedHarness()
         #expect(h.shell.run(line: "split warm"))
         let graph = try #require(h.shell.session.graph)
-        let (pop, history) = try Baselines.fit("pop", graph: graph, options: OptionValues(), control: .silent)
+        let fit = try Popularity.fit(FitRequest(graph: graph, options: try Popularity.parse([:])))
+        let (pop, history) = (fit.recommender, fit.history)
         h.shell.session.store(TrainedModel(name: "popular", recommender: pop, options: [:], history: history,
-                                           embeddings: pop.embed(graph), lastMetrics: ["ndcg": 0.25, "recall": 0.5],
+                                           scorer: pop.scorer(graph), lastMetrics: ["ndcg": 0.25, "recall": 0.5],
                                            lastMetricsOn: "val"))
         #expect(h.shell.run(line: "info"))
         let models = try #require(h.objects.last?["models"] as? [[String: Any]])

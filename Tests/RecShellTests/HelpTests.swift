@@ -41,9 +41,31 @@ import Testing
     @Test func helpTrainListsDefaults() {
         let text = TableRenderer.render(Help.command(registry.spec(named: "train")!), style: .plain)
         #expect(text.contains("epochs=N"))
-        #expect(text.contains("loss=bpr|margin|softmax|bce  bpr, ncf bce"))
+        #expect(text.contains("loss=bpr|margin|softmax"))
         #expect(text.contains("preset=best"))
-        #expect(text.contains("lr=RATE"))
+        #expect(text.contains("lr=X"))
+    }
+
+    /// `help train` shows each kind's declared default: the library's, not a copy.
+    @Test func helpTrainDefaultsAreTheLibrarys() throws {
+        let spec = try #require(registry.spec(named: "train"))
+        for kind in ModelRegistry.kinds {
+            for option in kind.options {
+                let shown = try #require(spec.option(named: option.name)?.defaultValue, "\(option.name)")
+                let agreed = ModelRegistry.kinds.flatMap { k in k.options.filter { $0.name == option.name } }
+                    .allSatisfy { $0.defaultValue == option.defaultValue }
+                if agreed {
+                    #expect(shown == option.defaultValue.description, "\(kind.name) \(option.name): \(shown)")
+                } else {
+                    #expect(shown.contains("\(option.defaultValue)"), "\(kind.name) \(option.name): \(shown)")
+                }
+            }
+        }
+        // The struct the trainer reads has the same defaults as the declarations.
+        #expect(try TrainOptions(GCN.parse([:])) == TrainOptions())
+        #expect(TrainOptions().epochs == 15 && TrainOptions().learningRate == 0.001 && TrainOptions().dim == 64)
+        #expect(spec.option(named: "reg")?.defaultValue == "als 30, others 0")
+        #expect(spec.option(named: "factors")?.defaultValue == "ncf 8, als 64, svd 20")
     }
 
     @Test func overviewListsEveryCommandOnce() {

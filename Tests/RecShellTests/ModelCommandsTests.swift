@@ -105,7 +105,7 @@ struct ModelCommandsTests {
         #expect(h.shell.run(line: "models"))
         let models = try #require(h.objects.last?["models"] as? [[String: Any]])
         #expect(models.count == 1 && models[0]["on"] as? String == "test@10")
-        #expect((models[0]["options"] as? [String: Any])?["hidden"] as? String == "16")
+        #expect((models[0]["options"] as? [String: Any])?["hidden"] as? Int == 16)
 
         #expect(h.shell.run(line: "plot loss"))
         let charts = try #require(h.objects.last?["charts"] as? [[String: Any]])

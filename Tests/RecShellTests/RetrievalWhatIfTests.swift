@@ -21,9 +21,10 @@ enum WiringFixture {
 
     /// PureSVD with 32 factors, as a session model called "svd".
     static func svd(_ graph: InteractionGraph) throws -> TrainedModel {
-        let (rec, history) = try Baselines.fit("svd", graph: graph, options: OptionValues(["factors": "32"]), control: .silent)
+        let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse(["factors": "32"])))
+        let (rec, history) = (fit.recommender, fit.history)
         return TrainedModel(name: "svd", recommender: rec, options: ["factors": "32"], history: history,
-                            embeddings: rec.embed(graph))
+                            scorer: rec.scorer(graph))
     }
 
     /// A small GCN trained for one epoch: a graph model whose edits reach the neighbours.
@@ -310,9 +311,10 @@ struct LSHMeasurement {
     @Test func sweepOnSVDAndGCN() throws {
         let h = try WiringFixture.loadedShell()
         let graph = h.shell.session.graph!
-        let (rec, history) = try Baselines.fit("svd", graph: graph, options: OptionValues(), control: .silent)
+        let fit = try PureSVD.fit(FitRequest(graph: graph, options: try PureSVD.parse([:])))
+        let (rec, history) = (fit.recommender, fit.history)
         h.shell.session.store(TrainedModel(name: "svd", recommender: rec, options: [:], history: history,
-                                           embeddings: rec.embed(graph)))
+                                           scorer: rec.scorer(graph)))
         var o = TrainOptions()
         o.epochs = Int(ProcessInfo.processInfo.environment["RECSH_MEASURE_EPOCHS"] ?? "3") ?? 3
         var model = GCN(graph: graph, options: o)

@@ -37,9 +37,10 @@ enum SessionFixture {
                                 embeddings: gcn.embed(graph), lastMetrics: ["ndcg": 0.1, "precision": 0.05],
                                 lastMetricsOn: "test")]
         for kind in ["pop", "svd"] {
-            let fit = try Baselines.fit(kind, graph: graph, options: OptionValues(), control: .silent)
+            let k = try ModelRegistry.kind(kind)
+            let fit = try k.fit(FitRequest(graph: graph, options: try k.parse([:])))
             out.append(TrainedModel(name: kind, recommender: fit.recommender, options: [:], history: fit.history,
-                                    embeddings: fit.recommender.embed(graph),
+                                    scorer: fit.recommender.scorer(graph),
                                     lastMetrics: kind == "svd" ? ["ndcg": 0.2] : [:], lastMetricsOn: "test"))
         }
         return out

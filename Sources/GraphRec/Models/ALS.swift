@@ -31,14 +31,6 @@ public struct ALS: EmbeddingRecommender {
     /// Objective per sweep (per train positive), sweep times, interruption.
     public var history = TrainingHistory()
 
-    public static let options = [
-        ModelOption("factors", "64", "latent dimension k"),
-        ModelOption("reg", "30", "L2 regularisation lambda of user and movie factors (> 0)"),
-        ModelOption("alpha", "3", "confidence of a positive: c = 1 + alpha"),
-        ModelOption("iterations", "15", "alternating sweeps (items then users)"),
-        ModelOption("seed", "0", "seed of the initial user factors, N(0, 0.1^2)"),
-    ]
-
     public init(items: Matrix, regularization: Float, alpha: Float) {
         precondition(regularization > 0 && alpha >= 0, "ALS needs reg > 0 and alpha >= 0")
         self.items = items
@@ -46,13 +38,12 @@ public struct ALS: EmbeddingRecommender {
         self.alpha = alpha
     }
 
-    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> ALS {
-        try Baselines.checkOptions(options, Self.options, kind: "als")
-        let k = try Baselines.int("factors", options, Self.options, range: 1...4096)
-        let reg = try Baselines.float("reg", options, Self.options, range: 1e-6...1e9)
-        let alpha = try Baselines.float("alpha", options, Self.options, range: 0...1e6)
-        let iterations = try Baselines.int("iterations", options, Self.options, range: 1...10_000)
-        let seed = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+    public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> ALS {
+        let k = try options.int("factors")
+        let reg = Float(try options.number("reg"))
+        let alpha = Float(try options.number("alpha"))
+        let iterations = try options.int("iterations")
+        let seed = try options.int("seed")
 
         var rng = SeededGenerator(seed: UInt64(seed), stream: "als.init")
         var users = Matrix.normal(rows: graph.userCount, cols: k, std: 0.1, using: &rng)
@@ -153,5 +144,32 @@ public struct ALS: EmbeddingRecommender {
         let alpha = try Baselines.scalar("alpha", of: parameters, kind: "als")
         guard reg > 0, alpha >= 0 else { throw RecError("als: parameters need reg > 0 and alpha >= 0, got \(reg), \(alpha)") }
         self.init(items: try Baselines.parameter("items", of: parameters, kind: "als"), regularization: reg, alpha: alpha)
+    }
+}
+
+extension ALS: ModelKind {
+    public static let name = "als"
+    public static let summary = "implicit-feedback alternating least squares"
+    public static let options = [
+        ModelOption("factors", .int(1...4096), default: .int(64), "latent dimension k", scale: .log),
+        ModelOption("reg", .number(1e-6...1e9), default: .number(30),
+                    "L2 regularisation lambda of user and movie factors (> 0)", scale: .log),
+        ModelOption("alpha", .number(0...1e6), default: .number(3), "confidence of a positive: c = 1 + alpha", scale: .log),
+        ModelOption("iterations", .int(1...10_000), default: .int(15), "alternating sweeps (items then users)"),
+        ModelOption("seed", .int(0...Int.max), default: .int(0), "seed of the initial user factors, N(0, 0.1^2)"),
+    ]
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .foldIn, lossCurve: true)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        let als = try fit(graph: request.graph, options: request.options, control: request.control)
+        return FitResult(recommender: als, history: als.history, options: request.options)
+    }
+
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        ["items": [graph.movieCount, try options.int("factors")], "reg": [1, 1], "alpha": [1, 1]]
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try ALS(parameters: parameters)
     }
 }

@@ -1,76 +1,23 @@
 import Dispatch
 import Tensors
 
-/// One documented option of a model: its key, default (as typed) and what it does,
-/// so `help train` and the fit functions read from the same declaration.
-public struct ModelOption: Sendable, Equatable {
-    public var key: String
-    public var defaultValue: String
-    public var help: String
-
-    public init(_ key: String, _ defaultValue: String, _ help: String) {
-        self.key = key
-        self.defaultValue = defaultValue
-        self.help = help
-    }
-}
-
-/// The non-neural baselines, by the names `train` accepts: most-popular,
-/// item-based kNN, EASE, PureSVD and implicit ALS.
+/// Helpers the non-neural baselines share: most-popular, item-based kNN,
+/// EASE, PureSVD and implicit ALS (each declared in its own file as a `ModelKind`).
 ///
 /// Each is a `Recommender` fitted in closed form or by a few ALS sweeps,
 /// in well under a second to a few seconds on ML-100K; they are the bar the
 /// graph models must clear. Every fit accepts `seed=` (so `compare
 /// seeds=...` can pass it to all models); only ALS draws random numbers.
 public enum Baselines {
-    public static let kinds = ["pop", "itemknn", "ease", "svd", "als"]
-
-    /// The options `kind` accepts, with defaults; nil for an unknown kind.
-    public static func options(for kind: String) -> [ModelOption]? {
-        switch kind {
-        case "pop": Popularity.options
-        case "itemknn": ItemKNN.options
-        case "ease": EASE.options
-        case "svd": PureSVD.options
-        case "als": ALS.options
-        default: nil
-        }
-    }
-
-    /// Fits the baseline `kind` on the graph's edges. ALS reports one entry per
-    /// sweep in the history; closed-form models one "epoch" with its time.
-    public static func fit(_ kind: String, graph: InteractionGraph, options: OptionValues,
-                           control: RunControl) throws -> (recommender: any EmbeddingRecommender, history: TrainingHistory) {
+    /// A closed-form fit as a `FitResult`: one "epoch" holding its time.
+    static func closedForm(_ request: FitRequest, _ fit: () throws -> any Recommender) throws -> FitResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let model: any EmbeddingRecommender
-        switch kind {
-        case "pop": model = try Popularity.fit(graph: graph, options: options, control: control)
-        case "itemknn": model = try ItemKNN.fit(graph: graph, options: options, control: control)
-        case "ease": model = try EASE.fit(graph: graph, options: options, control: control)
-        case "svd": model = try PureSVD.fit(graph: graph, options: options, control: control)
-        case "als":
-            let als = try ALS.fit(graph: graph, options: options, control: control)
-            return (als, als.history)
-        default:
-            throw RecError("train: unknown baseline '\(kind)' (known: \(kinds.joined(separator: ", ")))")
-        }
+        let model = try fit()
         var history = TrainingHistory()
         history.epochSeconds = [seconds(clock.now - start)]
         history.bestEpoch = 1
-        return (model, history)
-    }
-
-    /// Rebuilds a fitted baseline from its `parameters` (a saved session).
-    public static func restore(_ kind: String, parameters: [String: Matrix]) throws -> any EmbeddingRecommender {
-        switch kind {
-        case "pop": try Popularity(parameters: parameters)
-        case "itemknn": try ItemKNN(parameters: parameters)
-        case "ease": try EASE(parameters: parameters)
-        case "svd": try PureSVD(parameters: parameters)
-        case "als": try ALS(parameters: parameters)
-        default: throw RecError("restore: unknown baseline '\(kind)'")
-        }
+        return FitResult(recommender: model, history: history, options: request.options)
     }
 
     // MARK: helpers shared by the baseline files
@@ -96,33 +43,9 @@ public enum Baselines {
         return m
     }
 
-    /// Checks `options` against a model's declared keys, naming the model in the error.
-    static func checkOptions(_ options: OptionValues, _ declared: [ModelOption], kind: String) throws {
-        try options.checkKnown(declared.map(\.key), command: "train \(kind)")
-    }
-
-    /// The default of `key` in `declared` (the declaration is the documentation).
-    static func defaultValue(_ key: String, in declared: [ModelOption]) -> String {
-        guard let option = declared.first(where: { $0.key == key }) else {
-            preconditionFailure("option \(key) is not declared")
-        }
-        return option.defaultValue
-    }
-
-    /// The whole-number option `key`, defaulting to its declared default.
-    static func int(_ key: String, _ options: OptionValues, _ declared: [ModelOption],
-                    range: ClosedRange<Int>) throws -> Int {
-        try options.int(key, default: Int(defaultValue(key, in: declared))!, range: range)
-    }
-
-    /// The numeric option `key`, defaulting to its declared default.
-    static func float(_ key: String, _ options: OptionValues, _ declared: [ModelOption],
-                      range: ClosedRange<Float>) throws -> Float {
-        try options.float(key, default: Float(defaultValue(key, in: declared))!, range: range)
-    }
-
-    /// The seed every baseline accepts (only ALS uses it).
-    static let seedOption = ModelOption("seed", "0", "random seed (only als draws random numbers)")
+    /// The seed every baseline accepts (so `compare seeds=` can pass it to all models).
+    static let seedOption = ModelOption("seed", .int(0...Int.max), default: .int(0),
+                                        "random seed (only als draws random numbers)")
 
     /// A named weight of a saved model, with its expected shape checked.
     static func parameter(_ name: String, of parameters: [String: Matrix], kind: String,

@@ -21,20 +21,14 @@ public struct EASE: EmbeddingRecommender, Equatable {
     /// movies x movies, B^T: row m holds the weights of every movie j towards m.
     public let weights: Matrix
 
-    public static let options = [
-        ModelOption("lambda", "300", "L2 regularisation of the item-item weights (> 0)"),
-        Baselines.seedOption,
-    ]
 
     public init(weights: Matrix) {
         precondition(weights.rows == weights.cols, "EASE weights must be square")
         self.weights = weights
     }
 
-    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> EASE {
-        try Baselines.checkOptions(options, Self.options, kind: "ease")
-        let lambda = try Baselines.float("lambda", options, Self.options, range: 1e-6...1e9)
-        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+    public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> EASE {
+        let lambda = Float(try options.number("lambda"))
 
         let n = graph.movieCount
         var gram = Baselines.cooccurrence(graph)            // X^T X
@@ -68,5 +62,28 @@ public struct EASE: EmbeddingRecommender, Equatable {
 
     public init(parameters: [String: Matrix]) throws {
         self.init(weights: try Baselines.itemItemMatrix(of: parameters, kind: "ease"))
+    }
+}
+
+extension EASE: ModelKind {
+    public static let name = "ease"
+    public static let summary = "EASE: closed-form item-item weights"
+    public static let options = [
+        ModelOption("lambda", .number(1e-6...1e9), default: .number(300), "L2 regularisation of the item-item weights (> 0)",
+                    scale: .log),
+        Baselines.seedOption,
+    ]
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
+    }
+
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        ["items": [graph.movieCount, graph.movieCount]]
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try EASE(parameters: parameters)
     }
 }

@@ -35,9 +35,10 @@ import Tensors
 public struct GAT: TrainableModel {
     public let kind = "gat"
     public var isInductive: Bool { true }
-    public var parameters: [String: Matrix]
+    public var weights: GATWeights<Matrix>
     public let input: NodeInput
-    public let layers: Int
+    /// Graph layers: one per weight layer, as in GCN.
+    public var layers: Int { weights.layers.count }
     public let heads: Int
     /// Width of the per-type input Linear (0: features go straight into W_1).
     public let projection: Int
@@ -51,71 +52,39 @@ public struct GAT: TrainableModel {
     /// A fresh model for `graph`: Glorot W and attention vectors, zero biases, from `options.seed`.
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(graph: graph, options: options)
-        layers = options.layers
         heads = options.heads
         var rng = SeededGenerator(seed: options.seed, stream: "gat.init")
-        var p = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        let ids = input.initialIDs(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        var projectionWeights: InputProjection<Matrix>?
         var width = input.width
-        if input.useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures {
+        if input.useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures, uf.cols > 0, mf.cols > 0 {
             projection = options.hidden
             // torch.nn.Linear's default: weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)).
-            for (kind, n) in [("users", uf.cols), ("movies", mf.cols)] {
+            func linear(_ n: Int) -> (Matrix, Matrix) {
                 let bound = 1 / Float(n).squareRoot()
-                p["input.\(kind).W"] = .uniform(rows: n, cols: projection, low: -bound, high: bound, using: &rng)
-                p["input.\(kind).bias"] = .uniform(rows: 1, cols: projection, low: -bound, high: bound, using: &rng)
+                let w = Matrix.uniform(rows: n, cols: options.hidden, low: -bound, high: bound, using: &rng)
+                return (w, .uniform(rows: 1, cols: options.hidden, low: -bound, high: bound, using: &rng))
             }
+            let (users, usersBias) = linear(uf.cols)
+            let (movies, moviesBias) = linear(mf.cols)
+            projectionWeights = InputProjection(users: users, usersBias: usersBias, movies: movies, moviesBias: moviesBias)
             width = projection + (input.useIDs ? input.idWidth : 0)
         } else {
             projection = 0
         }
-        for k in 1...layers {
-            let last = k == layers, c = last ? options.dim : options.hidden
-            p["layer\(k).W"] = .glorot(rows: width, cols: heads * c, using: &rng)
-            p["layer\(k).attSource"] = .glorot(rows: heads, cols: c, using: &rng)
-            p["layer\(k).attDestination"] = .glorot(rows: heads, cols: c, using: &rng)
-            p["layer\(k).bias"] = Matrix(rows: 1, cols: last ? c : heads * c)
+        var layers: [GATLayerWeights<Matrix>] = []
+        for k in 1...options.layers {
+            let last = k == options.layers, c = last ? options.dim : options.hidden
+            layers.append(GATLayerWeights(weight: .glorot(rows: width, cols: heads * c, using: &rng),
+                                          attSource: .glorot(rows: heads, cols: c, using: &rng),
+                                          attDestination: .glorot(rows: heads, cols: c, using: &rng),
+                                          bias: Matrix(rows: 1, cols: last ? c : heads * c)))
             width = last ? c : heads * c
         }
-        parameters = p
+        weights = GATWeights(ids: ids, input: projectionWeights, layers: layers)
     }
 
-    /// Restores a trained model. Layers, heads and the input layout are read
-    /// off the parameter shapes (so `options` may hold defaults); a missing or
-    /// misshapen parameter is a `RecError` naming it.
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let ids = parameters["ids.users"]
-        let w1 = try ParameterCheck.require(parameters, "layer1.W", model: "gat")
-        let idWidth = ids?.cols ?? 0
-        if let users = parameters["input.users.W"] {
-            projection = users.cols
-            let movies = try ParameterCheck.require(parameters, "input.movies.W", cols: projection, model: "gat")
-            for kind in ["users", "movies"] {
-                _ = try ParameterCheck.require(parameters, "input.\(kind).bias", rows: 1, cols: projection, model: "gat")
-            }
-            input = NodeInput(useFeatures: true, useIDs: ids != nil, idWidth: ids?.cols ?? options.dim,
-                              featureWidth: users.rows + movies.rows)
-        } else {
-            projection = 0
-            input = NodeInput(useFeatures: w1.rows > idWidth, useIDs: ids != nil, idWidth: ids?.cols ?? options.dim,
-                              featureWidth: w1.rows - idWidth)
-        }
-        if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gat") }
-        heads = try ParameterCheck.require(parameters, "layer1.attSource", model: "gat").rows
-        var k = 1
-        while parameters["layer\(k + 1).W"] != nil { k += 1 }
-        layers = k
-        var width = projection > 0 ? projection + idWidth : input.width
-        for k in 1...layers {
-            let w = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gat")
-            guard w.cols % heads == 0 else { throw RecError("gat: parameter 'layer\(k).W' has \(w.cols) columns, not a multiple of \(heads) heads") }
-            let c = w.cols / heads, out = k == layers ? c : w.cols
-            _ = try ParameterCheck.require(parameters, "layer\(k).attSource", rows: heads, cols: c, model: "gat")
-            _ = try ParameterCheck.require(parameters, "layer\(k).attDestination", rows: heads, cols: c, model: "gat")
-            _ = try ParameterCheck.require(parameters, "layer\(k).bias", rows: 1, cols: out, model: "gat")
-            width = out
-        }
-        self.parameters = parameters
-    }
+    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
 
     /// The attention pattern (graph edges both ways plus a self-loop per node)
     /// and the constant input features (with the projection: [x, t], the
@@ -140,7 +109,7 @@ public struct GAT: TrainableModel {
                        features: features, userCount: graph.userCount)
     }
 
-    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+    public func forward(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (users: Variable, items: Variable) {
         let h = propagate(tape, context, weights: weights).output
         return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<h.rows))
     }
@@ -149,16 +118,17 @@ public struct GAT: TrainableModel {
     // h_v(k) = act( sum_{u in N(v) ∪ {v}} a_vu W_k h_u(k-1) + b_k ),  per head
     // a_vu   = softmax_u LeakyReLU( (W_k h_u).a_src + (W_k h_v).a_dst )
     /// The forward pass, also returning every layer's attention weights (nnz x heads).
-    func propagate(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (output: Variable, attention: [Variable]) {
+    func propagate(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (output: Variable, attention: [Variable]) {
         let graph = context.attention
         let first = firstLayer(tape, context, weights)
         var h = first.h
         var attention: [Variable] = []
-        for k in 1...layers {
-            let w = k == 1 ? first.w : weights["layer\(k).W"]!, channels = w.cols / heads
+        for (i, layer) in weights.layers.enumerated() {
+            let k = i + 1
+            let w = k == 1 ? first.w : layer.weight, channels = w.cols / heads
             // (W h_u).a = h_u.(W a): the logit halves from a D x heads product, not per edge.
-            let source = tape.matmul(h, tape.headDots(w, weights["layer\(k).attSource"]!))
-            let destination = tape.matmul(h, tape.headDots(w, weights["layer\(k).attDestination"]!))
+            let source = tape.matmul(h, tape.headDots(w, layer.attSource))
+            let destination = tape.matmul(h, tape.headDots(w, layer.attDestination))
             let a = tape.edgeAttention(graph, source: source, destination: destination, slope: GAT.negativeSlope)
             var z: Variable                                                      // sum_u a_vu W h_u, heads side by side
             if h.cols < channels {
@@ -167,7 +137,7 @@ public struct GAT: TrainableModel {
                 z = tape.attend(graph, a, tape.matmul(h, w))                         // project, then aggregate
             }
             if k == layers { z = tape.headMean(z, heads: heads) }
-            z = tape.addRowBias(z, weights["layer\(k).bias"]!)
+            z = tape.addRowBias(z, layer.bias)
             if k < layers { h = hiddenActivation == .relu ? tape.relu(z) : tape.elu(z) } else { h = z }
             attention.append(a)
         }
@@ -177,21 +147,21 @@ public struct GAT: TrainableModel {
     /// Layer 1's input rows and weight. With the input projection,
     /// h(0) W_1 = [x, t] ([P_users; P_movies; p_users; p_movies] W_1) (ID rows, if
     /// any, keep their own rows of W_1): exact, and layer 1 aggregates 44-dim rows.
-    func firstLayer(_ tape: Tape, _ context: Context, _ weights: [String: Variable]) -> (h: Variable, w: Variable) {
-        let w1 = weights["layer1.W"]!
-        guard projection > 0, let x = context.features else { return (inputNodes(tape, context, weights), w1) }
-        let p = tape.concatRows(["input.users.W", "input.movies.W", "input.users.bias", "input.movies.bias"].map { weights[$0]! })
-        if !input.useIDs { return (tape.constant(x), tape.matmul(p, w1)) }
-        let h = tape.concatColumns([tape.constant(x), input.idEmbeddings(tape, weights, userCount: context.userCount)])
+    func firstLayer(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>) -> (h: Variable, w: Variable) {
+        let w1 = weights.layers[0].weight
+        guard let inputLinear = weights.input, let x = context.features else { return (inputNodes(tape, context, weights), w1) }
+        let p = tape.concatRows([inputLinear.users, inputLinear.movies, inputLinear.usersBias, inputLinear.moviesBias])
+        guard let ids = weights.ids else { return (tape.constant(x), tape.matmul(p, w1)) }
+        let h = tape.concatColumns([tape.constant(x), input.idEmbeddings(tape, ids, userCount: context.userCount)])
         let w = tape.concatRows([tape.matmul(p, tape.sliceRows(w1, 0..<projection)), tape.sliceRows(w1, projection..<w1.rows)])
         return (h, w)
     }
 
     /// h(0) without the projection: the constant feature block and/or the ID embeddings, side by side.
-    func inputNodes(_ tape: Tape, _ context: Context, _ weights: [String: Variable]) -> Variable {
+    func inputNodes(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>) -> Variable {
         var parts: [Variable] = []
         if let x = context.features { parts.append(tape.constant(x)) }
-        if input.useIDs { parts.append(input.idEmbeddings(tape, weights, userCount: context.userCount)) }
+        if let ids = weights.ids { parts.append(input.idEmbeddings(tape, ids, userCount: context.userCount)) }
         return parts.count == 1 ? parts[0] : tape.concatColumns(parts)
     }
 
@@ -203,7 +173,7 @@ public struct GAT: TrainableModel {
 
     public func attention(context: Context) -> [[AttentionWeights]] {
         let tape = Tape()
-        let run = propagate(tape, context, weights: parameters.mapValues { tape.constant($0) })
+        let run = propagate(tape, context, weights: weights.bind { tape.constant($1) })
         let m = context.attention.matrix
         return run.attention.enumerated().map { layer, a in
             let values = tape.value(a)
@@ -236,4 +206,57 @@ public struct GAT: TrainableModel {
         }
         return CSRMatrix(rows: a.rows, cols: a.cols, rowStart: start, colIndex: cols, values: vals)
     }
+}
+
+extension GAT: GraphModelKind {
+    public static let name = "gat"
+    public static let summary = "graph attention network (one or more heads) over features"
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, attention: true, lossCurve: true, features: .optional)
+}
+
+/// The per-type input Linear before layer 1: P_users, p_users, P_movies, p_movies ("input.users.W", ...).
+public struct InputProjection<T> {
+    public var users: T
+    public var usersBias: T
+    public var movies: T
+    public var moviesBias: T
+
+    public func map<U>(_ f: (String, T) -> U) -> InputProjection<U> {
+        InputProjection<U>(users: f("input.users.W", users), usersBias: f("input.users.bias", usersBias),
+                           movies: f("input.movies.W", movies), moviesBias: f("input.movies.bias", moviesBias))
+    }
+}
+
+/// One attention layer: W_k, the attention vectors a_src and a_dst (heads x channels) and the bias b_k.
+public struct GATLayerWeights<T> {
+    public var weight: T
+    public var attSource: T
+    public var attDestination: T
+    public var bias: T
+
+    public func map<U>(layer k: Int, _ f: (String, T) -> U) -> GATLayerWeights<U> {
+        GATLayerWeights<U>(weight: f("layer\(k).W", weight), attSource: f("layer\(k).attSource", attSource),
+                           attDestination: f("layer\(k).attDestination", attDestination), bias: f("layer\(k).bias", bias))
+    }
+}
+
+/// GAT's weights: ID tables and the input projection when it has them, then one layer each.
+public struct GATWeights<T> {
+    public var ids: IDTables<T>?
+    public var input: InputProjection<T>?
+    public var layers: [GATLayerWeights<T>]
+
+    public func map<U>(_ f: (String, T) -> U) -> GATWeights<U> {
+        GATWeights<U>(ids: ids?.map(f), input: input?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) })
+    }
+}
+
+extension InputProjection: Sendable where T: Sendable {}
+extension GATLayerWeights: Sendable where T: Sendable {}
+extension GATWeights: Sendable where T: Sendable {}
+
+extension GATWeights: WeightSet where T == Matrix {
+    public func mapTensors(_ transform: (String, Matrix) -> Matrix) -> GATWeights<Matrix> { map(transform) }
+    public func bind(_ variable: (String, Matrix) -> Variable) -> GATWeights<Variable> { map(variable) }
 }

@@ -17,9 +17,10 @@ import Tensors
 public struct GCN: TrainableModel {
     public let kind = "gcn"
     public var isInductive: Bool { true }
-    public var parameters: [String: Matrix]
+    public var weights: GCNWeights<Matrix>
     public let input: NodeInput
-    public let layers: Int
+    /// Graph layers: one per weight layer, so a model and its weights cannot disagree.
+    public var layers: Int { weights.layers.count }
     /// Dropout on the ID embeddings and the hidden layer while training (`dropout=`).
     public let dropout: Float
 
@@ -27,48 +28,30 @@ public struct GCN: TrainableModel {
     /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(graph: graph, options: options)
-        layers = options.layers
         dropout = options.dropout
         var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
-        var p = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        let ids = input.initialIDs(users: graph.userCount, movies: graph.movieCount, using: &rng)
+        var layers: [SAGEWeights<Matrix>] = []
         var width = input.width
-        for k in 1...layers {
-            let out = k == layers ? options.dim : options.hidden
+        for k in 1...options.layers {
+            let out = k == options.layers ? options.dim : options.hidden
             switch options.initialization {
             case .glorot:
-                p["layer\(k).W"] = .glorot(rows: width, cols: out, using: &rng)
-                p["layer\(k).B"] = .glorot(rows: width, cols: out, using: &rng)
-                p["layer\(k).bias"] = Matrix(rows: 1, cols: out)
+                layers.append(SAGEWeights(weight: .glorot(rows: width, cols: out, using: &rng),
+                                          root: .glorot(rows: width, cols: out, using: &rng),
+                                          bias: Matrix(rows: 1, cols: out)))
             case .pyg:      // torch_geometric Linear: kaiming_uniform(a=sqrt(5)) and bias, bound 1/sqrt(fan_in)
                 let bound = 1 / Float(width).squareRoot()
-                p["layer\(k).W"] = .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng)
-                p["layer\(k).B"] = .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng)
-                p["layer\(k).bias"] = .uniform(rows: 1, cols: out, low: -bound, high: bound, using: &rng)
+                layers.append(SAGEWeights(weight: .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng),
+                                          root: .uniform(rows: width, cols: out, low: -bound, high: bound, using: &rng),
+                                          bias: .uniform(rows: 1, cols: out, low: -bound, high: bound, using: &rng)))
             }
             width = out
         }
-        parameters = p
+        weights = GCNWeights(ids: ids, layers: layers)
     }
 
-    /// Restores a trained model; its input layout is read off the parameter shapes.
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let ids = parameters["ids.users"]
-        let w1 = try ParameterCheck.require(parameters, "layer1.W", model: "gcn")
-        let idWidth = ids?.cols ?? 0
-        input = NodeInput(useFeatures: w1.rows > idWidth, useIDs: ids != nil, idWidth: idWidth,
-                          featureWidth: w1.rows - idWidth)
-        if ids != nil { _ = try ParameterCheck.require(parameters, "ids.movies", cols: idWidth, model: "gcn") }
-        layers = options.layers
-        dropout = options.dropout
-        var width = input.width
-        for k in 1...layers {
-            let out = try ParameterCheck.require(parameters, "layer\(k).W", rows: width, model: "gcn").cols
-            _ = try ParameterCheck.require(parameters, "layer\(k).B", rows: width, cols: out, model: "gcn")
-            _ = try ParameterCheck.require(parameters, "layer\(k).bias", rows: 1, cols: out, model: "gcn")
-            width = out
-        }
-        self.parameters = parameters
-    }
+    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
 
     /// The mean-aggregation operator and the (constant) input features with
     /// their mean; for a feature-only input, layer 1's compact per-type form.
@@ -93,16 +76,16 @@ public struct GCN: TrainableModel {
     }
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
-    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+    public func forward(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (users: Variable, items: Variable) {
         let a = context.mean
-        let (h0, meanH) = input.forward(tape, weights, aggregate: a, features: context.features,
+        let (h0, meanH) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,
                                        meanFeatures: context.meanFeatures, userCount: context.userCount,
                                        dropout: dropout)
         var h = h0
-        for k in 1...layers {
+        for (i, layer) in weights.layers.enumerated() {
+            let k = i + 1, (w, b, bias) = (layer.weight, layer.root, layer.bias)
             // One fused op (Tape+SAGE): it aggregates on the narrower side and
             // reuses the precomputed mean of the constant input in layer 1.
-            let (w, b, bias) = (weights["layer\(k).W"]!, weights["layer\(k).B"]!, weights["layer\(k).bias"]!)
             let z = if k == 1, let typed = context.typedInput {
                 typed.forward(tape, weight: w, root: b, bias: bias)
             } else {
@@ -113,4 +96,40 @@ public struct GCN: TrainableModel {
         let n = h.rows
         return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))
     }
+}
+
+extension GCN: GraphModelKind {
+    public static let name = "gcn"
+    public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, lossCurve: true, features: .optional)
+}
+
+/// One GraphSAGE layer: W_k ("layerK.W"), the root weight B_k ("layerK.B") and the bias b_k ("layerK.bias").
+public struct SAGEWeights<T> {
+    public var weight: T
+    public var root: T
+    public var bias: T
+
+    public func map<U>(layer k: Int, _ f: (String, T) -> U) -> SAGEWeights<U> {
+        SAGEWeights<U>(weight: f("layer\(k).W", weight), root: f("layer\(k).B", root), bias: f("layer\(k).bias", bias))
+    }
+}
+
+/// GCN's weights: the ID tables when it has them, then one `SAGEWeights` per layer.
+public struct GCNWeights<T> {
+    public var ids: IDTables<T>?
+    public var layers: [SAGEWeights<T>]
+
+    public func map<U>(_ f: (String, T) -> U) -> GCNWeights<U> {
+        GCNWeights<U>(ids: ids?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) })
+    }
+}
+
+extension SAGEWeights: Sendable where T: Sendable {}
+extension GCNWeights: Sendable where T: Sendable {}
+
+extension GCNWeights: WeightSet where T == Matrix {
+    public func mapTensors(_ transform: (String, Matrix) -> Matrix) -> GCNWeights<Matrix> { map(transform) }
+    public func bind(_ variable: (String, Matrix) -> Variable) -> GCNWeights<Variable> { map(variable) }
 }

@@ -19,22 +19,14 @@ public struct ItemKNN: EmbeddingRecommender, Equatable {
     /// movies x movies, row m holding movie m's kept neighbours' similarities.
     public let similarity: Matrix
 
-    public static let options = [
-        ModelOption("neighbors", "100", "similar movies kept per movie (1 or more)"),
-        ModelOption("shrink", "0", "added to the cosine denominator; damps pairs with few co-raters"),
-        Baselines.seedOption,
-    ]
-
     public init(similarity: Matrix) {
         precondition(similarity.rows == similarity.cols, "item similarity must be square")
         self.similarity = similarity
     }
 
-    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> ItemKNN {
-        try Baselines.checkOptions(options, Self.options, kind: "itemknn")
-        let neighbors = try Baselines.int("neighbors", options, Self.options, range: 1...Int(Int32.max))
-        let shrink = try Baselines.float("shrink", options, Self.options, range: 0...1e9)
-        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+    public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> ItemKNN {
+        let neighbors = try options.int("neighbors")
+        let shrink = Float(try options.number("shrink"))
 
         let n = graph.movieCount
         var s = Baselines.cooccurrence(graph)                 // co-occurrence counts X^T X
@@ -78,5 +70,30 @@ public struct ItemKNN: EmbeddingRecommender, Equatable {
 
     public init(parameters: [String: Matrix]) throws {
         self.init(similarity: try Baselines.itemItemMatrix(of: parameters, kind: "itemknn"))
+    }
+}
+
+extension ItemKNN: ModelKind {
+    public static let name = "itemknn"
+    public static let summary = "item-based k nearest neighbours (cosine)"
+    public static let options = [
+        ModelOption("neighbors", .int(1...Int(Int32.max)), default: .int(100), "similar movies kept per movie (1 or more)",
+                    scale: .log),
+        ModelOption("shrink", .number(0...1e9), default: .number(0),
+                    "added to the cosine denominator; damps pairs with few co-raters", scale: .linear),
+        Baselines.seedOption,
+    ]
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
+    }
+
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        ["items": [graph.movieCount, graph.movieCount]]
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try ItemKNN(parameters: parameters)
     }
 }

@@ -10,7 +10,7 @@ import Tensors
 public struct LightGCN: TrainableModel {
     public let kind = "lightgcn"
     public var isInductive: Bool { true }
-    public var parameters: [String: Matrix]
+    public var weights: IDTables<Matrix>
     public let layers: Int
     let input: NodeInput
 
@@ -18,15 +18,7 @@ public struct LightGCN: TrainableModel {
         layers = options.layers
         input = NodeInput(useFeatures: false, useIDs: true, idWidth: options.dim, featureWidth: 0)
         var rng = SeededGenerator(seed: options.seed, stream: "lightgcn.init")
-        parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
-    }
-
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let users = try ParameterCheck.require(parameters, "ids.users", model: "lightgcn")
-        _ = try ParameterCheck.require(parameters, "ids.movies", cols: users.cols, model: "lightgcn")
-        layers = options.layers
-        input = NodeInput(useFeatures: false, useIDs: true, idWidth: users.cols, featureWidth: 0)
-        self.parameters = parameters
+        weights = .normal(users: graph.userCount, movies: graph.movieCount, width: options.dim, using: &rng)
     }
 
     public struct Context {
@@ -39,7 +31,7 @@ public struct LightGCN: TrainableModel {
     }
 
     // e(k+1) = D^-1/2 A D^-1/2 e(k);  z = mean_k e(k)
-    public func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+    public func forward(_ tape: Tape, _ context: Context, weights: IDTables<Variable>) -> (users: Variable, items: Variable) {
         var e = input.idEmbeddings(tape, weights, userCount: context.userCount)
         var total = e
         for _ in 0..<layers {
@@ -49,4 +41,11 @@ public struct LightGCN: TrainableModel {
         let z = tape.scale(total, 1 / Float(layers + 1))
         return (tape.sliceRows(z, 0..<context.userCount), tape.sliceRows(z, context.userCount..<z.rows))
     }
+}
+
+extension LightGCN: GraphModelKind {
+    public static let name = "lightgcn"
+    public static let summary = "LightGCN: ID embeddings smoothed over the graph"
+    public static let options = TrainOptions.options(["layers", "dim"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback, lossCurve: true)
 }

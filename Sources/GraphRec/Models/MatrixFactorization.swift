@@ -7,28 +7,28 @@ import Tensors
 public struct MatrixFactorization: TrainableModel {
     public let kind = "mf"
     public var isInductive: Bool { false }
-    public var parameters: [String: Matrix]
+    public var weights: IDTables<Matrix>
     let input: NodeInput
 
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(useFeatures: false, useIDs: true, idWidth: options.dim, featureWidth: 0)
         var rng = SeededGenerator(seed: options.seed, stream: "mf.init")
-        parameters = input.initialParameters(users: graph.userCount, movies: graph.movieCount, using: &rng)
-    }
-
-    public init(parameters: [String: Matrix], options: TrainOptions) throws {
-        let users = try ParameterCheck.require(parameters, "ids.users", model: "mf")
-        _ = try ParameterCheck.require(parameters, "ids.movies", cols: users.cols, model: "mf")
-        input = NodeInput(useFeatures: false, useIDs: true, idWidth: users.cols, featureWidth: 0)
-        self.parameters = parameters
+        weights = .normal(users: graph.userCount, movies: graph.movieCount, width: options.dim, using: &rng)
     }
 
     /// The graph's user count (new users get zero rows).
     public func makeContext(_ graph: InteractionGraph) -> Int { graph.userCount }
 
     // y_um = p_u . q_m
-    public func forward(_ tape: Tape, _ userCount: Int, weights: [String: Variable]) -> (users: Variable, items: Variable) {
+    public func forward(_ tape: Tape, _ userCount: Int, weights: IDTables<Variable>) -> (users: Variable, items: Variable) {
         let all = input.idEmbeddings(tape, weights, userCount: userCount)
         return (tape.sliceRows(all, 0..<userCount), tape.sliceRows(all, userCount..<all.rows))
     }
+}
+
+extension MatrixFactorization: GraphModelKind {
+    public static let name = "mf"
+    public static let summary = "BPR matrix factorisation"
+    public static let options = TrainOptions.options(["dim"])
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
 }

@@ -26,58 +26,72 @@ public struct NCFOptions: Sendable, Equatable {
     public var patience: Int?
 
     public static let declared: [ModelOption] = [
-        ModelOption("loss", "bce", "bce: log loss over each positive and its negatives (the paper's); bpr: pairwise"),
-        ModelOption("factors", "8", "GMF embedding width (predictive factors)"),
-        ModelOption("mlp", "64,32,16,8", "MLP widths: concatenated input (2 x embedding), then the ReLU layers"),
-        ModelOption("negatives", "4", "sampled negatives per positive, redrawn each epoch"),
-        ModelOption("lr", "0.001", "Adam learning rate"),
-        ModelOption("weight-decay", "0", "L2 on every weight, added to the gradient"),
-        ModelOption("batch", "256", "positives per mini-batch (each with its negatives)"),
-        ModelOption("epochs", "20", "epochs (per stage with pretrain=on)"),
-        ModelOption("pretrain", "off", "on: train GMF, then MLP, then NeuMF from both (3 x epochs)"),
-        ModelOption("seed", "0", "seed of the initial weights, the shuffles and the negatives"),
-        ModelOption("patience", "off", "stop after N epochs without a better validation NDCG@10"),
+        ModelOption("loss", .choice(Loss.allCases.map(\.rawValue)), default: .word("bce"),
+                    "bce: log loss over each positive and its negatives (the paper's); bpr: pairwise", scale: .categorical),
+        ModelOption("factors", .int(1...1024), default: .int(8), "GMF embedding width (predictive factors)", scale: .log),
+        ModelOption("mlp", .widths(1...4096), default: .word("64,32,16,8"),
+                    "MLP widths: concatenated input (2 x embedding, even), then the ReLU layers"),
+        ModelOption("negatives", .int(1...1000), default: .int(4), "sampled negatives per positive, redrawn each epoch"),
+        ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log),
+        ModelOption("weight-decay", .number(0...10), default: .number(0), "L2 on every weight, added to the gradient"),
+        ModelOption("batch", .int(1...10_000_000), default: .int(256), "positives per mini-batch (each with its negatives)"),
+        ModelOption("epochs", .int(1...100_000), default: .int(20), "epochs (per stage with pretrain=on)"),
+        ModelOption("pretrain", .flag, default: .flag(false), "on: train GMF, then MLP, then NeuMF from both (3 x epochs)"),
+        ModelOption("seed", .int(0...Int.max), default: .int(0), "seed of the initial weights, the shuffles and the negatives"),
+        ModelOption("patience", .intOrOff(1...100_000), default: .off,
+                    "stop after N epochs without a better validation NDCG@10"),
     ]
 
     public init() {}
 
-    public init(_ o: OptionValues, command: String = "train ncf") throws {
-        try o.checkKnown(Self.declared.map(\.key), command: command)
-        loss = Loss(rawValue: try o.choice("loss", default: "bce", from: Loss.allCases.map(\.rawValue))) ?? .bce
-        factors = try o.int("factors", default: 8, range: 1...1024)
-        if let text = o["mlp"] { mlp = try Self.parseWidths(text) }
-        negatives = try o.int("negatives", default: 4, range: 1...1000)
-        learningRate = try o.float("lr", default: 0.001, range: 1e-8...10)
-        weightDecay = try o.float("weight-decay", default: 0, range: 0...10)
-        batchSize = try o.int("batch", default: 256, range: 1...10_000_000)
-        epochs = try o.int("epochs", default: 20, range: 1...100_000)
-        pretrain = try o.bool("pretrain", default: false)
-        seed = UInt64(try o.int("seed", default: 0, range: 0...Int.max))
-        if o.has("patience") && o["patience"] != "off" {
-            patience = try o.int("patience", default: 0, range: 1...100_000)
-        }
+    /// From typed options (`declared`); the first MLP width must be even.
+    public init(_ o: ModelOptions) throws {
+        loss = Loss(rawValue: try o.word("loss")) ?? .bce
+        factors = try o.int("factors")
+        mlp = try Self.parseWidths(try o.word("mlp"))
+        negatives = try o.int("negatives")
+        learningRate = Float(try o.number("lr"))
+        weightDecay = Float(try o.number("weight-decay"))
+        batchSize = try o.int("batch")
+        epochs = try o.int("epochs")
+        pretrain = try o.flag("pretrain")
+        seed = UInt64(try o.int("seed"))
+        if case .int(let p) = try o.value("patience") { patience = p }
+    }
+
+    /// From `key=value` text, checked against `declared`.
+    public init(_ o: OptionValues) throws {
+        try self.init(ModelOptions(parsing: o.values, declarations: Self.declared))
     }
 
     /// "64,32,16,8" (or "64-32-16-8") -> widths; the first must be even.
     static func parseWidths(_ text: String) throws -> [Int] {
-        let parts = text.split(whereSeparator: { $0 == "," || $0 == "-" })
-        let widths = parts.compactMap { Int($0) }
-        guard widths.count == parts.count, widths.count >= 2, widths.allSatisfy({ (1...4096).contains($0) }) else {
-            throw RecError("mlp: expected two or more widths in 1...4096 like 64,32,16,8, got '\(text)'")
-        }
+        guard case .word(let normal) = try declared.first { $0.name == "mlp" }!.parse(text) else { return [] }
+        let widths = normal.split(separator: ",").compactMap { Int($0) }
         guard widths[0] % 2 == 0 else {
             throw RecError("mlp: the first width is the concatenated user and movie embedding, so it must be even, got \(widths[0])")
         }
         return widths
     }
 
-    public var asDictionary: [String: String] {
-        var d = ["loss": loss.rawValue, "factors": "\(factors)", "mlp": mlp.map(String.init).joined(separator: ","),
-                 "negatives": "\(negatives)", "lr": "\(learningRate)", "weight-decay": "\(weightDecay)",
-                 "batch": "\(batchSize)", "epochs": "\(epochs)", "pretrain": pretrain ? "on" : "off", "seed": "\(seed)"]
-        d["patience"] = patience.map { "\($0)" } ?? "off"
-        return d
+    /// These options as typed values of `declared`.
+    public var typed: ModelOptions {
+        var o = ModelOptions(defaults: Self.declared)
+        o["loss"] = .word(loss.rawValue)
+        o["factors"] = .int(factors)
+        o["mlp"] = .word(mlp.map(String.init).joined(separator: ","))
+        o["negatives"] = .int(negatives)
+        o["lr"] = .number(Double(learningRate))
+        o["weight-decay"] = .number(Double(weightDecay))
+        o["batch"] = .int(batchSize)
+        o["epochs"] = .int(epochs)
+        o["pretrain"] = .flag(pretrain)
+        o["seed"] = .int(Int(seed))
+        o["patience"] = patience.map { .int($0) } ?? .off
+        return o
     }
+
+    public var asDictionary: [String: String] { typed.text }
 }
 
 /// NeuMF (He et al., "Neural Collaborative Filtering", WWW 2017): a GMF and
@@ -144,7 +158,7 @@ public struct NCF: FoldingInRecommender {
     public init(parameters p: [String: Matrix]) throws {
         var width = 0, users: Int?, movies: Int?
         func table(_ name: String, cols: Int? = nil) throws -> Matrix {
-            let m = try ParameterCheck.require(p, name, rows: name.hasSuffix("users") ? users : movies, cols: cols, model: "ncf")
+            let m = try Baselines.parameter(name, of: p, kind: "ncf", rows: name.hasSuffix("users") ? users : movies, cols: cols)
             if name.hasSuffix("users") { users = m.rows } else { movies = m.rows }
             return m
         }
@@ -158,16 +172,16 @@ public struct NCF: FoldingInRecommender {
             var last = try table("mlp.movies", cols: u.cols).cols * 2
             var k = 1
             while p["mlp.w\(k)"] != nil {
-                last = try ParameterCheck.require(p, "mlp.w\(k)", rows: last, model: "ncf").cols
-                _ = try ParameterCheck.require(p, "mlp.b\(k)", rows: 1, cols: last, model: "ncf")
+                last = try Baselines.parameter("mlp.w\(k)", of: p, kind: "ncf", rows: last).cols
+                _ = try Baselines.parameter("mlp.b\(k)", of: p, kind: "ncf", rows: 1, cols: last)
                 k += 1
             }
             guard k > 1 else { throw RecError("ncf: parameter 'mlp.w1' is missing") }
             width += last
         }
         guard width > 0 else { throw RecError("ncf: neither a GMF nor an MLP tower in the saved parameters") }
-        _ = try ParameterCheck.require(p, "out.w", rows: width, cols: 1, model: "ncf")
-        _ = try ParameterCheck.require(p, "out.b", rows: 1, cols: 1, model: "ncf")
+        _ = try Baselines.parameter("out.w", of: p, kind: "ncf", rows: width, cols: 1)
+        _ = try Baselines.parameter("out.b", of: p, kind: "ncf", rows: 1, cols: 1)
         parameters = p
     }
 
@@ -530,5 +544,28 @@ extension Matrix {
     /// Overwrites row r with `values` (values.count == cols).
     mutating func setRow(_ r: Int, _ values: [Float]) {
         for c in 0..<Swift.min(cols, values.count) { storage[r * cols + c] = values[c] }
+    }
+}
+
+extension NCF: ModelKind {
+    public static let name = "ncf"
+    public static let summary = "NeuMF: GMF and MLP towers on ID embeddings, fused by one output layer"
+    public static var options: [ModelOption] { NCFOptions.declared }
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        let fit = try fit(graph: request.graph, options: try NCFOptions(request.options), control: request.control,
+                          validation: request.validation)
+        return FitResult(recommender: fit.model, history: fit.history, options: request.options)
+    }
+
+    /// A fresh model's parameters: the final NeuMF has both towers, pretrained or not.
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        let model = NCF(users: graph.userCount, movies: graph.movieCount, options: try NCFOptions(options))
+        return model.parameters.mapValues { [$0.rows, $0.cols] }
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try NCF(parameters: parameters)
     }
 }

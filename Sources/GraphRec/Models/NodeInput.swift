@@ -25,13 +25,36 @@ public struct NodeInput: Sendable, Equatable {
     public var featureWidth: Int
 
     /// The input a model trained with `options` on `graph` uses: features
-    /// when asked for and present; IDs when asked for or when there are no features.
+    /// when asked for and the data set has any; IDs when asked for, when
+    /// there are no features, or when one node type has none (ml-latest has
+    /// movie genres but no user features): rows that are all zero would make
+    /// every such node look the same, so an ID vector is what tells them apart.
     public init(graph: InteractionGraph, options: TrainOptions) {
-        let width = (graph.userFeatures?.cols ?? 0) + (graph.movieFeatures?.cols ?? 0)
-        useFeatures = options.features && width > 0
-        useIDs = options.ids || !useFeatures
+        let available = NodeInput.available(graph)
+        useFeatures = options.features && available.users + available.movies > 0
+        useIDs = options.ids || !useFeatures || available.users == 0 || available.movies == 0
         idWidth = options.dim
-        featureWidth = useFeatures ? width : 0
+        featureWidth = useFeatures ? available.users + available.movies : 0
+    }
+
+    /// Feature columns the graph has per node type (0 where a type has none).
+    public static func available(_ graph: InteractionGraph) -> (users: Int, movies: Int) {
+        (graph.userFeatures?.cols ?? 0, graph.movieFeatures?.cols ?? 0)
+    }
+
+    /// What a feature GNN (gcn, gat) trained with `options` starts from on
+    /// `graph`, per node type, for `info` and the train result.
+    public static func describe(_ graph: InteractionGraph, options: TrainOptions = TrainOptions()) -> String {
+        let (u, m) = available(graph)
+        let input = NodeInput(graph: graph, options: options)
+        func part(_ name: String, _ width: Int) -> String {
+            var pieces: [String] = []
+            if input.useFeatures && width > 0 { pieces.append("\(width) features") }
+            if input.useIDs { pieces.append("ID embeddings") }
+            let missing = width == 0 ? " (no \(name.dropLast()) features)" : ""
+            return "\(name): " + pieces.joined(separator: " + ") + missing
+        }
+        return part("users", u) + "; " + part("movies", m)
     }
 
     public init(useFeatures: Bool, useIDs: Bool, idWidth: Int, featureWidth: Int) {
@@ -41,39 +64,51 @@ public struct NodeInput: Sendable, Equatable {
         self.featureWidth = featureWidth
     }
 
+    /// `options` with `features` and `ids` as this input uses them.
+    public func effective(_ options: TrainOptions) -> TrainOptions {
+        var o = options
+        o.features = useFeatures
+        o.ids = useIDs
+        return o
+    }
+
     /// Width of h(0).
     public var width: Int { featureWidth + (useIDs ? idWidth : 0) }
 
-    /// Fresh ID tables, N(0, 0.1²).
-    public func initialParameters(users: Int, movies: Int, using rng: inout SeededGenerator) -> [String: Matrix] {
-        guard useIDs else { return [:] }
-        return ["ids.users": .normal(rows: users, cols: idWidth, std: 0.1, using: &rng),
-                "ids.movies": .normal(rows: movies, cols: idWidth, std: 0.1, using: &rng)]
+    /// Fresh ID tables, N(0, 0.1²); nil without IDs.
+    public func initialIDs(users: Int, movies: Int, using rng: inout SeededGenerator) -> IDTables<Matrix>? {
+        useIDs ? .normal(users: users, movies: movies, width: idWidth, using: &rng) : nil
     }
 
-    /// The N x 42 feature block `[x_u, 0] / [0, x_m]`, or nil without features.
+    /// The N x 42 feature block `[x_u, 0] / [0, x_m]`, or nil without
+    /// features; a node type without features has zero rows in it.
     public func features(of graph: InteractionGraph) -> Matrix? {
-        guard useFeatures, let uf = graph.userFeatures, let mf = graph.movieFeatures else { return nil }
-        precondition(uf.cols + mf.cols == featureWidth, "graph features are \(uf.cols)+\(mf.cols) wide, the model expects \(featureWidth)")
+        guard useFeatures else { return nil }
+        let (uw, mw) = NodeInput.available(graph)
+        precondition(uw + mw == featureWidth, "graph features are \(uw)+\(mw) wide, the model expects \(featureWidth)")
         var x = Matrix(rows: graph.nodeCount, cols: featureWidth)
-        for u in 0..<graph.userCount { for c in 0..<uf.cols { x[u, c] = uf[u, c] } }
-        for m in 0..<graph.movieCount { for c in 0..<mf.cols { x[graph.userCount + m, uf.cols + c] = mf[m, c] } }
+        if let uf = graph.userFeatures {
+            for u in 0..<graph.userCount { for c in 0..<uw { x[u, c] = uf[u, c] } }
+        }
+        if let mf = graph.movieFeatures {
+            for m in 0..<graph.movieCount { for c in 0..<mw { x[graph.userCount + m, uw + c] = mf[m, c] } }
+        }
         return x
     }
 
     /// ID rows for every node of a graph: trained users and movies keep
     /// theirs, users beyond the table get zeros. Returns the tape variable.
-    public func idEmbeddings(_ tape: Tape, _ weights: [String: Variable], userCount: Int) -> Variable {
-        var users = weights["ids.users"]!
+    public func idEmbeddings(_ tape: Tape, _ ids: IDTables<Variable>, userCount: Int) -> Variable {
+        var users = ids.users
         if userCount > users.rows {
-            users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: idWidth))])
+            users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: users.cols))])
         }
-        return tape.concatRows([users, weights["ids.movies"]!])
+        return tape.concatRows([users, ids.movies])
     }
 
     /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
     /// The feature part of the aggregate is the precomputed constant.
-    public func forward(_ tape: Tape, _ weights: [String: Variable], aggregate: SparseOperator,
+    public func forward(_ tape: Tape, ids: IDTables<Variable>?, aggregate: SparseOperator,
                         features: Matrix?, meanFeatures: Matrix?, userCount: Int,
                         dropout: Float = 0) -> (h: Variable, mean: Variable) {
         var h: [Variable] = [], mean: [Variable] = []
@@ -81,8 +116,8 @@ public struct NodeInput: Sendable, Equatable {
             h.append(tape.constant(features))
             mean.append(tape.constant(meanFeatures))
         }
-        if useIDs {
-            let e = tape.dropout(idEmbeddings(tape, weights, userCount: userCount), rate: dropout)
+        if let ids {
+            let e = tape.dropout(idEmbeddings(tape, ids, userCount: userCount), rate: dropout)
             h.append(e)
             mean.append(tape.spmm(aggregate, e))
         }

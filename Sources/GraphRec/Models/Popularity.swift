@@ -16,16 +16,12 @@ public struct Popularity: EmbeddingRecommender, Equatable {
     /// movies x 1: the number of train positives of each movie.
     public let counts: Matrix
 
-    public static let options = [Baselines.seedOption]
-
     public init(counts: Matrix) {
         precondition(counts.cols == 1, "popularity counts must be one column")
         self.counts = counts
     }
 
-    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> Popularity {
-        try Baselines.checkOptions(options, Self.options, kind: "pop")
-        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+    public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> Popularity {
         let degrees = (0..<graph.movieCount).map { Float(graph.degree(movie: $0)) }
         control.report(ProgressUpdate(label: "pop", done: 1, total: 1))
         return Popularity(counts: Matrix(rows: graph.movieCount, cols: 1, storage: degrees))
@@ -40,5 +36,24 @@ public struct Popularity: EmbeddingRecommender, Equatable {
 
     public init(parameters: [String: Matrix]) throws {
         self.init(counts: try Baselines.parameter("items", of: parameters, kind: "pop", cols: 1))
+    }
+}
+
+extension Popularity: ModelKind {
+    public static let name = "pop"
+    public static let summary = "most popular movies in train, the same list for everyone"
+    public static let options = [Baselines.seedOption]
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
+    }
+
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        ["items": [graph.movieCount, 1]]
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try Popularity(parameters: parameters)
     }
 }

@@ -21,20 +21,14 @@ public struct PureSVD: EmbeddingRecommender, Equatable {
     /// movies x k, orthonormal columns (the top right singular vectors of X).
     public let factors: Matrix
 
-    public static let options = [
-        ModelOption("factors", "20", "rank k of the truncated SVD (1 up to the number of movies)"),
-        Baselines.seedOption,
-    ]
-
     public init(factors: Matrix) {
         self.factors = factors
     }
 
-    public static func fit(graph: InteractionGraph, options: OptionValues, control: RunControl) throws -> PureSVD {
-        try Baselines.checkOptions(options, Self.options, kind: "svd")
+    public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> PureSVD {
         let n = graph.movieCount
-        let k = try Baselines.int("factors", options, Self.options, range: 1...max(n, 1))
-        _ = try Baselines.int("seed", options, Self.options, range: 0...Int.max)
+        let k = try options.int("factors")
+        guard k <= max(n, 1) else { throw RecError("factors: \(k) is out of range 1...\(max(n, 1)) (the number of movies)") }
 
         // Decompose the smaller Gram matrix: X^T X = V S^2 V^T directly, or
         // X X^T = U S^2 U^T and then V = X^T U S^-1 (943 users < 1682 movies on
@@ -77,5 +71,28 @@ public struct PureSVD: EmbeddingRecommender, Equatable {
 
     public init(parameters: [String: Matrix]) throws {
         self.init(factors: try Baselines.parameter("items", of: parameters, kind: "svd"))
+    }
+}
+
+extension PureSVD: ModelKind {
+    public static let name = "svd"
+    public static let summary = "PureSVD: truncated SVD of the user-movie matrix"
+    public static let options = [
+        ModelOption("factors", .int(1...4096), default: .int(20), "rank k of the truncated SVD (1 up to the number of movies)",
+                    scale: .log),
+        Baselines.seedOption,
+    ]
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
+    }
+
+    public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
+        ["items": [graph.movieCount, try options.int("factors")]]
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try PureSVD(parameters: parameters)
     }
 }

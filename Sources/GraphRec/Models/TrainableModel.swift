@@ -12,38 +12,38 @@ import Tensors
 /// builds it once per run instead of once per batch.
 public protocol TrainableModel: EmbeddingRecommender {
     associatedtype Context
-    /// Named trainable weights; the trainer reads, updates and writes them back.
-    var parameters: [String: Matrix] { get set }
+    /// The weights, one typed field per tensor.
+    associatedtype Weights: WeightSet
+    var weights: Weights { get set }
     /// Graph-derived constants for `forward`.
     func makeContext(_ graph: InteractionGraph) -> Context
     /// Embeddings of all users (userCount x d) and items (movieCount x d),
-    /// computed from `weights` (every key of `parameters`, bound on `tape`).
-    func forward(_ tape: Tape, _ context: Context, weights: [String: Variable]) -> (users: Variable, items: Variable)
+    /// computed from `weights` (bound on `tape`).
+    func forward(_ tape: Tape, _ context: Context, weights: Weights.Bound) -> (users: Variable, items: Variable)
+    /// `options` as this model actually uses them (a GNN on a data set without
+    /// features trains ID embeddings whatever `ids=` said), so the options a
+    /// model reports are exactly what was trained.
+    func effective(_ options: TrainOptions) -> TrainOptions
 }
 
 extension TrainableModel {
+    public func effective(_ options: TrainOptions) -> TrainOptions { options }
+
+    /// The weights by name: what Adam, the weight average and saving work on.
+    public var parameters: [String: Matrix] {
+        get { weights.named }
+        set { weights.assign(newValue) }
+    }
+
     /// Inference: the same forward pass with the weights bound as tape
     /// *constants*. Ops on constants record no backward closures and keep no
     /// gradients, so this is plain eager evaluation at the cost of the ops
     /// themselves, and it can never drift from the trained forward pass.
     public func embed(context: Context) -> Embeddings {
         let tape = Tape()
-        let out = forward(tape, context, weights: parameters.mapValues { tape.constant($0) })
+        let out = forward(tape, context, weights: weights.bind { tape.constant($1) })
         return Embeddings(users: tape.value(out.users), items: tape.value(out.items))
     }
 
     public func embed(_ graph: InteractionGraph) -> Embeddings { embed(context: makeContext(graph)) }
-}
-
-/// Checks a restored parameter set against the names and shapes a model expects.
-enum ParameterCheck {
-    static func require(_ parameters: [String: Matrix], _ name: String, rows: Int? = nil, cols: Int? = nil,
-                        model: String) throws -> Matrix {
-        guard let m = parameters[name] else {
-            throw RecError("\(model): parameter '\(name)' is missing (have: \(parameters.keys.sorted().joined(separator: ", ")))")
-        }
-        if let rows, m.rows != rows { throw RecError("\(model): parameter '\(name)' has \(m.rows) rows, expected \(rows)") }
-        if let cols, m.cols != cols { throw RecError("\(model): parameter '\(name)' has \(m.cols) columns, expected \(cols)") }
-        return m
-    }
 }

@@ -43,11 +43,11 @@ public enum GATBenchmarks {
             // The tape lives only inside this closure, so Adam updates the weights in place.
             let (gradients, t1, t2): ([String: Matrix], Double, Double) = {
                 let tape = Tape()
-                let weights = model.parameters.mapValues { tape.parameter($0) }
+                let (weights, variables) = Trainer.bind(model, on: tape)
                 let loss = Trainer.batchLoss(tape, model, context, weights: weights, batch: batch, options: options)
                 let t1 = now()
                 tape.backward(loss)
-                return (weights.compactMapValues { tape.gradient($0) }, t1, now())
+                return (variables.compactMapValues { tape.gradient($0) }, t1, now())
             }()
             adam.step(&model.parameters, gradients: gradients)
             let t3 = now()

@@ -20,7 +20,7 @@ public struct NegativeSampler: Sendable {
             b[Int(e.user) * wordsPerUser + m >> 6] |= 1 << UInt64(m & 63)
         }
         for u in 0..<graph.userCount where graph.degree(user: u) >= graph.movieCount {
-            throw RecError("train: user index \(u) likes every movie, so no negatives can be drawn for them")
+            throw RecError("user index \(u) likes every movie, so no negatives can be drawn for them")
         }
         bits = b
     }

@@ -1,94 +1,162 @@
-/// The hyperparameters of `train`, with the seed study's defaults (COMMANDS.md).
+/// The hyperparameters of the gradient-trained kinds (gcn, gat, lightgcn,
+/// mf), typed, for the models' architecture fields (layers, hidden, dim,
+/// heads, features, ids, init, dropout) and the `Trainer` (the rest).
 ///
-/// Parsed from a command's `key=value` options; every error names the
-/// option at fault ("lr: expected a number, got 'fast'"). Models read the
-/// architecture fields (layers, hidden, dim, heads, features, ids), the
-/// `Trainer` the rest.
+/// The options themselves, with defaults, ranges and help, are declared once
+/// in `TrainOptions.declarations`; each kind takes the trainer's options plus
+/// the architecture options it reads (`TrainOptions.options(_:)`), and this
+/// struct is read from those typed values.
 public struct TrainOptions: Sendable, Equatable {
-    public var loss: PairwiseLoss = .bpr
-    public var layers = 2
-    public var hidden = 128
+    public var loss: PairwiseLoss
+    public var layers: Int
+    public var hidden: Int
     /// Output embedding width (and ID embedding width).
-    public var dim = 64
+    public var dim: Int
     /// Attention heads (GAT only).
-    public var heads = 1
-    public var negatives = 10
-    public var margin: Float = 0.01
-    public var learningRate: Float = 0.001
-    public var weightDecay: Float = 0
-    public var epochs = 15
-    public var batchSize = 1024
-    public var seed: UInt64 = 0
-    public var features = true
-    public var ids = false
+    public var heads: Int
+    public var negatives: Int
+    public var margin: Float
+    public var learningRate: Float
+    public var weightDecay: Float
+    public var epochs: Int
+    public var batchSize: Int
+    public var seed: UInt64
+    public var features: Bool
+    public var ids: Bool
     /// Stop after this many epochs without a better validation NDCG@10; nil = never.
     public var patience: Int?
     /// L2 on the ID embeddings each batch touches (`EmbeddingRegularizer`); 0 = off.
-    public var reg: Float = 0
+    public var reg: Float
     /// Dropout rate on ID embeddings and hidden layers while training (gcn); 0 = off.
-    public var dropout: Float = 0
+    public var dropout: Float
     /// Hide each batch's positives from message passing (`MessageEdges`).
-    public var holdout = false
+    public var holdout: Bool
     /// Share of the other train edges hidden from message passing per batch (`MessageEdges`).
-    public var edgeDropout: Float = 0
+    public var edgeDropout: Float
     /// Decay of the weight moving average the trainer keeps (`WeightAverage`); 0 = off.
-    public var ema: Float = 0
+    public var ema: Float
     /// How GCN draws its layer weights: PyTorch Geometric's defaults (as the reference) or Glorot.
-    public var initialization: WeightInit = .pyg
+    public var initialization: WeightInit
     /// The named preset the options were expanded from (`TrainPreset`), recorded only.
     public var preset: String?
 
-    public init() {}
+    /// Every option of the gradient-trained kinds, with the seed study's defaults (COMMANDS.md).
+    public static let declarations: [ModelOption] = [
+        ModelOption("loss", .choice(PairwiseLoss.allCases.map(\.rawValue)), default: .word("bpr"),
+                    "training loss (softmax: each positive against its n negatives at once)", scale: .categorical),
+        ModelOption("layers", .int(1...8), default: .int(2), "graph layers", scale: .linear),
+        ModelOption("hidden", .int(1...4096), default: .int(128), "hidden width", scale: .log),
+        ModelOption("dim", .int(1...4096), default: .int(64), "output embedding width", scale: .log),
+        ModelOption("heads", .int(1...64), default: .int(1), "attention heads", scale: .linear),
+        ModelOption("negatives", .int(1...1000), default: .int(10), "sampled negatives per positive", scale: .log),
+        ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log),
+        ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log),
+        ModelOption("weight-decay", .number(0...10), default: .number(0), "Adam weight decay", scale: .log),
+        ModelOption("epochs", .int(1...100_000), default: .int(15), "training epochs"),
+        ModelOption("batch", .int(1...10_000_000), default: .int(1024), "positives per batch", scale: .log),
+        ModelOption("seed", .int(0...Int.max), default: .int(0), "random seed (same seed, same model)"),
+        ModelOption("features", .flag, default: .flag(true),
+                    "use the node features the data set has (ID embeddings stand in where a node type has none)"),
+        ModelOption("ids", .flag, default: .flag(false), "learnable node ID embeddings (off reproduces the seed)",
+                    scale: .categorical),
+        ModelOption("dropout", .number(0...0.95), default: .number(0),
+                    "dropout on ID embeddings and hidden layers while training", scale: .linear),
+        ModelOption("holdout", .flag, default: .flag(false), "hide each batch's positives from message passing",
+                    scale: .categorical),
+        ModelOption("edge-dropout", .number(0...0.95), default: .number(0),
+                    "drop this share of edges from message passing per batch", scale: .linear),
+        ModelOption("ema", .number(0...0.9999), default: .number(0),
+                    "validate and keep a moving average of the weights (e.g. 0.99)"),
+        ModelOption("patience", .intOrOff(1...100_000), default: .off,
+                    "early stop after N epochs without val NDCG gain (no validation edges: 10% of train is held out)"),
+        ModelOption("reg", .number(0...100), default: .number(0), "L2 on the batch's ID embeddings", scale: .log),
+        ModelOption("init", .choice(WeightInit.allCases.map(\.rawValue)), default: .word("pyg"),
+                    "weight init (pyg: torch_geometric's defaults, as the reference)", scale: .categorical),
+        ModelOption("preset", .choice(["none"] + TrainPreset.allCases.map(\.rawValue)), default: .word("none"),
+                    "tuned settings in one option (explicit options win)"),
+    ]
 
-    /// Every key `init(_:)` accepts.
-    public static let keys = ["loss", "layers", "hidden", "dim", "heads", "negatives", "margin", "lr",
-                              "weight-decay", "epochs", "batch", "seed", "features", "ids", "patience", "reg", "preset",
-                              "init", "dropout", "holdout", "edge-dropout", "ema"]
+    /// The options every gradient-trained kind reads through the `Trainer`.
+    public static let trainerKeys = ["loss", "negatives", "margin", "lr", "weight-decay", "epochs", "batch", "seed",
+                                     "patience", "reg", "holdout", "edge-dropout", "ema"]
 
-    /// Reads the options, rejecting unknown keys (`command` names the command in that error).
-    public init(_ o: OptionValues, command: String = "train", extraKeys: [String] = []) throws {
-        try o.checkKnown(Self.keys + extraKeys, command: command)
-        loss = PairwiseLoss(rawValue: try o.choice("loss", default: "bpr", from: PairwiseLoss.allCases.map(\.rawValue)))!
-        layers = try o.int("layers", default: 2, range: 1...8)
-        hidden = try o.int("hidden", default: 128, range: 1...4096)
-        dim = try o.int("dim", default: 64, range: 1...4096)
-        heads = try o.int("heads", default: 1, range: 1...64)
-        negatives = try o.int("negatives", default: 10, range: 1...1000)
-        margin = try o.float("margin", default: 0.01, range: 0...1000)
-        learningRate = try o.float("lr", default: 0.001, range: 1e-8...10)
-        weightDecay = try o.float("weight-decay", default: 0, range: 0...10)
-        epochs = try o.int("epochs", default: 15, range: 1...100_000)
-        batchSize = try o.int("batch", default: 1024, range: 1...10_000_000)
-        seed = UInt64(try o.int("seed", default: 0, range: 0...Int.max))
-        features = try o.bool("features", default: true)
-        ids = try o.bool("ids", default: false)
-        if o.has("patience") && o["patience"] != "off" {
-            patience = try o.int("patience", default: 0, range: 1...100_000)
-        }
-        initialization = WeightInit(rawValue: try o.choice("init", default: "pyg", from: WeightInit.allCases.map(\.rawValue)))!
-        reg = try o.float("reg", default: 0, range: 0...100)
-        dropout = try o.float("dropout", default: 0, range: 0...0.95)
-        holdout = try o.bool("holdout", default: false)
-        edgeDropout = try o.float("edge-dropout", default: 0, range: 0...0.95)
-        ema = try o.float("ema", default: 0, range: 0...0.9999)
-        if let name = o["preset"] {
-            preset = try o.choice("preset", default: name, from: TrainPreset.allCases.map(\.rawValue))
-        }
+    /// The trainer's options plus the architecture options `architecture`, as declared.
+    public static func options(_ architecture: [String]) -> [ModelOption] {
+        let keys = Set(trainerKeys + architecture)
+        return declarations.filter { keys.contains($0.name) }
     }
 
-    /// The options as `key=value` strings with defaults filled in (for `TrainedModel.options`).
+    /// Every key the declarations hold.
+    public static var keys: [String] { declarations.map(\.name) }
+
+    /// The declared defaults.
+    public init() {
+        self.init(resolving: ModelOptions(defaults: Self.declarations))
+    }
+
+    /// Reads typed options; options a kind does not declare take their declared defaults.
+    public init(_ options: ModelOptions) throws {
+        var all = ModelOptions(defaults: Self.declarations)
+        for (name, value) in options.values { all[name] = value }
+        self.init(resolving: all)
+    }
+
+    /// Parses `key=value` text against every declaration (errors name the option).
+    public init(_ text: OptionValues) throws {
+        try self.init(try ModelOptions(parsing: text.values, declarations: Self.declarations))
+    }
+
+    private init(resolving o: ModelOptions) {
+        // Every key is declared in `declarations`, so each read finds its value.
+        func int(_ k: String) -> Int { (try? o.int(k)) ?? 0 }
+        func float(_ k: String) -> Float { Float((try? o.number(k)) ?? 0) }
+        func flag(_ k: String) -> Bool { (try? o.flag(k)) ?? false }
+        func word(_ k: String) -> String { (try? o.word(k)) ?? "" }
+        loss = PairwiseLoss(rawValue: word("loss")) ?? .bpr
+        layers = int("layers")
+        hidden = int("hidden")
+        dim = int("dim")
+        heads = int("heads")
+        negatives = int("negatives")
+        margin = float("margin")
+        learningRate = float("lr")
+        weightDecay = float("weight-decay")
+        epochs = int("epochs")
+        batchSize = int("batch")
+        seed = UInt64(max(0, int("seed")))
+        features = flag("features")
+        ids = flag("ids")
+        patience = try? o.int("patience")
+        reg = float("reg")
+        dropout = float("dropout")
+        holdout = flag("holdout")
+        edgeDropout = float("edge-dropout")
+        ema = float("ema")
+        initialization = WeightInit(rawValue: word("init")) ?? .pyg
+        preset = word("preset") == "none" ? nil : word("preset")
+    }
+
+    /// Writes the fields a model may change (the input it could use) back into `options`.
+    public func write(to options: inout ModelOptions) {
+        options["features"] = .flag(features)
+        options["ids"] = .flag(ids)
+    }
+
+    /// The options as `key=value` text (every declared key).
     public var asDictionary: [String: String] {
-        var d: [String: String] = [
-            "loss": loss.rawValue, "layers": "\(layers)", "hidden": "\(hidden)", "dim": "\(dim)",
-            "heads": "\(heads)", "negatives": "\(negatives)", "margin": "\(margin)", "lr": "\(learningRate)",
-            "weight-decay": "\(weightDecay)", "epochs": "\(epochs)", "batch": "\(batchSize)", "seed": "\(seed)",
-            "features": features ? "on" : "off", "ids": ids ? "on" : "off", "reg": "\(reg)", "dropout": "\(dropout)",
-            "holdout": holdout ? "on" : "off", "edge-dropout": "\(edgeDropout)", "ema": "\(ema)",
-            "init": initialization.rawValue,
-        ]
-        if let patience { d["patience"] = "\(patience)" }
-        if let preset { d["preset"] = preset }
-        return d
+        /// A float as typed ("0.001", not its double expansion).
+        func number(_ f: Float) -> OptionValue { .number(Double("\(f)") ?? Double(f)) }
+        var o = ModelOptions(defaults: Self.declarations)
+        o["loss"] = .word(loss.rawValue)
+        o["layers"] = .int(layers); o["hidden"] = .int(hidden); o["dim"] = .int(dim); o["heads"] = .int(heads)
+        o["negatives"] = .int(negatives); o["margin"] = number(margin); o["lr"] = number(learningRate)
+        o["weight-decay"] = number(weightDecay); o["epochs"] = .int(epochs); o["batch"] = .int(batchSize)
+        o["seed"] = .int(Int(clamping: seed)); o["features"] = .flag(features); o["ids"] = .flag(ids)
+        o["patience"] = patience.map(OptionValue.int) ?? .off; o["reg"] = number(reg)
+        o["dropout"] = number(dropout); o["holdout"] = .flag(holdout)
+        o["edge-dropout"] = number(edgeDropout); o["ema"] = number(ema)
+        o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
+        return o.text
     }
 }
 

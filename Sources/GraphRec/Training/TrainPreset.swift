@@ -28,7 +28,7 @@ public enum TrainPreset: String, Sendable, CaseIterable {
     /// option given explicitly on top; `preset` itself stays so it is recorded.
     /// Without `preset=` the options come back unchanged.
     public static func expand(_ options: OptionValues, kind: String, command: String = "train") throws -> OptionValues {
-        guard let name = options["preset"] else { return options }
+        guard let name = options["preset"], name != "none" else { return options }
         guard let preset = TrainPreset(rawValue: name) else {
             throw RecError("preset: expected one of \(allCases.map(\.rawValue).joined(separator: "|")), got '\(name)'")
         }
@@ -42,6 +42,6 @@ public enum TrainPreset: String, Sendable, CaseIterable {
 
     /// The model kinds `preset` has settings for.
     static func kindsWith(_ preset: TrainPreset) -> [String] {
-        ["gcn", "gat", "lightgcn", "mf"].filter { preset.options(for: $0) != nil }
+        ModelRegistry.names.filter { preset.options(for: $0) != nil }
     }
 }

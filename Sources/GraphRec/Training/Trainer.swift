@@ -39,7 +39,7 @@ public struct Trainer {
 
     /// Trains `model` on the edges of `graph` and returns what happened.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
-        guard graph.edgeCount > 0 else { throw RecError("train: the training graph has no edges (load data and split first)") }
+        guard graph.edgeCount > 0 else { throw RecError("the training graph has no edges (load data and split first)") }
         if options.reg > 0 && model.parameters[EmbeddingRegularizer.userTable] == nil {
             throw RecError("reg: this model has no ID embeddings to regularise (use ids=on, or weight-decay=)")
         }
@@ -128,15 +128,26 @@ public struct Trainer {
     /// `tape` is a training tape when the model's dropout should act.
     func step<M: TrainableModel>(_ model: M, _ context: M.Context, _ batch: PairBatch,
                                  on tape: Tape = Tape()) -> (Double, [String: Matrix]) {
-        let weights = model.parameters.mapValues { tape.parameter($0) }
+        let (weights, variables) = Trainer.bind(model, on: tape)
         let loss = Trainer.batchLoss(tape, model, context, weights: weights, batch: batch, options: options)
         tape.backward(loss)
-        return (Double(tape.value(loss).storage[0]), weights.compactMapValues { tape.gradient($0) })
+        return (Double(tape.value(loss).storage[0]), variables.compactMapValues { tape.gradient($0) })
+    }
+
+    /// The model's weights as tape parameters, and the same variables by name (for the gradients).
+    static func bind<M: TrainableModel>(_ model: M, on tape: Tape) -> (M.Weights.Bound, [String: Variable]) {
+        var variables: [String: Variable] = [:]
+        let bound = model.weights.bind { name, m in
+            let v = tape.parameter(m)
+            variables[name] = v
+            return v
+        }
+        return (bound, variables)
     }
 
     /// The batch's mean ranking loss on `tape`: a full forward pass with
     /// `weights`, then every (user, positive, negative) pair scored by dot products.
-    static func batchLoss<M: TrainableModel>(_ tape: Tape, _ model: M, _ context: M.Context, weights: [String: Variable],
+    static func batchLoss<M: TrainableModel>(_ tape: Tape, _ model: M, _ context: M.Context, weights: M.Weights.Bound,
                                              batch: PairBatch, options: TrainOptions) -> Variable {
         let z = model.forward(tape, context, weights: weights)
         let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)

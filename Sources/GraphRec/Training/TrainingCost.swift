@@ -57,8 +57,9 @@ public enum TrainingCost {
                 o.batchSize = s["batch"] ?? o.batchSize
                 return neural(kind, o, counts)
             }
-        } else if let declared = Baselines.options(for: kind) {
-            let factors = Int(options["factors"] ?? declared.first { $0.key == "factors" }?.defaultValue ?? "0") ?? 0
+        } else if ["pop", "itemknn", "ease", "svd", "als"].contains(kind), let declared = try? ModelRegistry.kind(kind) {
+            let typed = try? declared.parse(options)
+            let factors = typed.flatMap { try? $0.int("factors") } ?? 0
             try budget.check("train \(kind)", options: ["factors": factors]) { baseline(kind, factors: $0["factors"] ?? 0, counts) }
         }
     }

@@ -364,6 +364,7 @@ public enum DataCommands {
         ]
         let featureFields: [(String, Value)] = [
             ("user_features", .int(d.userFeatures?.cols ?? 0)), ("movie_features", .int(d.movieFeatures?.cols ?? 0)),
+            ("gnn_input", .string(NodeInput.describe(graph))),
         ]
         let splitObject: Value = session.split.map { .object(splitFields($0)) } ?? .null
         let modelObjects: [Value] = session.models.map(modelValue)
@@ -379,6 +380,7 @@ public enum DataCommands {
         var people = dataFields + graphFields
         people.append(("user_features", .string(featureSummary(d.userFeatureNames))))
         people.append(("movie_features", .string(featureSummary(d.movieFeatureNames))))
+        people.append(("gnn_input", .string(NodeInput.describe(graph))))
         if let split = session.split {
             let s = split.summary
             let ratios = split.ratios.isEmpty ? "" : " \(split.ratios.map(String.init).joined(separator: "/"))"

@@ -2,8 +2,8 @@ import GraphRec
 
 /// Training models and listing them.
 public enum ModelCommands {
-    /// Every model kind `train` accepts.
-    public static let modelKinds = ["gcn", "gat", "lightgcn", "mf", "ncf", "als", "svd", "pop", "itemknn", "ease"]
+    /// Every model kind `train` names: the registry's, then those this build lacks.
+    public static var modelKinds: [String] { ModelRegistry.names + ModelFitting.unavailable.keys.sorted() }
 
     public static let specs: [CommandSpec] = [
         CommandSpec(
@@ -11,59 +11,19 @@ public enum ModelCommands {
             summary: "Train a model on the split's train graph; Ctrl-C stops and keeps the best model so far.",
             details: ["MODEL is one of \(modelKinds.joined(separator: ", ")). 'as NAME' names it (default: MODEL);",
                       "a model with the same name is replaced. Defaults are the seed study's hyperparameters.",
-                      "gcn, gat, lightgcn and mf train by gradient descent: validation NDCG@10 is measured each epoch",
-                      "when the split has validation edges, and the best epoch's weights are kept.",
-                      "Options are checked per model: gcn takes loss layers hidden dim features ids init preset dropout",
-                      "and the training keys (negatives margin lr weight-decay reg epochs batch seed patience holdout",
-                      "edge-dropout ema); gat layers hidden dim heads features ids and the training keys; lightgcn",
-                      "layers dim and the training keys; mf dim and the training keys; pop seed; itemknn neighbors",
-                      "shrink seed; ease lambda seed; svd factors seed; als factors reg alpha iterations seed;",
-                      "ncf (NeuMF) loss=bce|bpr factors mlp negatives lr weight-decay batch epochs pretrain seed patience,",
-                      "with the paper's defaults (factors 8, mlp 64,32,16,8, 4 negatives, lr 0.001, batch 256, 20 epochs).",
+                      "Kinds with a loss curve train by epochs: validation NDCG@10 is measured each epoch when the",
+                      "split has validation edges (with patience= and none, 10% of each user's train positives is",
+                      "held out, seeded), and the best epoch's weights are kept.",
+                      "Options are checked per model:"] + kindLines + [
                       "preset=best (gcn) sets \(presetText) (chosen on",
                       "validation NDCG@10 of 'split warm seed=0'); any option you give explicitly overrides it, e.g.",
                       "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'."],
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
-            options: [OptionSpec("loss", (PairwiseLoss.allCases.map(\.rawValue) + ["bce"]).joined(separator: "|"), default: "bpr, ncf bce",
-                                 "training loss (softmax: each positive against its n negatives at once; bce: ncf's log loss)",
-                                 values: PairwiseLoss.allCases.map(\.rawValue) + ["bce"]),
-                      OptionSpec("layers", "N", default: "2", "graph layers"),
-                      OptionSpec("hidden", "N", default: "128", "hidden width"),
-                      OptionSpec("dim", "N", default: "64", "output embedding width"),
-                      OptionSpec("heads", "N", default: "1", "attention heads (gat)"),
-                      OptionSpec("negatives", "N", default: "10", "sampled negatives per positive"),
-                      OptionSpec("margin", "M", default: "0.01", "margin of the max-margin loss"),
-                      OptionSpec("lr", "RATE", default: "0.001", "Adam learning rate"),
-                      OptionSpec("weight-decay", "W", default: "0", "Adam weight decay"),
-                      OptionSpec("epochs", "N", default: "15", "training epochs"),
-                      OptionSpec("batch", "N", default: "1024", "positives per batch"),
-                      OptionSpec("seed", "N", default: "0", "random seed (same seed, same model)"),
-                      OptionSpec("features", "on|off", default: "on", "use the node features", values: ["on", "off"]),
-                      OptionSpec("ids", "on|off", default: "off", "learnable node ID embeddings (off reproduces the seed)",
-                                 values: ["on", "off"]),
-                      OptionSpec("dropout", "P", default: "0", "gcn: dropout on ID embeddings and hidden layers while training"),
-                      OptionSpec("holdout", "on|off", default: "off", "hide each batch's positives from message passing",
-                                 values: ["on", "off"]),
-                      OptionSpec("edge-dropout", "P", default: "0", "drop this share of edges from message passing per batch"),
-                      OptionSpec("ema", "DECAY", default: "0", "validate and keep a moving average of the weights (e.g. 0.99)"),
-                      OptionSpec("patience", "N|off", default: "off", "early stop after N epochs without val NDCG gain"),
-                      OptionSpec("init", "pyg|glorot", default: "pyg", "gcn weight init (pyg: torch_geometric's defaults, as the reference)",
-                                 values: ["glorot", "pyg"]),
-                      OptionSpec("preset", "best", default: "none", "gcn: tuned settings in one option (explicit options win)",
-                                 values: TrainPreset.allCases.map(\.rawValue)),
-                      OptionSpec("lambda", "L", default: "300", "ease: L2 regularisation of the item-item weights"),
-                      OptionSpec("factors", "K", default: "svd 20, als 64, ncf 8", "svd/als: latent dimension; ncf: GMF width"),
-                      OptionSpec("mlp", "W,W,...", default: "64,32,16,8", "ncf: MLP widths (concatenated embeddings, then the layers)"),
-                      OptionSpec("pretrain", "on|off", default: "off", "ncf: train GMF and MLP first, then NeuMF from both",
-                                 values: ["on", "off"]),
-                      OptionSpec("reg", "R", default: "als 30, others 0",
-                                 "L2: als on its factors; gcn(ids=on)/lightgcn/mf on the batch's ID embeddings"),
-                      OptionSpec("alpha", "A", default: "3", "als: confidence of a positive, c = 1 + alpha"),
-                      OptionSpec("iterations", "N", default: "15", "als: alternating sweeps"),
-                      OptionSpec("neighbors", "N", default: "100", "itemknn: similar movies kept per movie"),
-                      OptionSpec("shrink", "S", default: "0", "itemknn: added to the cosine denominator")],
+            options: ModelRegistry.sharedOptions.map { o in
+                OptionSpec(o.name, o.type.placeholder, default: o.defaultText, o.help, values: o.type.words)
+            },
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
         CommandSpec(
             name: "models", group: "Models", synopsis: "models",
@@ -85,6 +45,11 @@ public enum ModelCommands {
                                            graph: graph, control: context.run)
         session.store(outcome.model)
         return trainResult(outcome)
+    }
+
+    /// One line per kind: its name, what it is and the options it takes.
+    static var kindLines: [String] {
+        ModelRegistry.kinds.map { "  \($0.name): \($0.summary); \($0.options.map(\.name).joined(separator: " "))" }
     }
 
     /// `train KIND`, `train KIND as NAME`; anything else is an error naming the usage.
@@ -113,7 +78,7 @@ public enum ModelCommands {
     }
 
     static func trainResult(_ outcome: ModelFitting.Outcome) -> CommandResult {
-        let model = outcome.model, h = model.history
+        let model = outcome.model, h = model.history, fitted = outcome.fitted
         let epochs = h.epochs
         let perEpoch = epochs > 0 ? h.totalSeconds / Double(epochs) : 0
         var blocks: [CommandResult.Block] = []
@@ -133,32 +98,36 @@ public enum ModelCommands {
         }
         var fields: [(String, Value)] = [
             ("model", .string(model.name)), ("kind", .string(model.kind)), ("epochs", .int(epochs)),
-            ("seconds", .double(outcome.seconds)), ("seconds_per_epoch", .double(perEpoch)),
+            ("seconds", .double(fitted.seconds)), ("seconds_per_epoch", .double(perEpoch)),
             ("final_loss", h.loss.last.map(Value.double) ?? .null),
-            ("val", outcome.validation.map { metricsValue($0.mean.named) } ?? .null),
+            ("val", fitted.validation.map { metricsValue($0.mean.named) } ?? .null),
+            ("validation", .string(fitted.validationSource.description)),
             ("best_epoch", .int(h.bestEpoch)), ("stopped_early", .bool(h.stoppedEarly)),
             ("interrupted", .bool(h.interrupted)),
-            ("options", .object(model.options.keys.sorted().map { ($0, .string(model.options[$0]!)) })),
+            ("options", .object(ModelFitting.typedOptions(model))),
         ]
         var shown: [(String, Value)] = [
             ("model", .string(model.name)), ("kind", .string(model.kind)), ("epochs", .int(epochs)),
-            ("seconds", .string(Value.fixed(outcome.seconds, decimals: 2))),
+            ("seconds", .string(Value.fixed(fitted.seconds, decimals: 2))),
             ("seconds/epoch", .string(Value.fixed(perEpoch, decimals: 3))),
         ]
-        if let v = outcome.validation {
+        if let v = fitted.validation {
             shown.append(("val@10", .string("P \(Value.fixed(v.precision, decimals: 4))  R \(Value.fixed(v.recall, decimals: 4))"
                 + "  NDCG \(Value.fixed(v.ndcg, decimals: 4))  MRR \(Value.fixed(v.mrr, decimals: 4))")))
         }
         blocks.append(.fields(shown))
-        var notes: [String] = []
+        var notes = fitted.notes
         if h.interrupted {
             notes.append("interrupted at epoch \(epochs + 1); kept epoch \(h.bestEpoch)")
         } else if h.stoppedEarly {
             notes.append("stopped early at epoch \(epochs) (patience); kept epoch \(h.bestEpoch)")
         }
-        if h.interrupted { fields.append(("note", .string(notes[0]))) }
+        let lossCurve = (try? ModelRegistry.kind(model.kind).capabilities.lossCurve) == true
+        if h.interrupted { fields.append(("note", .string(notes[fitted.notes.count]))) }
+        if !fitted.notes.isEmpty { fields.append(("input_note", .string(fitted.notes.joined(separator: " ")))) }
         return CommandResult(command: "train", blocks: blocks, payload: fields, notes: notes,
-                             hints: ["eval \(model.name)", "recommend 1 model=\(model.name)", "plot loss model=\(model.name)"])
+                             hints: ["eval \(model.name)", "recommend 1 model=\(model.name)"]
+                                 + (lossCurve ? ["plot loss model=\(model.name)"] : []))
     }
 
     /// A metrics dictionary as a JSON object in a fixed key order.
@@ -176,16 +145,15 @@ public enum ModelCommands {
         var rows: [[Value]] = []
         var objects: [Value] = []
         for m in session.models {
-            let defaults = ModelFitting.defaults(for: m.kind)
-            let changed = m.options.keys.sorted().filter { defaults[$0] != m.options[$0] }
-            let settings = changed.isEmpty ? "defaults" : changed.map { "\($0)=\(m.options[$0]!)" }.joined(separator: " ")
+            let changed = ModelFitting.changedOptions(m)
+            let settings = changed.isEmpty ? "defaults" : changed.joined(separator: " ")
             let metric: (String) -> Value = { m.lastMetrics[$0].map(Value.double) ?? .null }
             rows.append([.string(m.name), .string(m.kind), .string(settings), .int(m.history.epochs),
                          .double(m.history.totalSeconds), .string(m.lastMetricsOn ?? ""),
                          metric("precision"), metric("recall"), metric("ndcg"), metric("mrr")])
             objects.append(.object([
                 ("name", .string(m.name)), ("kind", .string(m.kind)),
-                ("options", .object(m.options.keys.sorted().map { ($0, .string(m.options[$0]!)) })),
+                ("options", .object(ModelFitting.typedOptions(m))),
                 ("epochs", .int(m.history.epochs)), ("best_epoch", .int(m.history.bestEpoch)),
                 ("seconds", .double(m.history.totalSeconds)),
                 ("on", m.lastMetricsOn.map(Value.string) ?? .null),

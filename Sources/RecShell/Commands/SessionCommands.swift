@@ -153,9 +153,9 @@ public enum SessionCommands {
         restored.graph = graph
         for model in snapshot.models {
             let recommender: any Recommender
-            do { recommender = try ModelRebuild.recommender(for: model) } catch {
+            do { recommender = try ModelRegistry.restore(model, graph: graph) } catch {
                 let file = error is ManifestFault ? manifestPath : contents.path + "/" + SessionBundle.tensorsFile
-                throw ShellError.message("restore \(name): \(file): model '\(model.name)': \(error)")
+                throw ShellError.message("restore \(name): \(file): \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
             let scorer = model.embeddings ?? recommender.scorer(graph)

@@ -32,7 +32,7 @@ import Tensors
     // MARK: popularity
 
     @Test func popularityRanksByTrainDegree() throws {
-        let pop = try Popularity.fit(graph: graph, options: OptionValues(), control: .silent)
+        let pop = try Popularity.fit(graph: graph, options: try Popularity.parse([:]), control: .silent)
         #expect(pop.counts.storage == [3, 2, 2, 1, 0])
         let e = pop.embed(graph)
         #expect(e.users == Matrix(rows: 4, cols: 1, repeating: 1))
@@ -42,7 +42,7 @@ import Tensors
     // MARK: item kNN
 
     @Test func itemKNNHasSymmetricCosineSimilarities() throws {
-        let knn = try ItemKNN.fit(graph: graph, options: OptionValues(), control: .silent)
+        let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse([:]), control: .silent)
         let s = knn.similarity
         #expect(s == s.transposed())
         let c = 2 / Float(6).squareRoot()
@@ -57,7 +57,7 @@ import Tensors
     }
 
     @Test func itemKNNKeepsTopNeighborsWithTiesToLowerIndex() throws {
-        let knn = try ItemKNN.fit(graph: graph, options: OptionValues(["neighbors": "1"]), control: .silent)
+        let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse(["neighbors": "1"]), control: .silent)
         let s = knn.similarity
         let c = 2 / Float(6).squareRoot()
         // Movie 0's neighbours 1 and 2 tie at c: only 1 is kept.
@@ -67,7 +67,7 @@ import Tensors
     }
 
     @Test func itemKNNShrinkageDampsSimilarities() throws {
-        let knn = try ItemKNN.fit(graph: graph, options: OptionValues(["shrink": "2"]), control: .silent)
+        let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse(["shrink": "2"]), control: .silent)
         #expect(abs(knn.similarity[1, 2] - 1 / (2 + 2)) < 1e-6)  // 1 / (sqrt(2*2) + 2)
     }
 
@@ -92,7 +92,7 @@ import Tensors
 
     @Test func easeHasZeroDiagonalAndMatchesClosedForm() throws {
         let lambda = 0.5
-        let ease = try EASE.fit(graph: graph, options: OptionValues(["lambda": "0.5"]), control: .silent)
+        let ease = try EASE.fit(graph: graph, options: try EASE.parse(["lambda": "0.5"]), control: .silent)
         let x = graph.userItems.dense()
         let g = BLAS.matmul(x, transposeA: true, x)
         let p = inverse((0..<5).map { i in (0..<5).map { j in Double(g[i, j]) + (i == j ? lambda : 0) } })
@@ -115,13 +115,13 @@ import Tensors
         var edges: [Edge] = []
         for u in 1...3 { for m in 0...2 { edges.append(Edge(u, m)) } }
         let g = InteractionGraph(userCount: 5, movieCount: 4, edges: edges)
-        let svd = try PureSVD.fit(graph: g, options: OptionValues(["factors": "1"]), control: .silent)
+        let svd = try PureSVD.fit(graph: g, options: try PureSVD.parse(["factors": "1"]), control: .silent)
         #expect(close(scores(svd.embed(g)), g.userItems.dense(), 1e-5))
         let v = svd.factors
         #expect(abs(v[0, 0] - 1 / Float(3).squareRoot()) < 1e-5 && abs(v[3, 0]) < 1e-6)  // sign fixed positive
         // The same block in a graph with fewer users than movies (user-side Gram).
         let wide = InteractionGraph(userCount: 3, movieCount: 6, edges: (0...1).flatMap { u in (2...4).map { Edge(u, $0) } })
-        let svdWide = try PureSVD.fit(graph: wide, options: OptionValues(["factors": "2"]), control: .silent)
+        let svdWide = try PureSVD.fit(graph: wide, options: try PureSVD.parse(["factors": "2"]), control: .silent)
         #expect(close(scores(svdWide.embed(wide)), wide.userItems.dense(), 1e-5))
         #expect(svdWide.factors[2, 1] == 0 && abs(svdWide.factors[2, 0] - 1 / Float(3).squareRoot()) < 1e-5)
     }
@@ -135,7 +135,7 @@ import Tensors
             let (u, s, vt) = try LAPACK.svd(x)
             var best = Matrix(rows: x.rows, cols: x.cols)   // U_5 S_5 V_5^T, the best rank-5 approximation
             for r in 0..<x.rows { for m in 0..<x.cols { for c in 0..<5 { best[r, m] += u[r, c] * s[c] * vt[c, m] } } }
-            let svd = try PureSVD.fit(graph: g, options: OptionValues(["factors": "5"]), control: .silent)
+            let svd = try PureSVD.fit(graph: g, options: try PureSVD.parse(["factors": "5"]), control: .silent)
             #expect(close(scores(svd.embed(g)), best, 1e-3), "\(g.userCount) users")
             let vtv = BLAS.matmul(svd.factors, transposeA: true, svd.factors)
             for i in 0..<5 { for j in 0..<5 { #expect(abs(vtv[i, j] - (i == j ? 1 : 0)) < 1e-3) } }
@@ -143,11 +143,11 @@ import Tensors
     }
 
     @Test func pureSVDFactorsAreOrthonormalTopEigenvectors() throws {
-        let svd = try PureSVD.fit(graph: graph, options: OptionValues(["factors": "3"]), control: .silent)
+        let svd = try PureSVD.fit(graph: graph, options: try PureSVD.parse(["factors": "3"]), control: .silent)
         let vtv = BLAS.matmul(svd.factors, transposeA: true, svd.factors)
         #expect(close(vtv, Matrix([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), 1e-5))
         // Full rank (4 nonzero singular values here) reproduces X exactly.
-        let full = try PureSVD.fit(graph: graph, options: OptionValues(["factors": "4"]), control: .silent)
+        let full = try PureSVD.fit(graph: graph, options: try PureSVD.parse(["factors": "4"]), control: .silent)
         #expect(close(scores(full.embed(graph)), graph.userItems.dense(), 1e-4))
     }
 
@@ -163,7 +163,7 @@ import Tensors
 
     @Test func alsLowersItsObjectiveEverySweep() throws {
         for g in [graph, randomGraph(seed: 1)] {
-            let als = try ALS.fit(graph: g, options: OptionValues(["factors": "4", "reg": "0.1", "alpha": "10",
+            let als = try ALS.fit(graph: g, options: try ALS.parse(["factors": "4", "reg": "0.1", "alpha": "10",
                                                                     "iterations": "8"]), control: .silent)
             let loss = als.history.loss
             #expect(loss.count == 8)
@@ -191,11 +191,11 @@ import Tensors
 
     @Test func alsIsDeterministicForASeed() throws {
         let g = randomGraph(seed: 3)
-        let options = OptionValues(["factors": "5", "iterations": "3", "seed": "7"])
+        let options = try ALS.parse(["factors": "5", "iterations": "3", "seed": "7"])
         let a = try ALS.fit(graph: g, options: options, control: .silent)
         let b = try ALS.fit(graph: g, options: options, control: .silent)
         #expect(a.embed(g) == b.embed(g))
-        let c = try ALS.fit(graph: g, options: OptionValues(["factors": "5", "iterations": "3", "seed": "8"]),
+        let c = try ALS.fit(graph: g, options: try ALS.parse(["factors": "5", "iterations": "3", "seed": "8"]),
                             control: .silent)
         #expect(c.items != a.items)
     }
@@ -204,7 +204,7 @@ import Tensors
         let reports = Collector()
         let control = RunControl(shouldStop: { reports.count >= 2 }, report: { reports.add($0) })
         let g = randomGraph(seed: 4)
-        let als = try ALS.fit(graph: g, options: OptionValues(["factors": "3", "iterations": "10"]), control: control)
+        let als = try ALS.fit(graph: g, options: try ALS.parse(["factors": "3", "iterations": "10"]), control: control)
         #expect(als.history.loss.count == 2 && als.history.interrupted)
         #expect(reports.updates.map(\.done) == [1, 2] && reports.updates.allSatisfy { $0.total == 10 && $0.label == "als" })
     }
@@ -215,23 +215,26 @@ import Tensors
         let small: [String: [String: String]] = ["svd": ["factors": "2"], "als": ["factors": "3", "iterations": "4"],
                                                  "ease": ["lambda": "1"], "itemknn": ["neighbors": "2"]]
         var out: [String: any EmbeddingRecommender] = [:]
-        for kind in Baselines.kinds {
-            out[kind] = try Baselines.fit(kind, graph: g, options: OptionValues(small[kind] ?? [:]), control: .silent).recommender
+        for kind in baselineKinds {
+            let k = try ModelRegistry.kind(kind)
+            out[kind] = try #require(try k.fit(FitRequest(graph: g, options: try k.parse(small[kind] ?? [:]))).recommender
+                as? any EmbeddingRecommender)
         }
         return out
     }
 
     @Test func parametersRestoreEqualModels() throws {
         for (kind, model) in try fitAll(randomGraph(seed: 5)) {
-            let restored = try Baselines.restore(kind, parameters: model.parameters)
+            let k = try ModelRegistry.kind(kind)
+            let restored = try k.restore(parameters: model.parameters, options: try k.parse([:]), graph: randomGraph(seed: 5))
             #expect(restored.kind == kind)
-            #expect(restored.embed(randomGraph(seed: 5)) == model.embed(randomGraph(seed: 5)), "\(kind)")
+            #expect(restored.scorer(randomGraph(seed: 5)) as? Embeddings == model.embed(randomGraph(seed: 5)), "\(kind)")
         }
     }
 
     @Test func everyBaselineIsDeterministic() throws {
         let a = try fitAll(randomGraph(seed: 6)), b = try fitAll(randomGraph(seed: 6))
-        for kind in Baselines.kinds { #expect(a[kind]!.parameters == b[kind]!.parameters, "\(kind)") }
+        for kind in baselineKinds { #expect(a[kind]!.parameters == b[kind]!.parameters, "\(kind)") }
     }
 
     @Test func newUserWithTheSameMoviesGetsTheSameRow() throws {
@@ -265,14 +268,15 @@ import Tensors
         ]
         for (kind, options, message) in cases {
             #expect {
-                _ = try Baselines.fit(kind, graph: graph, options: OptionValues(options), control: .silent)
+                let k = try ModelRegistry.kind(kind)
+                _ = try k.fit(FitRequest(graph: graph, options: try k.parse(options)))
             } throws: { ($0 as? RecError)?.message.contains(message) == true }
         }
-        #expect(throws: RecError.self) { _ = try Baselines.fit("knn", graph: graph, options: OptionValues(), control: .silent) }
-        #expect { _ = try Baselines.restore("ease", parameters: [:]) } throws: {
+        #expect(throws: RecError.self) { _ = try ModelRegistry.kind("knn") }
+        #expect { _ = try EASE(parameters: [:]) } throws: {
             ($0 as? RecError)?.message.contains("missing parameter 'items'") == true
         }
-        #expect(Baselines.kinds.allSatisfy { Baselines.options(for: $0)?.contains { $0.key == "seed" } == true })
+        #expect(ModelRegistry.kinds.allSatisfy { $0.options.contains { $0.name == "seed" } })
     }
 }
 

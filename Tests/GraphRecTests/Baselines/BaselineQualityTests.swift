@@ -23,12 +23,13 @@ struct BaselineQualityTests {
         #expect(data.train.count + data.validation.count + data.test.count == 82_520)
         let graph = data.graph
         var ndcg: [String: Double] = [:]
-        for kind in Baselines.kinds {
+        for kind in baselineKinds {
             var times: [Double] = []
             var model: (any EmbeddingRecommender)?
             for _ in 0..<3 {
                 let start = ContinuousClock.now
-                model = try Baselines.fit(kind, graph: graph, options: OptionValues(), control: .silent).recommender
+                model = try ModelRegistry.kind(kind).fit(FitRequest(graph: graph, options: try ModelRegistry.kind(kind).parse([:]))).recommender
+                    as? any EmbeddingRecommender
                 times.append(Baselines.seconds(ContinuousClock.now - start))
             }
             let (val, test) = BaselineBench.measure(model!, on: data)
@@ -36,7 +37,7 @@ struct BaselineQualityTests {
             ndcg[kind] = test.ndcg
         }
         #expect(ndcg["pop"]! > 0.05)
-        for kind in Baselines.kinds where kind != "pop" { #expect(ndcg[kind]! > ndcg["pop"]!, "\(kind) below popularity") }
+        for kind in baselineKinds where kind != "pop" { #expect(ndcg[kind]! > ndcg["pop"]!, "\(kind) below popularity") }
         #expect(ndcg["svd"]! > 0.25 && ndcg["ease"]! > 0.25)
     }
 
@@ -55,7 +56,8 @@ struct BaselineQualityTests {
         ]
         for (kind, settings) in grid where wanted.contains("all") || wanted.contains(kind) {
             for options in settings {
-                let model = try Baselines.fit(kind, graph: graph, options: OptionValues(options), control: .silent).recommender
+                let model = try #require(try ModelRegistry.kind(kind).fit(FitRequest(graph: graph, options: try ModelRegistry.kind(kind).parse(options)))
+                    .recommender as? any EmbeddingRecommender)
                 let (val, test) = BaselineBench.measure(model, on: data)
                 let label = options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 print("sweep \(kind) \(label) | val NDCG@10 \(String(format: "%.4f", val.ndcg)) | test \(test)")

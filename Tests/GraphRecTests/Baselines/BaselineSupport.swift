@@ -108,3 +108,6 @@ enum BaselineBench {
                 evaluate(e, target: data.test, exclude: [data.train, data.validation]))
     }
 }
+
+/// The closed-form and ALS baselines, by the names `train` takes.
+let baselineKinds = ["pop", "itemknn", "ease", "svd", "als"]

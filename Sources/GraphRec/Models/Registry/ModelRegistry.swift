@@ -1,0 +1,224 @@
+import Foundation
+import Tensors
+
+/// Every model kind `train` accepts, and the operations that work on any of
+/// them: fit by name, check and rebuild a saved model. Adding a model is a
+/// file in `Models/` with a type conforming to `ModelKind` and one line in
+/// `kinds`.
+public enum ModelRegistry {
+    public static var kinds: [any ModelKind.Type] {
+        [GCN.self, GAT.self, LightGCN.self, MatrixFactorization.self,
+         NCF.self,
+         ALS.self, PureSVD.self, Popularity.self, ItemKNN.self, EASE.self]
+    }
+
+    public static var names: [String] { kinds.map { $0.name } }
+
+    /// The kind called `name`, or an error listing the known ones.
+    public static func kind(_ name: String) throws -> any ModelKind.Type {
+        guard let kind = kinds.first(where: { $0.name == name }) else {
+            throw RecError("unknown model '\(name)' (known: \(names.joined(separator: ", ")))")
+        }
+        return kind
+    }
+
+    // MARK: Fit
+
+    /// Where the validation scores of a fit came from.
+    public enum ValidationSource: Sendable, Equatable {
+        /// The split's validation edges.
+        case split
+        /// The split has none and the options stop early: this share of each
+        /// user's train positives was held out (seeded) to validate on.
+        case carved(percent: Int, seed: UInt64)
+        /// Nothing to validate on: every epoch trained, the last kept.
+        case none
+
+        public var description: String {
+            switch self {
+            case .split: "the split's validation edges"
+            case .carved(let percent, let seed):
+                "\(percent)% of each user's train positives (seed \(seed)), since the split has no validation edges"
+            case .none: "none (the split has no validation edges)"
+            }
+        }
+    }
+
+    public struct Fitted {
+        public var recommender: any Recommender
+        public var history: TrainingHistory
+        /// The options as trained (typed, defaults filled in).
+        public var options: ModelOptions
+        /// What ranks movies on the train graph, computed once.
+        public var scorer: any Scorer
+        /// The scorer's embeddings for a dot-product model; nil for one that is not (NCF).
+        public var embeddings: Embeddings? { scorer as? Embeddings }
+        /// Validation metrics (K = 10) of the kept weights; nil without validation edges in the split.
+        public var validation: EvaluationResult?
+        public var validationSource: ValidationSource
+        /// Wall time of the whole fit: training, validation and embedding.
+        public var seconds: Double
+        /// What the fit changed from the options given, and why.
+        public var notes: [String]
+    }
+
+    /// Share of train positives held out to validate on when the split has none and early stopping needs some.
+    public static let carvedPercent = 10
+
+    /// Fits the kind `name` with `text` options (as typed; `preset=` expanded)
+    /// on `graph`, the train graph of `split`. Errors name the option or the
+    /// problem, never a command.
+    public static func fit(_ name: String, options text: [String: String], split: Split, graph: InteractionGraph,
+                           control: RunControl = .silent) throws -> Fitted {
+        let started = Date()
+        let kind = try kind(name)
+        var options = try kind.parse(text)
+        if let preset = options["preset"], preset != .word("none") {
+            options = try kind.parse(try TrainPreset.expand(OptionValues(text), kind: name).values)
+        }
+        let validator = try Evaluator(split: split, graph: graph, on: .validation, k: 10)
+        var source = ValidationSource.none
+        var request = FitRequest(graph: graph, options: options, control: control)
+        if !validator.set.users.isEmpty {
+            source = .split
+            request.validation = { validator.evaluate($0).ndcg }
+        } else if kind.capabilities.lossCurve, let patience = options.values["patience"], patience != .off {
+            let seed = UInt64((try? options.int("seed")) ?? 0)
+            let carved = try Split.warm(positives: graph.edges, ratios: [100 - carvedPercent, carvedPercent, 0], seed: seed)
+            let trainPart = InteractionGraph(userCount: graph.userCount, movieCount: graph.movieCount, edges: carved.train,
+                                             userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures)
+            let carvedValidator = try Evaluator(split: carved, graph: trainPart, on: .validation, k: 10)
+            if !carvedValidator.set.users.isEmpty {
+                source = .carved(percent: carvedPercent, seed: seed)
+                request.graph = trainPart
+                request.validation = { carvedValidator.evaluate($0).ndcg }
+            }
+        }
+        let result = try kind.fit(request)
+        if result.history.interrupted && result.history.epochs == 0 {
+            throw RecError("interrupted before the first epoch finished; nothing kept")
+        }
+        let scorer = result.recommender.scorer(graph)
+        let validation = source == .split ? validator.evaluate(scorer) : nil
+        var notes = result.notes
+        if case .carved = source { notes.append("validation: \(source.description)") }
+        if source == .none, kind.capabilities.lossCurve, options.values["patience"].map({ $0 != .off }) == true {
+            notes.append("patience: no validation edges to stop on (the split and train are too small to carve); trained every epoch")
+        }
+        return Fitted(recommender: result.recommender, history: result.history, options: result.options,
+                      scorer: scorer, validation: validation, validationSource: source,
+                      seconds: Date().timeIntervalSince(started), notes: notes)
+    }
+
+    // MARK: Restore
+
+    /// The saved model `record` rebuilt for the data set `graph` stands for,
+    /// after checking every tensor's name and shape against what its kind
+    /// declares for its recorded options and the data set's counts: a
+    /// mismatch is an error naming the model, the tensor, its shape and the
+    /// expected one, and nothing is built. Faults in the recorded kind or
+    /// options are `ManifestFault`s (the manifest is at fault, not the tensors).
+    public static func restore(_ record: ModelRecord, graph: InteractionGraph) throws -> any Recommender {
+        let kind: any ModelKind.Type
+        do { kind = try self.kind(record.kind) } catch {
+            throw ManifestFault("model '\(record.name)': kind '\(record.kind)' is not one this recsh can rebuild "
+                + "(known: \(names.joined(separator: ", ")))")
+        }
+        let options: ModelOptions
+        do {
+            // Keys the kind does not declare (older records) are ignored; every declared one is checked.
+            options = try kind.parse(record.options.filter { key, _ in kind.options.contains { $0.name == key } })
+        } catch let error as RecError {
+            throw ManifestFault("model '\(record.name)' (\(record.kind)): recorded option \(error.message)")
+        }
+        let expected = try kind.parameterShapes(options: options, graph: graph)
+        for name in record.parameters.keys.sorted() where expected[name] == nil {
+            throw RecError("model '\(record.name)' (\(record.kind)): tensor '\(name)' is not a parameter of \(record.kind) with "
+                + "its recorded options (expected: \(expected.keys.sorted().joined(separator: ", ")))")
+        }
+        for name in expected.keys.sorted() {
+            guard let m = record.parameters[name] else {
+                throw RecError("model '\(record.name)' (\(record.kind)): tensor '\(name)' is missing")
+            }
+            let shape = [m.rows, m.cols], want = expected[name]!
+            guard shape == want else {
+                throw RecError("model '\(record.name)' (\(record.kind)): tensor '\(name)' has shape \(shape), expected \(want) "
+                    + "(from its recorded options and the data set's \(graph.userCount) users and \(graph.movieCount) movies)")
+            }
+        }
+        if let e = record.embeddings {
+            guard e.users.rows == graph.userCount, e.items.rows == graph.movieCount else {
+                throw RecError("model '\(record.name)' (\(record.kind)): saved embeddings cover \(e.users.rows) users and "
+                    + "\(e.items.rows) movies; the data set has \(graph.userCount) and \(graph.movieCount)")
+            }
+        }
+        return try kind.restore(parameters: record.parameters, options: options, graph: graph)
+    }
+
+    // MARK: Declarations across kinds
+
+    /// One option name as `help train` shows it: the kinds that take it and each one's default.
+    public struct SharedOption: Sendable {
+        public var name: String
+        public var type: OptionType
+        public var help: String
+        /// (kind, default) for every kind that declares the option, in registry order.
+        public var defaults: [(kind: String, value: OptionValue)]
+
+        /// "64" when every kind agrees; otherwise "als 30, others 0" or "svd 20, als 64".
+        public var defaultText: String {
+            var groups: [(value: OptionValue, kinds: [String])] = []
+            for (kind, value) in defaults {
+                if let i = groups.firstIndex(where: { $0.value == value }) { groups[i].kinds.append(kind) }
+                else { groups.append((value, [kind])) }
+            }
+            if groups.count == 1 { return groups[0].value.description }
+            let common = groups.max { $0.kinds.count < $1.kinds.count }!
+            if common.kinds.count > 1 {
+                let rest = groups.filter { $0.value != common.value }
+                return (rest.map { "\($0.kinds.joined(separator: "/")) \($0.value)" } + ["others \(common.value)"])
+                    .joined(separator: ", ")
+            }
+            return groups.map { "\($0.kinds.joined(separator: "/")) \($0.value)" }.joined(separator: ", ")
+        }
+    }
+
+    /// Every option name over all kinds, in order of first declaration, with
+    /// the help of each distinct meaning and which kinds take it.
+    public static var sharedOptions: [SharedOption] {
+        var out: [SharedOption] = []
+        var helps: [String: [(help: String, kinds: [String])]] = [:]
+        for kind in kinds {
+            for o in kind.options {
+                if let i = out.firstIndex(where: { $0.name == o.name }) {
+                    out[i].defaults.append((kind.name, o.defaultValue))
+                    // A choice takes every kind's words (`loss` is bce for ncf, bpr|margin|softmax elsewhere).
+                    if case .choice(let known) = out[i].type, case .choice(let more) = o.type {
+                        out[i].type = .choice(known + more.filter { !known.contains($0) })
+                    }
+                } else {
+                    out.append(SharedOption(name: o.name, type: o.type, help: "", defaults: [(kind.name, o.defaultValue)]))
+                }
+                if let i = helps[o.name]?.firstIndex(where: { $0.help == o.help }) { helps[o.name]![i].kinds.append(kind.name) }
+                else { helps[o.name, default: []].append((o.help, [kind.name])) }
+            }
+        }
+        for i in out.indices {
+            let meanings = helps[out[i].name] ?? []
+            let everyKind = out[i].defaults.count == kinds.count
+            out[i].help = meanings.map { m in
+                everyKind && meanings.count == 1 ? m.help : "\(m.kinds.joined(separator: "/")): \(m.help)"
+            }.joined(separator: "; ")
+        }
+        return out
+    }
+}
+
+extension InteractionGraph {
+    /// The same users, movies and features with no edges: what a model's
+    /// shapes depend on, without its message-passing structure.
+    var withoutEdges: InteractionGraph {
+        InteractionGraph(userCount: userCount, movieCount: movieCount, edges: [],
+                         userFeatures: userFeatures, movieFeatures: movieFeatures)
+    }
+}
