@@ -126,6 +126,8 @@ public enum OutputSchema {
             req("models", .array(.object([req("name", .string), req("kind", .string), req("epochs", .int),
                                           req("seconds", .number), req("on", .nullable(.string)),
                                           req("metrics", .map(.number))]))),
+            req("memory", .object([req("dataset", .int), req("graph", .int), req("split", .int), req("models", .map(.int)),
+                                   req("total", .int)])),
         ]),
         "split": .object(splitSummary + [req("dropped_models", strings), opt("cancelled", .bool)]),
         "find": .object([
