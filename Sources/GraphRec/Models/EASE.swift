@@ -102,7 +102,7 @@ extension EASE: ModelKind {
     public static let summary = "EASE: closed-form item-item weights"
     public static let options = [
         ModelOption("lambda", .number(1e-6...1e9), default: .number(300), "L2 regularisation of the item-item weights (> 0)",
-                    scale: .log),
+                    scale: .log(10...3000)),
         Baselines.seedOption,
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)

@@ -157,9 +157,9 @@ extension ItemKNN: ModelKind {
     public static let summary = "item-based k nearest neighbours (cosine)"
     public static let options = [
         ModelOption("neighbors", .int(1...Int(Int32.max)), default: .int(100), "similar movies kept per movie (1 or more)",
-                    scale: .log),
+                    scale: .log(10...1000)),
         ModelOption("shrink", .number(0...1e9), default: .number(0),
-                    "added to the cosine denominator; damps pairs with few co-raters", scale: .linear),
+                    "added to the cosine denominator; damps pairs with few co-raters", scale: .linear(0...100)),
         Baselines.seedOption,
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)

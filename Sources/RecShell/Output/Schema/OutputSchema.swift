@@ -160,6 +160,16 @@ public enum OutputSchema {
             req("options", .map(.any)), opt("note", .string), opt("input_note", .string), opt("history", .any),
             opt("fold_in", .any),
         ]),
+        "tune": .object([
+            req("model", .string), req("kind", .string), req("preset", .string), req("best_trial", .int),
+            req("ndcg", .nullable(.number)),
+            req("trials", .array(.object([
+                req("trial", .int), req("ndcg", .nullable(.number)), req("epochs", .int), req("best_epoch", .int),
+                req("seconds", .number), req("stop", .string), req("options", .map(.any)), opt("error", .string),
+            ]))),
+            req("searched", strings), req("validation", .string), req("stopped_by", .string), req("seconds", .number),
+            req("options", .map(.any)),
+        ]),
         "models": .object([
             req("models", .array(.object([req("name", .string), req("kind", .string), req("options", .map(.any)),
                                           req("epochs", .int), req("best_epoch", .int), req("seconds", .number),
