@@ -23,12 +23,15 @@ public enum ScaleBenchmark {
         public var epochs: Int
         /// Also fit EASE and ItemKNN (their cost grows with movies squared).
         public var itemModels: Bool
+        /// Positives per batch of the graph models (the seed study's 1024 by default).
+        public var batchSize: Int
 
-        public init(shape: String, batches: Int? = 20, epochs: Int = 1, itemModels: Bool = true) {
+        public init(shape: String, batches: Int? = 20, epochs: Int = 1, itemModels: Bool = true, batchSize: Int = 1024) {
             self.shape = shape
             self.batches = batches
             self.epochs = epochs
             self.itemModels = itemModels
+            self.batchSize = batchSize
         }
     }
 
@@ -83,6 +86,7 @@ public enum ScaleBenchmark {
             try stop()
             var options = TrainOptions()
             options.sampler = sampler
+            options.batchSize = settings.batchSize
             let resolved = kind == "lightgcn" ? NeighborSampling.Choice.full
                 : NeighborSampling.resolve(sampler, graph: graph).choice
             control.report(ProgressUpdate(label: "bench scale \(kind)", done: 0, total: 1, detail: "sampler \(resolved)"))
@@ -93,7 +97,9 @@ public enum ScaleBenchmark {
             }
             var details: [(String, DetailValue)] = [("sampler", .string(resolved.rawValue)),
                                                     ("batches_per_epoch", .int(timing.batchesPerEpoch)),
-                                                    ("timed_batches", .int(timing.timedBatches))]
+                                                    ("timed_batches", .int(timing.timedBatches)),
+                                                    ("batch", .int(settings.batchSize))]
+            if let cpu = timing.cpuSecondsPerEpoch { details.append(("cpu_seconds_per_epoch", .double(cpu))) }
             if resolved == .neighbors { details.append(("fanout", .string(options.fanout.map(String.init).joined(separator: ",")))) }
             report.measurements.append(Measurement(
                 name: "train \(kind) sampler=\(resolved.rawValue)", medianSeconds: timing.secondsPerEpoch, runs: timing.runs,
@@ -151,6 +157,8 @@ public enum ScaleBenchmark {
 
     struct EpochTiming {
         var secondsPerEpoch: Double
+        /// Process CPU seconds (both cores summed): on a shared machine wall time inflates with the load, CPU time less.
+        var cpuSecondsPerEpoch: Double?
         var runs: Int
         var batchesPerEpoch: Int
         var timedBatches: Int
@@ -162,7 +170,7 @@ public enum ScaleBenchmark {
         var o = options
         let batchesPerEpoch = (graph.edgeCount + o.batchSize - 1) / o.batchSize
         // Marks at the end of every batch; with a batch limit, stop after the warm-up batch and `batches` more.
-        let marks = Mutex<[Double]>([])
+        let marks = Mutex<[(wall: Double, cpu: Double)]>([])
         let limit = settings.batches.map { $0 + 1 }
         o.epochs = settings.batches == nil ? settings.epochs : 1
         let run = RunControl(shouldStop: {
@@ -170,7 +178,7 @@ public enum ScaleBenchmark {
             guard let limit else { return false }
             return marks.withLock { $0.count } >= limit
         }, report: { u in
-            marks.withLock { $0.append(Double(DispatchTime.now().uptimeNanoseconds) / 1e9) }
+            marks.withLock { $0.append((Double(DispatchTime.now().uptimeNanoseconds) / 1e9, ProcessClock.cpuSeconds())) }
             control.report(ProgressUpdate(label: "bench scale \(kind)", done: u.done, total: limit ?? u.total,
                                           detail: u.detail))
         })
@@ -186,11 +194,17 @@ public enum ScaleBenchmark {
         let timing: EpochTiming
         if settings.batches != nil {
             let m = marks.withLock { $0 }
-            let perBatch = zip(m.dropFirst(), m).map { $0 - $1 }
-            timing = EpochTiming(secondsPerEpoch: median(perBatch) * Double(batchesPerEpoch), runs: perBatch.count,
-                                 batchesPerEpoch: batchesPerEpoch, timedBatches: perBatch.count)
+            let wall = zip(m.dropFirst(), m).map { $0.wall - $1.wall }, cpu = zip(m.dropFirst(), m).map { $0.cpu - $1.cpu }
+            timing = EpochTiming(secondsPerEpoch: median(wall) * Double(batchesPerEpoch),
+                                 cpuSecondsPerEpoch: median(cpu) * Double(batchesPerEpoch), runs: wall.count,
+                                 batchesPerEpoch: batchesPerEpoch, timedBatches: wall.count)
         } else {
-            timing = EpochTiming(secondsPerEpoch: median(history.epochSeconds), runs: history.epochSeconds.count,
+            // Epoch ends are the marks of each epoch's last batch.
+            let all = marks.withLock { $0 }
+            let ends = stride(from: batchesPerEpoch - 1, to: all.count, by: batchesPerEpoch).map { all[$0] }
+            let cpu = zip(ends.dropFirst(), ends).map { $0.cpu - $1.cpu }
+            timing = EpochTiming(secondsPerEpoch: median(history.epochSeconds),
+                                 cpuSecondsPerEpoch: cpu.isEmpty ? nil : median(cpu), runs: history.epochSeconds.count,
                                  batchesPerEpoch: batchesPerEpoch, timedBatches: history.epochSeconds.count * batchesPerEpoch)
         }
         return (timing, Trained(recommender: recommender, options: o, history: history))

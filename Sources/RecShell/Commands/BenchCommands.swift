@@ -27,7 +27,8 @@ public enum BenchCommands {
                       OptionSpec("shape", "1m|10m|25m", default: "1m", "scale: the synthetic data set"),
                       OptionSpec("batches", "N|all", default: "20", "scale: batches timed per model (all: whole epochs)"),
                       OptionSpec("epochs", "N", default: "1", "scale: whole epochs timed per model with batches=all"),
-                      OptionSpec("items", "on|off", default: "on", "scale: also fit EASE and ItemKNN")],
+                      OptionSpec("items", "on|off", default: "on", "scale: also fit EASE and ItemKNN"),
+                      OptionSpec("batch", "N", default: "1024", "scale: positives per batch of the graph models")],
             example: "bench kernels", handler: bench),
     ]
 
@@ -153,7 +154,8 @@ public enum BenchCommands {
         }
         let settings = ScaleBenchmark.Settings(shape: "synthetic-\(shape)", batches: batches,
                                                epochs: try command.options.int("epochs", default: 1, range: 1...1000),
-                                               itemModels: try command.options.bool("items", default: true))
+                                               itemModels: try command.options.bool("items", default: true),
+                                               batchSize: try command.options.int("batch", default: 1024, range: 1...1_000_000))
         let report = try ScaleBenchmark.run(settings, sessionsDirectory: session.settings.sessionsDirectory, control: context.run)
         func value(_ d: ScaleBenchmark.DetailValue) -> Value {
             switch d {
