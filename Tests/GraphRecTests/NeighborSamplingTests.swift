@@ -187,8 +187,10 @@ import Tensors
     @Test func autoKeepsSmallGraphsOnTheFullGraphAndSamplesLargeOnes() {
         #expect(NeighborSampling.resolve(.auto, graph: graph).choice == .full)
         #expect(NeighborSampling.resolve(.neighbors, graph: graph).choice == .neighbors)
-        let big = InteractionGraph(userCount: 500, movieCount: 1000,
-                                   edges: (0..<(NeighborSampling.autoEdgeThreshold + 1)).map { Edge($0 % 500, ($0 / 500) % 1000) })
+        let edges = NeighborSampling.autoEdgeThreshold + 1, users = 1000, movies = edges / users + 1
+        let big = InteractionGraph(userCount: users, movieCount: movies,
+                                   edges: (0..<edges).map { Edge($0 % users, $0 / users) })
+        #expect(big.edgeCount == edges)
         #expect(NeighborSampling.resolve(.auto, graph: big).choice == .neighbors)
         #expect(NeighborSampling.resolve(.full, graph: big).choice == .full)
     }
