@@ -119,50 +119,86 @@ public struct GAT: TrainableModel {
     // a_vu   = softmax_u LeakyReLU( (W_k h_u).a_src + (W_k h_v).a_dst )
     /// The forward pass, also returning every layer's attention weights (nnz x heads).
     func propagate(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (output: Variable, attention: [Variable]) {
-        let graph = context.attention
         let first = firstLayer(tape, context, weights)
         var h = first.h
         var attention: [Variable] = []
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1
-            let w = k == 1 ? first.w : layer.weight, channels = w.cols / heads
-            // (W h_u).a = h_u.(W a): the logit halves from a D x heads product, not per edge.
-            let source = tape.matmul(h, tape.headDots(w, layer.attSource))
-            let destination = tape.matmul(h, tape.headDots(w, layer.attDestination))
-            let a = tape.edgeAttention(graph, source: source, destination: destination, slope: GAT.negativeSlope)
-            var z: Variable                                                      // sum_u a_vu W h_u, heads side by side
-            if h.cols < channels {
-                z = tape.headMatmul(tape.attendShared(graph, a, h), w, heads: heads)  // aggregate, then project
-            } else {
-                z = tape.attend(graph, a, tape.matmul(h, w))                         // project, then aggregate
-            }
-            if k == layers { z = tape.headMean(z, heads: heads) }
-            z = tape.addRowBias(z, layer.bias)
-            if k < layers { h = hiddenActivation == .relu ? tape.relu(z) : tape.elu(z) } else { h = z }
-            attention.append(a)
+            let out = attentionLayer(tape, k, context.attention, h, destinations: h, w: k == 1 ? first.w : layer.weight, layer)
+            h = out.h
+            attention.append(out.attention)
         }
         return (h, attention)
+    }
+
+    public var samplesNeighbors: Bool { true }
+
+    /// The same layers over a sampled computation graph: layer k attends over
+    /// block k plus self-loops; its destinations are the first rows of its sources.
+    public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample,
+                               weights: GATWeights<Variable>) -> Variable? {
+        let first = firstLayer(tape, context, weights, nodes: sample.nodes)
+        var h = first.h
+        for (i, layer) in weights.layers.enumerated() {
+            let k = i + 1
+            let graph = sample.attentionBlock(layer: k)
+            h = attentionLayer(tape, k, graph, h, destinations: tape.sliceRows(h, 0..<graph.rows),
+                               w: k == 1 ? first.w : layer.weight, layer).h
+        }
+        return h
+    }
+
+    /// Layer k on `graph` (destinations x sources): h holds the sources' rows,
+    /// `destinations` the destinations' (h itself on the full graph).
+    func attentionLayer(_ tape: Tape, _ k: Int, _ graph: SparseOperator, _ h: Variable, destinations: Variable,
+                        w: Variable, _ layer: GATLayerWeights<Variable>) -> (h: Variable, attention: Variable) {
+        let channels = w.cols / heads
+        // (W h_u).a = h_u.(W a): the logit halves from a D x heads product, not per edge.
+        let source = tape.matmul(h, tape.headDots(w, layer.attSource))
+        let destination = tape.matmul(destinations, tape.headDots(w, layer.attDestination))
+        let a = tape.edgeAttention(graph, source: source, destination: destination, slope: GAT.negativeSlope)
+        var z: Variable                                                      // sum_u a_vu W h_u, heads side by side
+        if h.cols < channels {
+            z = tape.headMatmul(tape.attendShared(graph, a, h), w, heads: heads)  // aggregate, then project
+        } else {
+            z = tape.attend(graph, a, tape.matmul(h, w))                         // project, then aggregate
+        }
+        if k == layers { z = tape.headMean(z, heads: heads) }
+        z = tape.addRowBias(z, layer.bias)
+        if k < layers { z = hiddenActivation == .relu ? tape.relu(z) : tape.elu(z) }
+        return (z, a)
     }
 
     /// Layer 1's input rows and weight. With the input projection,
     /// h(0) W_1 = [x, t] ([P_users; P_movies; p_users; p_movies] W_1) (ID rows, if
     /// any, keep their own rows of W_1): exact, and layer 1 aggregates 44-dim rows.
-    func firstLayer(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>) -> (h: Variable, w: Variable) {
+    /// With `nodes`, only those nodes' rows (a neighbour sample's).
+    func firstLayer(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>,
+                    nodes: [Int32]? = nil) -> (h: Variable, w: Variable) {
         let w1 = weights.layers[0].weight
-        guard let inputLinear = weights.input, let x = context.features else { return (inputNodes(tape, context, weights), w1) }
+        guard let inputLinear = weights.input, let x = context.features else {
+            return (inputNodes(tape, context, weights, nodes: nodes), w1)
+        }
         let p = tape.concatRows([inputLinear.users, inputLinear.movies, inputLinear.usersBias, inputLinear.moviesBias])
-        guard let ids = weights.ids else { return (tape.constant(x), tape.matmul(p, w1)) }
-        let h = tape.concatColumns([tape.constant(x), input.idEmbeddings(tape, ids, userCount: context.userCount)])
+        let features = tape.constant(nodes.map { x.gatherRows($0) } ?? x)
+        guard let ids = weights.ids else { return (features, tape.matmul(p, w1)) }
+        let h = tape.concatColumns([features, idRows(tape, context, ids, nodes: nodes)])
         let w = tape.concatRows([tape.matmul(p, tape.sliceRows(w1, 0..<projection)), tape.sliceRows(w1, projection..<w1.rows)])
         return (h, w)
     }
 
     /// h(0) without the projection: the constant feature block and/or the ID embeddings, side by side.
-    func inputNodes(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>) -> Variable {
+    func inputNodes(_ tape: Tape, _ context: Context, _ weights: GATWeights<Variable>, nodes: [Int32]? = nil) -> Variable {
         var parts: [Variable] = []
-        if let x = context.features { parts.append(tape.constant(x)) }
-        if let ids = weights.ids { parts.append(input.idEmbeddings(tape, ids, userCount: context.userCount)) }
+        if let x = context.features { parts.append(tape.constant(nodes.map { x.gatherRows($0) } ?? x)) }
+        if let ids = weights.ids { parts.append(idRows(tape, context, ids, nodes: nodes)) }
         return parts.count == 1 ? parts[0] : tape.concatColumns(parts)
+    }
+
+    /// Every node's ID embedding, or only `nodes`' rows.
+    func idRows(_ tape: Tape, _ context: Context, _ ids: IDTables<Variable>, nodes: [Int32]?) -> Variable {
+        let all = input.idEmbeddings(tape, ids, userCount: context.userCount)
+        return nodes.map { tape.gatherRows(all, $0) } ?? all
     }
 
     /// The attention weights a_vu of every layer and head on `graph`
@@ -211,7 +247,7 @@ public struct GAT: TrainableModel {
 extension GAT: GraphModelKind {
     public static let name = "gat"
     public static let summary = "graph attention network (one or more heads) over features"
-    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids"])
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids", "sampler", "fanout"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, attention: true, lossCurve: true, features: .optional)
 }
 

@@ -96,12 +96,38 @@ public struct GCN: TrainableModel {
         let n = h.rows
         return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))
     }
+
+    public var samplesNeighbors: Bool { true }
+
+    // The same layers over a sampled computation graph (NeighborSample): layer k
+    // averages over block k, whose destinations are the first rows of its sources,
+    //     z = mean_{u in sample(v)} h_u W_k + h_v B_k + b_k,
+    // aggregating first, since a block has far fewer destinations than sources.
+    public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample,
+                               weights: GCNWeights<Variable>) -> Variable? {
+        precondition(sample.hops == layers, "a \(sample.hops)-hop sample for a \(layers)-layer GCN")
+        var parts: [Variable] = []
+        if let x = context.features { parts.append(tape.constant(x.gatherRows(sample.nodes))) }
+        if let ids = weights.ids {
+            let e = tape.gatherRows(input.idEmbeddings(tape, ids, userCount: context.userCount), sample.nodes)
+            parts.append(tape.dropout(e, rate: dropout))
+        }
+        var h = parts.count == 1 ? parts[0] : tape.concatColumns(parts)
+        for (i, layer) in weights.layers.enumerated() {
+            let k = i + 1
+            let a = sample.meanBlock(layer: k)
+            let z = tape.linearPair(tape.spmm(a, h), layer.weight, tape.sliceRows(h, 0..<a.rows), layer.root,
+                                    bias: layer.bias)
+            h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
+        }
+        return h
+    }
 }
 
 extension GCN: GraphModelKind {
     public static let name = "gcn"
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
-    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout"])
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout", "sampler", "fanout"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, lossCurve: true, features: .optional)
 }
 

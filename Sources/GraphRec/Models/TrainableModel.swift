@@ -24,10 +24,20 @@ public protocol TrainableModel: EmbeddingRecommender {
     /// features trains ID embeddings whatever `ids=` said), so the options a
     /// model reports are exactly what was trained.
     func effective(_ options: TrainOptions) -> TrainOptions
+    /// True when `sampledForward` computes embeddings from a `NeighborSample`.
+    var samplesNeighbors: Bool { get }
+    /// Embeddings of a neighbour sample's seeds (`sample.seedCount` x d, in
+    /// local order), each layer aggregating over the sample's block for it;
+    /// nil for a model that only propagates over the whole graph.
+    func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample, weights: Weights.Bound) -> Variable?
 }
 
 extension TrainableModel {
     public func effective(_ options: TrainOptions) -> TrainOptions { options }
+    public var samplesNeighbors: Bool { false }
+    public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample, weights: Weights.Bound) -> Variable? {
+        nil
+    }
 
     /// The weights by name: what Adam, the weight average and saving work on.
     public var parameters: [String: Matrix] {

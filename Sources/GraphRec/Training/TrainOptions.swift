@@ -33,6 +33,10 @@ public struct TrainOptions: Sendable, Equatable {
     public var holdout: Bool
     /// Share of the other train edges hidden from message passing per batch (`MessageEdges`).
     public var edgeDropout: Float
+    /// How each batch's forward pass sees the graph (`NeighborSampling`): the whole graph, sampled neighbourhoods, or auto.
+    public var sampler: NeighborSampling.Choice
+    /// Neighbours sampled per node, hop by hop from the batch's own nodes (`sampler=neighbors`).
+    public var fanout: [Int]
     /// Decay of the weight moving average the trainer keeps (`WeightAverage`); 0 = off.
     public var ema: Float
     /// How GCN draws its layer weights: PyTorch Geometric's defaults (as the reference) or Glorot.
@@ -66,6 +70,11 @@ public struct TrainOptions: Sendable, Equatable {
                     scale: .categorical),
         ModelOption("edge-dropout", .number(0...0.95), default: .number(0),
                     "drop this share of edges from message passing per batch", scale: .linear(0...0.5)),
+        ModelOption("sampler", .choice(NeighborSampling.Choice.allCases.map(\.rawValue)), default: .word("auto"),
+                    "message passing per batch: the full graph, sampled neighbourhoods (batch positives hidden), "
+                    + "or auto by graph size", scale: .fixed),
+        ModelOption("fanout", .counts(1...100_000), default: .word("15,10"),
+                    "neighbours sampled per node and layer with sampler=neighbors, from the batch's nodes outwards"),
         ModelOption("ema", .number(0...0.9999), default: .number(0),
                     "validate and keep a moving average of the weights (e.g. 0.99)",
                     scale: .values(["0", "0.9", "0.99"])),
@@ -134,15 +143,18 @@ public struct TrainOptions: Sendable, Equatable {
         dropout = float("dropout")
         holdout = flag("holdout")
         edgeDropout = float("edge-dropout")
+        sampler = NeighborSampling.Choice(rawValue: word("sampler")) ?? .auto
+        fanout = word("fanout").split(separator: ",").compactMap { Int($0) }
         ema = float("ema")
         initialization = WeightInit(rawValue: word("init")) ?? .pyg
         preset = word("preset") == "none" ? nil : word("preset")
     }
 
-    /// Writes the fields a model may change (the input it could use) back into `options`.
+    /// Writes the fields a model may change (the input it could use, the sampler auto chose) back into `options`.
     public func write(to options: inout ModelOptions) {
         options["features"] = .flag(features)
         options["ids"] = .flag(ids)
+        options["sampler"] = .word(sampler.rawValue)
     }
 
     /// The options as `key=value` text (every declared key).
@@ -158,6 +170,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["patience"] = patience.map(OptionValue.int) ?? .off; o["reg"] = number(reg)
         o["dropout"] = number(dropout); o["holdout"] = .flag(holdout)
         o["edge-dropout"] = number(edgeDropout); o["ema"] = number(ema)
+        o["sampler"] = .word(sampler.rawValue); o["fanout"] = .word(fanout.map(String.init).joined(separator: ","))
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
         return o.text
     }

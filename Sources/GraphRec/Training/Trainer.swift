@@ -54,6 +54,9 @@ public struct Trainer {
         var dropoutRNG = SeededGenerator(seed: options.seed, stream: "train.dropout")
         var edgeRNG = SeededGenerator(seed: options.seed, stream: "train.edges")
         let hiding = MessageEdges(holdout: options.holdout, dropRate: options.edgeDropout)
+        let neighbors = try neighborSampler(for: model, graph: graph)
+        var workspace = NeighborSampler.Workspace(nodeCount: neighbors == nil ? 0 : graph.nodeCount)
+        var neighborRNG = SeededGenerator(seed: options.seed, stream: "train.neighbors")
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<positives.count)
         var history = TrainingHistory()
@@ -72,13 +75,20 @@ public struct Trainer {
                 let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
                 let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
                                       sampler: sampler, rng: &negativeRNG)
-                var batchContext = context
-                if hiding.hidesEdges {
-                    let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
-                    batchContext = model.makeContext(graph.removing(edgesAt: hidden))
-                }
                 let tape = Tape(training: dropoutRNG)
-                let (loss, stepGradients) = step(model, batchContext, batch, on: tape)
+                let (loss, stepGradients): (Double, [String: Matrix])
+                if let neighbors {
+                    let (sample, local) = batch.sampled(by: neighbors, userCount: graph.userCount,
+                                                        workspace: &workspace, using: &neighborRNG)
+                    (loss, stepGradients) = sampledStep(model, context, sample, local, on: tape)
+                } else {
+                    var batchContext = context
+                    if hiding.hidesEdges {
+                        let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
+                        batchContext = model.makeContext(graph.removing(edgesAt: hidden))
+                    }
+                    (loss, stepGradients) = step(model, batchContext, batch, on: tape)
+                }
                 dropoutRNG = tape.trainingGenerator!
                 var gradients = stepGradients
                 if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
@@ -134,6 +144,39 @@ public struct Trainer {
         return (Double(tape.value(loss).storage[0]), variables.compactMapValues { tape.gradient($0) })
     }
 
+    /// `step` over a neighbour sample: `batch` holds the seeds' local indices.
+    func sampledStep<M: TrainableModel>(_ model: M, _ context: M.Context, _ sample: NeighborSample, _ batch: PairBatch,
+                                        on tape: Tape = Tape()) -> (Double, [String: Matrix]) {
+        let (weights, variables) = Trainer.bind(model, on: tape)
+        guard let z = model.sampledForward(tape, context, sample: sample, weights: weights) else {
+            preconditionFailure("\(model.kind) has no sampled forward pass")   // neighborSampler(for:) checked
+        }
+        let loss = Trainer.pairLoss(tape, users: z, items: z, batch: batch, options: options)
+        tape.backward(loss)
+        return (Double(tape.value(loss).storage[0]), variables.compactMapValues { tape.gradient($0) })
+    }
+
+    /// The neighbour sampler when this run samples neighbourhoods (`sampler=`
+    /// as `NeighborSampling.resolve` decides for `graph`); nil for full-graph batches.
+    func neighborSampler<M: TrainableModel>(for model: M, graph: InteractionGraph) throws -> NeighborSampler? {
+        guard model.samplesNeighbors else {
+            if options.sampler == .neighbors {
+                throw RecError("sampler=neighbors: \(model.kind) propagates over the whole graph only (use sampler=full)")
+            }
+            return nil
+        }
+        guard NeighborSampling.resolve(options.sampler, graph: graph).choice == .neighbors else { return nil }
+        guard options.fanout.count == options.layers else {
+            throw RecError("fanout: give one number per layer (layers=\(options.layers), "
+                + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")
+        }
+        if options.edgeDropout > 0 {
+            throw RecError("edge-dropout: not used with sampler=neighbors, which samples each batch's edges already "
+                + "(use sampler=full, or drop edge-dropout)")
+        }
+        return NeighborSampler(graph: graph, fanouts: options.fanout)
+    }
+
     /// The model's weights as tape parameters, and the same variables by name (for the gradients).
     static func bind<M: TrainableModel>(_ model: M, on tape: Tape) -> (M.Weights.Bound, [String: Variable]) {
         var variables: [String: Variable] = [:]
@@ -150,8 +193,13 @@ public struct Trainer {
     static func batchLoss<M: TrainableModel>(_ tape: Tape, _ model: M, _ context: M.Context, weights: M.Weights.Bound,
                                              batch: PairBatch, options: TrainOptions) -> Variable {
         let z = model.forward(tape, context, weights: weights)
-        let positive = tape.gatheredRowDot(z.users, batch.users, z.items, batch.positives)
-        let negative = tape.gatheredRowDot(z.users, batch.pairUsers, z.items, batch.negatives)
+        return pairLoss(tape, users: z.users, items: z.items, batch: batch, options: options)
+    }
+
+    /// The mean ranking loss of `batch`'s pairs, scored by dot products of rows of `users` and `items`.
+    static func pairLoss(_ tape: Tape, users: Variable, items: Variable, batch: PairBatch, options: TrainOptions) -> Variable {
+        let positive = tape.gatheredRowDot(users, batch.users, items, batch.positives)
+        let negative = tape.gatheredRowDot(users, batch.pairUsers, items, batch.negatives)
         return options.loss.apply(tape, positive: tape.gatherRows(positive, batch.pairPositive),
                                   negative: negative, margin: options.margin, group: options.negatives)
     }
@@ -179,5 +227,29 @@ struct PairBatch {
             }
             sampler.sample(user: Int(e.user), count: n, into: &negatives, at: k * n, using: &rng)
         }
+    }
+}
+
+extension PairBatch {
+    /// This batch over a neighbour sample of its users, positives and
+    /// negatives (the seeds), with its positive edges excluded from the
+    /// sample: the sample, and the batch with every index replaced by its
+    /// seed's local index (rows of the sampled forward pass).
+    func sampled(by sampler: NeighborSampler, userCount: Int, workspace: inout NeighborSampler.Workspace,
+                 using rng: inout SeededGenerator) -> (NeighborSample, PairBatch) {
+        let offset = Int32(userCount), b = users.count
+        var seeds = users
+        seeds.reserveCapacity(2 * b + negatives.count)
+        for m in positives { seeds.append(offset + m) }
+        for m in negatives { seeds.append(offset + m) }
+        var excluded = [(Int32, Int32)](repeating: (0, 0), count: b)
+        for k in 0..<b { excluded[k] = (users[k], offset + positives[k]) }
+        let (sample, index) = sampler.sample(seeds: seeds, excluding: excluded, workspace: &workspace, using: &rng)
+        var local = self
+        local.users = Array(index[0..<b])
+        local.positives = Array(index[b..<(2 * b)])
+        local.negatives = Array(index[(2 * b)...])
+        local.pairUsers = pairPositive.map { index[Int($0)] }    // pair k's user is users[pairPositive[k]]
+        return (sample, local)
     }
 }

@@ -64,7 +64,7 @@ public struct SearchSpace: Sendable {
                 guard x != 0 else { return .number(0) }
                 let digits = pow(10, 2 - floor(log10(abs(x))))
                 return .number(min(range.upperBound, max(range.lowerBound, (x * digits).rounded() / digits)))
-            case .flag, .choice, .widths:
+            case .flag, .choice, .widths, .counts:
                 return option.defaultValue
             }
         }

@@ -6,7 +6,7 @@ import Tensors
 public enum BenchCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "bench", group: "Bench", synopsis: "bench [train|gat|eval|kernels|lsh|all] [runs=5]",
+            name: "bench", group: "Bench", synopsis: "bench [train|gat|eval|kernels|lsh|scale|all] [runs=5] [shape=1m|10m|25m]",
             summary: "Time training, evaluation and kernels on this machine; medians of repeated runs.",
             details: ["kernels: sgemm GFLOP/s on the shapes a GCN step multiplies (one BLAS thread, recsh's default).",
                       "train: GCN+BPR seconds per epoch at the seed hyperparameters on 'split warm seed=0', with 1 and",
@@ -14,11 +14,21 @@ public enum BenchCommands {
                       "test users at K = 10 (median of max(5, runs) passes). Uses the session's data, else loads",
                       "ml-100k the way 'load ml-100k' does; the session is not changed.",
                       "train (and all) also times GAT+BPR with 1 head on 1 thread; 'bench gat' times GAT with 1 and",
-                      "4 heads (1 thread), apart because 4 heads take several seconds per epoch."],
+                      "4 heads (1 thread), apart because 4 heads take several seconds per epoch.",
+                      "scale: on the synthetic data set of that shape (seed 0, split warm 80/10/10): generate seconds,",
+                      "GCN seconds per epoch on the full graph and neighbour-sampled, GAT and LightGCN as sampler=auto",
+                      "trains them, EASE and ItemKNN fit seconds, exact eval users/s, saved bundle bytes, peak RSS.",
+                      "An epoch's time is the median batch time (after a warm-up batch, batches= of them) times the",
+                      "batches in an epoch, or with batches=all the median of epochs= whole epochs. Not in 'all'."],
             arguments: [ArgumentSpec("WHAT", "what to time", required: false,
-                                     values: ["train", "gat", "eval", "kernels", "lsh", "all"])],
+                                     values: ["train", "gat", "eval", "kernels", "lsh", "scale", "all"])],
             options: [OptionSpec("runs", "N", default: "5", "repetitions per measurement"),
-                      OptionSpec("heads", "1|4|1,4", default: "1,4", "GAT head counts 'bench gat' times")],
+                      OptionSpec("heads", "1|4|1,4", default: "1,4", "GAT head counts 'bench gat' times"),
+                      OptionSpec("shape", "1m|10m|25m", default: "1m", "scale: the synthetic data set"),
+                      OptionSpec("batches", "N|all", default: "20", "scale: batches timed per model (all: whole epochs)"),
+                      OptionSpec("epochs", "N", default: "1", "scale: whole epochs timed per model with batches=all"),
+                      OptionSpec("items", "on|off", default: "on", "scale: also fit EASE and ItemKNN"),
+                      OptionSpec("batch", "N", default: "1024", "scale: positives per batch of the graph models")],
             example: "bench kernels", handler: bench),
     ]
 
@@ -34,10 +44,11 @@ public enum BenchCommands {
 
     static func bench(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let what = command.argument(0) ?? "all"
-        let known = ["train", "gat", "eval", "kernels", "lsh", "all"]
+        let known = ["train", "gat", "eval", "kernels", "lsh", "scale", "all"]
         guard known.contains(what) else {
             throw ShellError.badValue(command: "bench", option: "WHAT", value: what, accepted: known)
         }
+        if what == "scale" { return try scale(session, command, context) }
         if what == "lsh" { throw ShellError.message("bench lsh: LSH is timed by 'lsh bench items=1000000' (a synthetic catalogue, recall and speedup against exact) and 'lsh sweep' (this data set)") }
         let runs = try command.options.int("runs", default: 5, range: 1...100)
         var results: [Measurement] = []
@@ -128,6 +139,45 @@ public enum BenchCommands {
         return Measurement(name: "eval all test users k=10", medianSeconds: median, runs: runs,
                            figure: ("users_per_second", Double(users) / median),
                            extra: [("users", .int(users)), ("workers", .int(evaluator.workers))])
+    }
+
+    /// `bench scale`: parse, run `ScaleBenchmark`, render.
+    static func scale(_ session: Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
+        let shape = try command.options.choice("shape", default: "1m", from: ["1m", "10m", "25m"])
+        let batchesText = command.options["batches"] ?? "20"
+        var batches: Int?
+        if batchesText != "all" {
+            guard let n = Int(batchesText), (1...100_000).contains(n) else {
+                throw ShellError.message("bench: batches: expected a whole number in 1...100000 or all, got '\(batchesText)'")
+            }
+            batches = n
+        }
+        let settings = ScaleBenchmark.Settings(shape: "synthetic-\(shape)", batches: batches,
+                                               epochs: try command.options.int("epochs", default: 1, range: 1...1000),
+                                               itemModels: try command.options.bool("items", default: true),
+                                               batchSize: try command.options.int("batch", default: 1024, range: 1...1_000_000))
+        let report = try ScaleBenchmark.run(settings, sessionsDirectory: session.settings.sessionsDirectory, control: context.run)
+        func value(_ d: ScaleBenchmark.DetailValue) -> Value {
+            switch d {
+            case .int(let v): .int(v)
+            case .double(let v): .double(v)
+            case .string(let v): .string(v)
+            }
+        }
+        let results = report.measurements.map { m in
+            Measurement(name: m.name, medianSeconds: m.medianSeconds, runs: m.runs,
+                        figure: m.figure ?? ("seconds", m.medianSeconds), extra: m.details.map { ($0.0, value($0.1)) })
+        }
+        var rendered = render(results)
+        rendered.payload += [
+            ("shape", .string(report.shape)),
+            ("peak_rss_bytes", report.peakResidentBytes.map(Value.int) ?? .null),
+            ("bundle_bytes", report.bundleBytes.map(Value.int) ?? .null),
+            ("skipped", .array(report.skipped.map { .object([("name", .string($0.name)), ("reason", .string($0.reason))]) })),
+        ]
+        if let peak = report.peakResidentBytes { rendered.notes.append("peak RSS \(ResourceBudget.bytes(Double(peak)))") }
+        rendered.notes += report.skipped.map { "\($0.name): \($0.reason)" }
+        return rendered
     }
 
     static func render(_ results: [Measurement]) -> CommandResult {

@@ -114,15 +114,24 @@ public protocol GraphModelKind: ModelKind, TrainableModel {
 
 extension GraphModelKind {
     public static func fit(_ request: FitRequest) throws -> FitResult {
-        let trainOptions = try TrainOptions(request.options)
+        var trainOptions = try TrainOptions(request.options)
         var model = Self(graph: request.graph, options: trainOptions)
+        var notes: [String] = []
+        if model.samplesNeighbors && Self.options.contains(where: { $0.name == "sampler" }) {
+            // Resolved here so the options recorded and shown say which one ran, and why.
+            let (choice, reason) = NeighborSampling.resolve(trainOptions.sampler, graph: request.graph)
+            trainOptions.sampler = choice
+            notes.append(choice == .neighbors
+                ? "sampler: neighbors, fanout \(trainOptions.fanout.map(String.init).joined(separator: ",")) (\(reason)); "
+                    + "each batch's positives are hidden from its own message passing"
+                : "sampler: full graph (\(reason))")
+        }
         let trainer = Trainer(options: trainOptions, control: request.control,
                               validation: request.validation.map { score in { score($0) } })
         let history = try trainer.train(&model, on: request.graph)
         let effective = model.effective(trainOptions)
         var options = request.options
         effective.write(to: &options)
-        var notes: [String] = []
         let (userFeatures, movieFeatures) = NodeInput.available(request.graph)
         let changed = effective.ids != trainOptions.ids || effective.features != trainOptions.features
         if capabilities.features == .optional && (changed || userFeatures == 0 || movieFeatures == 0) {

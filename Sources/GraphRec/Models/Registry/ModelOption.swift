@@ -9,6 +9,8 @@ public enum OptionType: Sendable, Equatable {
     case intOrOff(ClosedRange<Int>)
     /// Two or more whole numbers in the range, comma- or dash-separated (layer widths, e.g. `mlp=64,32,16,8`).
     case widths(ClosedRange<Int>)
+    /// One or more whole numbers in the range, comma-separated (per-layer fan-outs, e.g. `fanout=15,10`).
+    case counts(ClosedRange<Int>)
 
     /// The placeholder `help` shows ("N", "X", "on|off", "bpr|margin", "N|off").
     public var placeholder: String {
@@ -19,6 +21,7 @@ public enum OptionType: Sendable, Equatable {
         case .choice(let words): words.joined(separator: "|")
         case .intOrOff: "N|off"
         case .widths: "N,N,..."
+        case .counts: "N[,N...]"
         }
     }
 
@@ -27,7 +30,7 @@ public enum OptionType: Sendable, Equatable {
         switch self {
         case .flag: ["on", "off"]
         case .choice(let words): words
-        case .int, .number, .intOrOff, .widths: []
+        case .int, .number, .intOrOff, .widths, .counts: []
         }
     }
 }
@@ -123,6 +126,13 @@ public struct ModelOption: Sendable, Equatable {
                 throw RecError("\(name): expected two or more widths in \(range.lowerBound)...\(range.upperBound) like 64,32,16,8, got '\(text)'")
             }
             return .word(widths.map(String.init).joined(separator: ","))
+        case .counts(let range):
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let counts = parts.compactMap { Int($0) }
+            guard !parts.isEmpty, counts.count == parts.count, counts.allSatisfy(range.contains) else {
+                throw RecError("\(name): expected whole numbers in \(range.lowerBound)...\(range.upperBound) separated by commas like 15,10, got '\(text)'")
+            }
+            return .word(counts.map(String.init).joined(separator: ","))
         case .choice(let words):
             guard words.contains(text) else { throw RecError("\(name): expected one of \(words.joined(separator: "|")), got '\(text)'") }
             return .word(text)

@@ -286,8 +286,12 @@ public enum OutputSchema {
                 opt("blas_core", .string), opt("threads", .int), opt("batches_per_epoch", .int),
                 opt("cpu_seconds_per_epoch", .number), opt("epoch_seconds", .array(.number)), opt("heads", .int),
                 opt("users", .int), opt("workers", .int),
+                opt("seconds", .number), opt("sampler", .string), opt("fanout", .string), opt("timed_batches", .int),
+                opt("ratings", .int), opt("train_edges", .int), opt("movies", .int), opt("bytes", .int), opt("batch", .int),
             ]))),
             req("load_average", .nullable(.array(.number))),
+            opt("shape", .string), opt("peak_rss_bytes", .nullable(.int)), opt("bundle_bytes", .nullable(.int)),
+            opt("skipped", .array(.object([req("name", .string), req("reason", .string)]))),
         ]),
     ]
 }
