@@ -11,7 +11,8 @@ struct AttentionEndToEndTests {
         let r = try Recsh.run(["--format", "json", "-c", Self.setup + "recommend 1 k=100 why"])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         let rec = try #require(r.objects.last)
-        #expect(rec["command"] as? String == "recommend" && rec["why"] as? String == "attention_paths")
+        #expect(rec["command"] as? String == "recommend" && rec["why"] as? String == "leave_one_out"
+                && rec["attention_paths"] as? Bool == true)
         let items = try #require(rec["items"] as? [[String: Any]])
         #expect(items.count == 100)
         for item in items {

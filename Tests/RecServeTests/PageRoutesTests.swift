@@ -22,7 +22,7 @@ import Testing
         // Options that name files are left out of what the page may pass.
         #expect(api.allowed["lsh"]?.contains("svg") == false)
         #expect(api.allowed["lsh"]?.contains("planes") == true)
-        #expect(api.allowed["recommend"] == Set(["model", "k", "lsh"]))
+        #expect(api.allowed["recommend"] == Set(["model", "k", "lsh", "top"]))
     }
 
     @Test func wordsAreQuotedSoNoSecondCommandCanHide() {
@@ -85,7 +85,8 @@ struct PageRoutesTests {
             ("user", #"{"args": [1]}"#, ["user": { $0 as? Int == 1 }]),
             ("movie", #"{"args": [50]}"#, ["movie": { $0 as? Int == 50 }]),
             ("recommend", #"{"args": ["1", "why"], "options": {"model": "gat", "k": 5}}"#,
-             ["items": { ($0 as? [Any])?.count == 5 }, "why": { $0 as? String == "attention_paths" }]),
+             ["items": { ($0 as? [Any])?.count == 5 }, "why": { $0 as? String == "leave_one_out" },
+              "attention_paths": { $0 as? Bool == true }]),
             ("similar", #"{"args": ["50"], "options": {"k": 3}}"#, ["items": { ($0 as? [Any])?.count == 3 }]),
             ("attention", #"{"args": ["user", "1"], "options": {"model": "gat", "top": 5}}"#,
              ["views": { ($0 as? [Any])?.isEmpty == false }]),

@@ -37,7 +37,8 @@ import Testing
         // Some top movies of a one-epoch model have no train edge (no path): ask for enough to meet others.
         #expect(h.shell.run(line: "recommend 1 k=100 why"), "\(h.err)")
         let json = try #require(h.objects.last)
-        #expect(json["why"] as? String == "attention_paths")
+        #expect(json["why"] as? String == "leave_one_out")
+        #expect(json["attention_paths"] as? Bool == true)
         let items = try #require(json["items"] as? [[String: Any]])
         #expect(items.count == 100)
 
@@ -52,7 +53,7 @@ import Testing
         let userByID = Dictionary(uniqueKeysWithValues: dataset.users.enumerated().map { ($1.id.number ?? -1, $0) })
         var sawPath = false
         for item in items {
-            #expect(item["because"] is [Any])  // the cosine explanation stays, additively
+            #expect(item["because"] is [Any])  // the leave-one-out explanation first, the paths beside it
             let m = try #require(movieIndex[item["movie"] as? Int ?? -1])
             let paths = try #require(item["paths"] as? [[String: Any]])
             #expect(paths.count <= AttentionWhy.top)
@@ -62,6 +63,11 @@ import Testing
             let total = try #require(item["path_weight_total"] as? Double)
             #expect(weights.reduce(0, +) <= total * (1 + 1e-9))
             #expect((item["path_count"] as? Int ?? 0) >= paths.count)
+            // Shares are of the movie's total path weight: each in 0...1, together at most 1.
+            let shares = paths.compactMap { $0["share"] as? Double }
+            #expect(shares.count == paths.count && shares.allSatisfy { $0 >= 0 && $0 <= 1 })
+            #expect(shares.reduce(0, +) <= 1 + 1e-9)
+            for (w, share) in zip(weights, shares) where total > 0 { #expect(abs(share - w / total) <= 1e-9) }
             for p in paths {
                 sawPath = true
                 let m1 = try #require(movieIndex[p["rated_movie"] as? Int ?? -1])
@@ -92,15 +98,33 @@ import Testing
         #expect(h.out.contains("attention paths"))
         #expect(h.out.contains("> user "))
         #expect(h.out.contains("path weight ="))
+        #expect(h.out.contains("share of path weight"))
+        #expect(h.out.contains("score drop without that like"))
     }
 
-    @Test func whyForOtherModelsKeepsTheEmbeddingSimilarity() throws {
+    @Test func whyForOtherModelsHasLeaveOneOutWithoutPaths() throws {
         let (h, _) = try Self.harness()
-        #expect(h.shell.run(line: "recommend 1 model=c k=3 why"), "\(h.err)")
+        #expect(h.shell.run(line: "recommend 1 model=c k=3 why top=4"), "\(h.err)")
+        let json = try #require(h.objects.last)
+        #expect(json["why"] as? String == "leave_one_out" && json["attention_paths"] == nil)
+        let items = try #require(json["items"] as? [[String: Any]])
+        #expect(items.allSatisfy { $0["paths"] == nil })
+        for item in items {
+            let because = try #require(item["because"] as? [[String: Any]])
+            let deltas = because.compactMap { $0["delta"] as? Double }
+            #expect(because.count == 4 && deltas.count == 4 && deltas == deltas.sorted(by: >))
+        }
+    }
+
+    @Test func whyForFixedUserVectorsFallsBackToCosineAndSaysSo() throws {
+        let (h, _) = try Self.harness(withGAT: false)
+        #expect(h.shell.run(line: "train mf epochs=1 dim=8"), "\(h.err)")
+        #expect(h.shell.run(line: "recommend 1 model=mf k=2 why"), "\(h.err)")
         let json = try #require(h.objects.last)
         #expect(json["why"] as? String == "embedding_similarity")
         let items = try #require(json["items"] as? [[String: Any]])
-        #expect(items.allSatisfy { $0["because"] is [Any] && $0["paths"] == nil })
+        #expect(items.allSatisfy { (($0["because"] as? [[String: Any]]) ?? []).allSatisfy { $0["similarity"] is Double } })
+        #expect(h.err.contains("removing a like cannot move"))
     }
 
     @Test func exportAttentionCSVHasEveryEdgeOfEveryLayerAndHeadWithOriginalIDs() throws {

@@ -90,8 +90,8 @@ struct ModelCommandsTests {
             let because = try #require(item["because"] as? [[String: Any]])
             #expect(because.count == 3)
             #expect(because.allSatisfy { trainIDs.contains($0["movie"] as? Int ?? -1) })
-            let sims = because.compactMap { $0["similarity"] as? Double }
-            #expect(sims == sims.sorted(by: >) && sims.allSatisfy { $0 >= -1.0001 && $0 <= 1.0001 })
+            let deltas = because.compactMap { $0["delta"] as? Double }
+            #expect(deltas.count == 3 && deltas == deltas.sorted(by: >))
         }
 
         #expect(h.shell.run(line: "similar 1 k=5"))

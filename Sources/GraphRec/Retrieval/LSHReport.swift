@@ -132,3 +132,29 @@ public enum LSHEvaluation {
         return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 }
+
+extension LSHReport {
+    /// The mean of reports that differ only in the seed of their planes: one
+    /// seed's curve against the plane count is ragged (a lucky or unlucky set
+    /// of planes moves recall by several points), the mean over seeds is the
+    /// trend. Counts are rounded means; the configuration is the first one's.
+    public static func mean(_ reports: [LSHReport]) -> LSHReport? {
+        guard var out = reports.first else { return nil }
+        let n = Double(reports.count)
+        func average(_ value: (LSHReport) -> Double) -> Double { reports.map(value).reduce(0, +) / n }
+        out.bucketsUsed = Int(average { Double($0.bucketsUsed) }.rounded())
+        out.meanBucketSize = average(\.meanBucketSize)
+        out.maxBucketSize = Int(average { Double($0.maxBucketSize) }.rounded())
+        out.candidatesPerUser = average(\.candidatesPerUser)
+        out.recallVsExact = average(\.recallVsExact)
+        out.precision = average(\.precision)
+        out.ndcg = average(\.ndcg)
+        out.exactPrecision = average(\.exactPrecision)
+        out.exactNDCG = average(\.exactNDCG)
+        out.usersPerSecond = average(\.usersPerSecond)
+        out.exactUsersPerSecond = average(\.exactUsersPerSecond)
+        out.speedup = average(\.speedup)
+        out.buildSeconds = average(\.buildSeconds)
+        return out
+    }
+}

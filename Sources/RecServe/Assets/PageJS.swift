@@ -214,8 +214,10 @@ function modelColumn(model, answer, toggles) {
     list.append(li);
   }
   column.append(list);
-  if (answer.why) column.append(el("div", { class: "dim small" }, answer.why === "attention_paths"
-    ? "why: the heaviest two-hop attention paths (your movie › a user who rated it)" : "why: your liked movies nearest in embedding space"));
+  if (answer.why) column.append(el("div", { class: "dim small" }, answer.attention_paths
+    ? "why: the heaviest two-hop attention paths (your movie › a user who rated it)"
+    : answer.why === "leave_one_out" ? "why: the likes whose removal lowers the score most"
+    : "why: your liked movies nearest in embedding space"));
   markToggles();
   return column;
 }

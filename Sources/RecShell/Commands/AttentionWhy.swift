@@ -26,13 +26,23 @@ struct AttentionWhy {
         try AttentionInspection.explain(user: user, movie: movie, attention: attention, top: Self.top)
     }
 
-    /// Table cell: "Star Wars (1977) > user 13 (4.1e-05); ...".
+    /// Table cell: "Star Wars (1977) > user 13 (12%); ...": each path's share
+    /// of the weight of every path to this movie, so the cells of different
+    /// movies read on one scale (raw path weights are products of three
+    /// attention weights and run to 1e-5).
     static func cell(_ e: RecommendationExplanation, dataset: Dataset) -> String {
         if e.paths.isEmpty { return "(no two-hop path from the user's movies)" }
         return e.paths.map { p in
-            "\(dataset.movies[p.ratedMovie].title) > user \(dataset.users[p.viaUser].id) (\(scientific(p.weight)))"
+            "\(dataset.movies[p.ratedMovie].title) > user \(dataset.users[p.viaUser].id) (\(percent(share(p, of: e))))"
         }.joined(separator: "; ")
     }
+
+    /// A path's weight over the total weight of the movie's paths (0 when there is none).
+    static func share(_ p: AttentionPath, of e: RecommendationExplanation) -> Double {
+        e.totalWeight > 0 ? p.weight / e.totalWeight : 0
+    }
+
+    static func percent(_ x: Double) -> String { x >= 0.01 ? String(format: "%.0f%%", x * 100) : String(format: "%.2f%%", x * 100) }
 
     /// JSON fields added to a recommended item: `paths` (heaviest first), `path_weight_total`, `path_count`.
     static func fields(_ e: RecommendationExplanation, dataset: Dataset) -> [(String, Value)] {
@@ -40,7 +50,7 @@ struct AttentionWhy {
             .object([("rated_movie", .id(dataset.movies[p.ratedMovie].id)),
                      ("rated_title", .string(dataset.movies[p.ratedMovie].title)),
                      ("via_user", .id(dataset.users[p.viaUser].id)),
-                     ("weight", .double(p.weight)),
+                     ("weight", .double(p.weight)), ("share", .double(share(p, of: e))),
                      ("user_from_rated", .double(Double(p.userFromRated))),
                      ("via_from_rated", .double(Double(p.viaFromRated))),
                      ("movie_from_via", .double(Double(p.movieFromVia)))])
@@ -50,6 +60,6 @@ struct AttentionWhy {
 
     static func scientific(_ x: Double) -> String { String(format: "%.2e", x) }
 
-    static let note = "path weight = ā(L)[user <- rated movie] x ā(L-1)[via user <- rated movie] x ā(L)[movie <- via user], "
-        + "attention averaged over heads: where attention sent the mass, not the score itself"
+    static let note = "attention paths: path weight = ā(L)[user <- rated movie] x ā(L-1)[via user <- rated movie] x ā(L)[movie <- via user], "
+        + "heads averaged; the share is of all such paths to that movie: where attention sent the mass, not the score itself"
 }

@@ -50,15 +50,17 @@ public enum DataCommands {
             example: "info", handler: info),
         CommandSpec(
             name: "split", group: "Data",
-            synopsis: "split warm|cold [ratios=80/10/10] [seed=0] | split official NAME | split files train=F [val=F] test=F",
+            synopsis: "split warm|cold [ratios=80/10/10] [seed=0] | split seed-study [seed=0] | split official NAME | split files train=F [val=F] test=F",
             summary: "Split the positives into train, validation and test; the graph then holds train only.",
             details: ["warm: each user's positives are split by ratios. cold: the users are split; val/test users",
-                      "keep none of their edges in the graph. official: GroupLens u1..u5, ua, ub (NAME.base/NAME.test).",
+                      "keep none of their edges in the graph. seed-study: the seed study's split, users 80/10/10 with",
+                      "all of a validation or test user's likes held out (cold 80/10/10; pair it with 'eval protocol=seed').",
+                      "official: GroupLens u1..u5, ua, ub (NAME.base/NAME.test).",
                       "files: TSV files of user<TAB>movie with the data set's own ids.",
                       "A new split replaces the graph the models were trained on, so it drops every trained model:",
                       "at a terminal it asks first ('force' skips the question); in a script it goes ahead and says",
                       "so on stderr."],
-            arguments: [ArgumentSpec("KIND", "how to split", values: ["warm", "cold", "official", "files"]),
+            arguments: [ArgumentSpec("KIND", "how to split", values: ["warm", "cold", "seed-study", "official", "files"]),
                         ArgumentSpec("NAME", "official split name", required: false,
                                      values: ["u1", "u2", "u3", "u4", "u5", "ua", "ub"]),
                         ArgumentSpec("force", "drop trained models without asking", required: false,
@@ -252,7 +254,8 @@ public enum DataCommands {
         let kind = command.argument(0) ?? "warm"
         let options = command.options
         let applicable: [String: [String]] = [
-            "warm": ["ratios", "seed"], "cold": ["ratios", "seed"], "official": [], "files": ["train", "val", "test"],
+            "warm": ["ratios", "seed"], "cold": ["ratios", "seed"], "seed-study": ["seed"], "official": [],
+            "files": ["train", "val", "test"],
         ]
         if let allowed = applicable[kind] {
             // An option another kind uses would be silently ignored: say so instead.
@@ -270,6 +273,10 @@ public enum DataCommands {
             split = kind == "warm"
                 ? try Split.warm(positives: dataset.positives, ratios: ratios, seed: seed)
                 : try Split.cold(positives: dataset.positives, ratios: ratios, seed: seed)
+        case "seed-study":
+            try rejectArgument(command, at: 1, usage: "split seed-study [seed=0]")
+            split = try Split.cold(positives: dataset.positives, ratios: [80, 10, 10],
+                                   seed: try seedOption(options, default: session.settings.seed))
         case "official":
             guard let name = command.argument(1) else {
                 throw ShellError.missingArgument(command: "split", argument: "NAME", usage: "split official u1|...|ub")
@@ -283,7 +290,7 @@ public enum DataCommands {
             split = try Split.files(train: train, validation: options["val"], test: test, dataset: dataset)
         default:
             throw ShellError.badValue(command: "split", option: "KIND", value: kind,
-                                      accepted: ["warm", "cold", "official", "files"])
+                                      accepted: ["warm", "cold", "seed-study", "official", "files"])
         }
         let dropped = session.models.map(\.name)
         if !dropped.isEmpty && !force && context.canAsk {
@@ -296,6 +303,10 @@ public enum DataCommands {
         let fields = splitFields(split)
         var result = CommandResult(command: "split", blocks: [.fields(fields)],
                                    payload: fields + [("dropped_models", .array(dropped.map(Value.string)))])
+        if kind == "seed-study" {
+            result.notes.append("the seed study's split: the same users as 'split cold ratios=80/10/10 seed=\(split.seed)'; "
+                + "the validation and test users have no edge in the graph. Compare 'eval' with 'eval protocol=seed'.")
+        }
         if !dropped.isEmpty {
             let message = "split: dropped the models trained on the previous split: \(dropped.joined(separator: ", "))"
             if context.canAsk { result.notes.append(message) } else { result.warnings.append(message) }

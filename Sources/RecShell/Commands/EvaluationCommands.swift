@@ -5,14 +5,20 @@ import GraphRec
 public enum EvaluationCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "eval", group: "Evaluation", synopsis: "eval [NAME ...] [on=val|test] [k=10] [lsh=PLANES]",
+            name: "eval", group: "Evaluation", synopsis: "eval [NAME ...] [on=val|test] [k=10] [lsh=PLANES] [protocol=honest|seed]",
             summary: "Precision, recall, NDCG, MRR, hit rate and MAP at K for each model (all models when none named).",
             details: ["Each user with a positive in the chosen part is ranked over every movie, excluding their",
-                      "train positives (and validation positives when on=test). lsh=PLANES ranks LSH candidates only."],
+                      "train positives (and validation positives when on=test). lsh=PLANES ranks LSH candidates only.",
+                      "protocol=seed walks from this honest protocol to the seed study's, one change per row: the",
+                      "evaluated users' held-out edges in the message-passing graph (the leak), cosine scores, nothing",
+                      "excluded, MRR over users with a hit only. Use it on 'split seed-study' to see where the",
+                      "published figures came from."],
             arguments: [ArgumentSpec("NAME", "model name", required: false, variadic: true, completion: .models)],
             options: [OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K"),
-                      OptionSpec("lsh", "PLANES", "rank LSH candidates from PLANES hyperplanes instead of all movies")],
+                      OptionSpec("lsh", "PLANES", "rank LSH candidates from PLANES hyperplanes instead of all movies"),
+                      OptionSpec("protocol", "honest|seed", default: "honest",
+                                 "seed: also each step towards the seed study's leaky protocol", values: ["honest", "seed"])],
             example: "eval gcn on=test k=10", handler: eval),
         CommandSpec(
             name: "compare", group: "Evaluation", synopsis: "compare [NAME ...] [seeds=0,1,2] [on=val|test] [k=10]",
@@ -54,6 +60,12 @@ public enum EvaluationCommands {
         let models = try namedModels(session, command.arguments, command: "eval")
         let (part, k) = try part(command, session: session, movies: graph.movieCount)
         let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
+        if try command.options.choice("protocol", default: "honest", from: ["honest", "seed"]) == "seed" {
+            if command.options["lsh"] != nil {
+                throw ShellError.message("eval: protocol=seed ranks every movie; it does not combine with lsh=")
+            }
+            return try evalSeedProtocol(models, split: split, graph: graph, part: part, k: k, context: context)
+        }
         if let text = command.options["lsh"] {
             return try evalLSH(models, planes: LSHSupport.planes(fromOption: text), set: evaluator.set, part: part, k: k,
                                seed: session.settings.seed)
@@ -122,6 +134,54 @@ public enum EvaluationCommands {
                       .init("recall vs exact", .number(decimals: 3)), .init("users/s", .number(decimals: 0))],
             rows: rows)
         return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
+    }
+
+    /// `eval protocol=seed`: per model, the honest metrics and each step
+    /// towards the seed study's protocol (`SeedProtocol`), one row each.
+    static func evalSeedProtocol(_ models: [TrainedModel], split: Split, graph: InteractionGraph, part: Split.Part, k: Int,
+                                 context: Context) throws -> CommandResult {
+        let heldUsers = Set(split.edges(part).map { Int($0.user) })
+        var rows: [[Value]] = []
+        var objects: [Value] = []
+        for (i, model) in models.enumerated() {
+            context.run.report(ProgressUpdate(label: "eval", done: i, total: models.count, detail: model.name))
+            let recommender = model.recommender
+            let forward: ((InteractionGraph) -> any Scorer)? = recommender.isInductive ? { recommender.scorer($0) }
+                : (recommender as? any FoldingInRecommender).map { f in { f.scorer($0, refitting: heldUsers) } }
+            let outcomes: [SeedProtocol.Outcome]
+            do {
+                outcomes = try SeedProtocol.ladder(trained: model.scorer, forward: forward, split: split, graph: graph,
+                                                   on: part, k: k)
+            } catch let error as RecError {
+                throw ShellError.message("eval: model '\(model.name)' (\(model.kind)): \(error.message)")
+            }
+            for o in outcomes {
+                let r = o.result
+                rows.append([.string(model.name), .string(o.step.change), .int(r.users), .double(r.precision),
+                             .double(r.recall), .double(r.ndcg), .double(o.mrr), .int(o.mrrUsers), .double(r.hitRate)])
+                objects.append(.object([
+                    ("model", .string(model.name)), ("on", .string(part.rawValue)), ("k", .int(k)), ("users", .int(r.users)),
+                    ("precision", .double(r.precision)), ("recall", .double(r.recall)), ("ndcg", .double(r.ndcg)),
+                    ("mrr", .double(o.mrr)), ("mrr_full", .null), ("hit_rate", .double(r.hitRate)), ("map", .double(r.map)),
+                    ("seconds", .double(r.seconds)), ("users_per_second", .double(r.usersPerSecond)),
+                    ("protocol", .string(o.step == .mrrHitsOnly ? "seed" : o.step == .honest ? "honest" : "step")),
+                    ("step", .string(o.step.rawValue)), ("mrr_users", .int(o.mrrUsers)),
+                ]))
+            }
+        }
+        let table = Table(
+            name: "results", title: "from the honest protocol to the seed study's, one change per row, on \(part.rawValue), K = \(k)",
+            columns: [.init("model"), .init("protocol (each row adds one change)", wraps: true), .init("users", .integer),
+                      .init("P@\(k)", .number(decimals: 4)), .init("R@\(k)", .number(decimals: 4)),
+                      .init("NDCG@\(k)", .number(decimals: 4)), .init("MRR@\(k)", .number(decimals: 4)),
+                      .init("MRR users", .integer), .init("HR@\(k)", .number(decimals: 4))],
+            rows: rows)
+        var notes = ["the leak: each evaluated user's \(part.rawValue) edges join the graph the forward pass runs on, "
+            + "so the model aggregates the very movies it is asked to find"]
+        if models.contains(where: { !$0.recommender.isInductive && !($0.recommender is any FoldingInRecommender) }) {
+            notes.append("a model with fixed user vectors (mf) cannot see the leak: its leak row equals its honest row")
+        }
+        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))], notes: notes)
     }
 
     // MARK: compare

@@ -15,15 +15,17 @@ public enum ExploreCommands {
             summary: "Top movies for a user with titles and scores; 'why' explains each from the user's own ratings.",
             details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
                       "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
-                      "'why' lists, for each movie, the user's train movies whose embeddings are most similar to it",
-                      "(cosine), the neighbours that pull it up. For a GAT it lists instead the two-hop attention paths",
-                      "your movie -> a user who rated it -> the movie that carried the most weight, with the path weight",
-                      "(product of the three attention weights, heads averaged)."],
+                      "'why' lists, for each movie, the user's liked movies that hold its score up most: each like is",
+                      "removed from the graph in turn, the model's forward pass runs again, and the score drop is that",
+                      "like's contribution (exact; a model with fixed user vectors falls back to embedding cosine).",
+                      "For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->",
+                      "the movie, each with its share of all such paths' weight to that movie (heads averaged)."],
             arguments: [ArgumentSpec("USER", "user id"),
                         ArgumentSpec("why", "explain each recommendation", required: false, values: ["why"])],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies"),
-                      OptionSpec("lsh", "PLANES", "search LSH candidates instead of all movies")],
+                      OptionSpec("lsh", "PLANES", "search LSH candidates instead of all movies"),
+                      OptionSpec("top", "N", default: "3", "with why: contributing likes shown per movie")],
             example: "recommend 1 k=5 why", handler: recommend),
         CommandSpec(
             name: "similar", group: "Explore", synopsis: "similar MOVIE [model=NAME] [k=10]",
@@ -83,62 +85,76 @@ public enum ExploreCommands {
             for edge in split.validation where Int(edge.user) == u { heldOut[Int(edge.movie)] = "val" }
             for edge in split.test where Int(edge.user) == u { heldOut[Int(edge.movie)] = "test" }
         }
-        let norms = rowNorms(movieVectors.vectors)
-        // A GAT (>= 2 layers) explains through its attention paths; other models through embedding similarity.
+        let userID = dataset.users[u].id
+        var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
+        let topLikes = try command.options.int("top", default: 3, range: 1...max(1, dataset.movieCount))
+        let explained = why ? try LikeExplanation.make(model, graph: graph, user: u, movies: top.map(\.index)) : nil
+        let norms = explained == nil && why ? rowNorms(movieVectors.vectors) : []
+        // A GAT (>= 2 layers) adds its attention paths as a second view.
         let paths = why ? AttentionWhy.make(model, graph: graph, user: u) : nil
         var rows: [[Value]] = []
         var items: [Value] = []
         for (rank, hit) in top.enumerated() {
             let movie = dataset.movies[hit.index]
-            var reasons: [(movie: Int, similarity: Float)] = []
-            if why { reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms) }
-            let attention = try paths?.explain(movie: hit.index)
             var row: [Value] = [.int(rank + 1), .id(movie.id), .string(movie.title),
                                 .string(movie.genres.joined(separator: "|")), .double(Double(hit.score)),
                                 .string(heldOut[hit.index] ?? "")]
-            if let attention {
-                row.append(.string(AttentionWhy.cell(attention, dataset: dataset)))
-            } else if why {
-                row.append(.string(reasons.map { "\(dataset.movies[$0.movie].title) (\(Value.fixed(Double($0.similarity), decimals: 2)))" }
-                    .joined(separator: "; ")))
-            }
-            rows.append(row)
             var object: [(String, Value)] = [
                 ("rank", .int(rank + 1)),
                 ("movie", .id(movie.id)), ("title", .string(movie.title)), ("score", .double(Double(hit.score))),
                 ("genres", .array(movie.genres.map(Value.string))),
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
             ]
-            if why {
+            if let explained {
+                let likes = explained.contributions.top(rank, count: topLikes)
+                row.append(.string(likes.map { "\(dataset.movies[$0.movie].title) \(LikeExplanation.signed($0.delta))" }
+                    .joined(separator: "; ")))
+                object.append(("because", .array(likes.map {
+                    .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
+                             ("delta", .double(Double($0.delta)))])
+                })))
+            } else if why {
+                let reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms)
+                row.append(.string(reasons.map { "\(dataset.movies[$0.movie].title) (\(Value.fixed(Double($0.similarity), decimals: 2)))" }
+                    .joined(separator: "; ")))
                 object.append(("because", .array(reasons.map {
                     .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
                              ("similarity", .double(Double($0.similarity)))])
                 })))
             }
-            if let attention { object += AttentionWhy.fields(attention, dataset: dataset) }
+            if let attention = try paths?.explain(movie: hit.index) {
+                row.append(.string(AttentionWhy.cell(attention, dataset: dataset)))
+                object += AttentionWhy.fields(attention, dataset: dataset)
+            }
+            rows.append(row)
             items.append(.object(object))
         }
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
-        if paths != nil {
-            columns.append(.init("attention paths: your movie > via user (path weight)", wraps: true))
+        if explained != nil {
+            columns.append(.init("because you liked (score drop without that like)", wraps: true))
         } else if why {
             let label = model.embeddings == nil ? "because you liked (cosine of \(movieVectors.source))" : "because you liked (cosine)"
             columns.append(.init(label, wraps: true))
         }
-        let userID = dataset.users[u].id
-        var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
+        if paths != nil { columns.append(.init("attention paths: your movie > via user (share of path weight)", wraps: true)) }
+        if let explained { notes += explained.notes(dataset: dataset, model: model) }
         if paths != nil { notes.append(AttentionWhy.note) }
-        if why && paths == nil && movieVectors.vectors.cols < 2 {
-            notes.append("'\(model.name)' has \(movieVectors.vectors.cols)-dimensional embeddings, so every cosine is ±1: no real explanation")
+        if why && explained == nil {
+            notes.append("\(model.name) (\(model.kind)) keeps the user vectors it was trained with: removing a like cannot move "
+                + "its scores, so 'why' shows the cosine of the movie vectors instead")
+            if movieVectors.vectors.cols < 2 {
+                notes.append("'\(model.name)' has \(movieVectors.vectors.cols)-dimensional embeddings, so every cosine is ±1: no real explanation")
+            }
         }
         if let ncf = scorer as? NCFScorer, ncf.popularityUsers.contains(u) {
             notes.append("\(model.name) (ncf) cannot score user \(dataset.users[u].id), who has no training edges: ranked by popularity")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
+        let whyKind = explained != nil ? "leave_one_out" : "embedding_similarity"
         return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
             ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
-        ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []), notes: notes)
+        ] + (why ? [("why", .string(whyKind))] : []) + (paths != nil ? [("attention_paths", .bool(true))] : []), notes: notes)
     }
 
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

@@ -23,7 +23,8 @@ public enum RetrievalCommands {
                       "movies over all tables; it is the setting that reaches recall 0.9 at scale, e.g.",
                       "'lsh bench items=1000000 mips=on probe=multi planes=16 bands=256 tables=1 candidates=2000,4000,8000'.",
                       "Quality is measured on the test split against exact search with the same exclusions.",
-                      "'lsh sweep' repeats for each plane count (planes=A..B or a list) with a chart; svg=FILE writes it.",
+                      "'lsh sweep' repeats for each plane count (planes=A..B or a list) with a chart; svg=FILE writes it;",
+                      "seeds=S,S,... averages every point over those seeds of the planes (one seed's curve is ragged).",
                       "'lsh bench items=N dim=64' measures a synthetic clustered catalogue of N items against exact",
                       "inner-product top-10; planes=, tables=, probe=, mips=, bands=, candidates= take lists (8,16 /",
                       "hamming,multi / both) to choose the grid."],
@@ -40,6 +41,7 @@ public enum RetrievalCommands {
                       OptionSpec("bands", "B", default: "1", "mips=on: norm bands (norm-ranging LSH; bench: a list)"),
                       OptionSpec("k", "N", default: "10", "cut-off K"),
                       OptionSpec("seed", "N", default: "0", "seed of the random planes (and of bench's catalogue)"),
+                      OptionSpec("seeds", "S,S,...", "sweep: average each point over these seeds of the planes"),
                       OptionSpec("runs", "N", default: "5 (sweep, bench: 3)", "timed repetitions; medians are reported"),
                       OptionSpec("svg", "FILE", "sweep: also write the charts as SVG", completion: .files),
                       OptionSpec("items", "N", default: "100000", "bench: catalogue size"),
@@ -139,11 +141,15 @@ public enum RetrievalCommands {
     // MARK: lsh sweep
 
     static func sweep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        try command.options.checkKnown(modelKeys + ["svg"], command: "lsh sweep")
+        try command.options.checkKnown(modelKeys + ["svg", "seeds"], command: "lsh sweep")
+        if command.options["seed"] != nil && command.options["seeds"] != nil {
+            throw ShellError.message("lsh sweep: give seed= or seeds=, not both")
+        }
         let planeList = try planeCounts(command.options["planes"] ?? "1..16")
         var base = try LSHSupport.configuration(planes: planeList[0], options: command.options,
                                                 defaultSeed: session.settings.seed)
         let (model, set, k, runs) = try inputs(session, command, name: "lsh sweep")
+        let seeds = try command.options["seeds"].map(EvaluationCommands.parseSeeds) ?? [base.seed]
         let e = try model.requireEmbeddings("lsh sweep")
         try base.check(items: e.items.rows)
         for p in planeList {
@@ -157,7 +163,12 @@ public enum RetrievalCommands {
             if context.run.shouldStop() { break }
             base.planes = p
             context.run.report(ProgressUpdate(label: "lsh sweep", done: i, total: planeList.count, detail: "planes=\(p)"))
-            reports.append(LSHEvaluation.report(embeddings: e, set: set, configuration: base, k: k, runs: runs))
+            let perSeed = seeds.map { seed in
+                var c = base
+                c.seed = seed
+                return LSHEvaluation.report(embeddings: e, set: set, configuration: c, k: k, runs: runs)
+            }
+            if let mean = LSHReport.mean(perSeed) { reports.append(mean) }
         }
         context.run.report(ProgressUpdate(label: "lsh sweep", done: planeList.count, total: planeList.count))
         guard !reports.isEmpty else { throw ShellError.message("lsh sweep: interrupted before the first setting") }
@@ -170,7 +181,8 @@ public enum RetrievalCommands {
         }
         var c = base
         c.planes = planeList[0]
-        let title = "LSH sweep on \(model.name): tables=\(c.tables) probe=\(c.probe.rawValue) mips=\(c.mips ? "on" : "off") seed=\(c.seed), test split, K=\(k)"
+        let seedText = seeds.count == 1 ? "seed=\(seeds[0])" : "mean over seeds \(seeds.map(String.init).joined(separator: ","))"
+        let title = "LSH sweep on \(model.name): tables=\(c.tables) probe=\(c.probe.rawValue) mips=\(c.mips ? "on" : "off") \(seedText), test split, K=\(k)"
         let table = Table(name: "points", title: title, columns: [
             .init("planes", .integer), .init("buckets", .integer), .init("mean size", .number(decimals: 1)),
             .init("max size", .integer), .init("cand/user", .number(decimals: 1)), .init("recall", .number(decimals: 4)),
@@ -193,6 +205,7 @@ public enum RetrievalCommands {
         let blocks: [CommandResult.Block] = [.table(table), .chart(sweep.qualityChart), .chart(sweep.speedChart), .text(text)]
         var payload: [(String, Value)] = [
             ("model", .string(model.name)), ("k", .int(k)), ("users", .int(set.users.count)),
+            ("seeds", .array(seeds.map(DataCommands.seedValue))),
             ("points", .array(reports.map { .object(reportObject($0)) })),
             ("complete", .bool(reports.count == planeList.count)),
         ]

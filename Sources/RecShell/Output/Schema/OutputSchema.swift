@@ -184,6 +184,7 @@ public enum OutputSchema {
                 req("mrr_full", .nullable(.number)), req("hit_rate", .number), req("map", .number),
                 req("seconds", .number), req("users_per_second", .number),
                 opt("lsh_planes", .int), opt("candidates_per_user", .number), opt("recall_vs_exact", .number),
+                opt("protocol", .string), opt("step", .string), opt("mrr_users", .int),
             ]))),
         ]),
         "compare": .object([
@@ -198,11 +199,12 @@ public enum OutputSchema {
 
         // Explore
         "recommend": .object([
-            req("user", id), req("model", .string), req("k", .int), opt("why", .string),
+            req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("attention_paths", .bool),
             req("items", .array(.object([
                 req("rank", .int), req("movie", id), req("title", .string), req("score", .number),
                 req("genres", strings), req("held_out", .nullable(.string)),
-                opt("because", .array(.object([req("movie", id), req("title", .string), req("similarity", .number)]))),
+                opt("because", .array(.object([req("movie", id), req("title", .string), opt("delta", .number),
+                                               opt("similarity", .number)]))),
                 opt("paths", .any), opt("path_weight_total", .number), opt("path_count", .int),
             ]))),
         ]),
@@ -241,7 +243,7 @@ public enum OutputSchema {
         // Retrieval
         "lsh": .object(lshReport.map { Shape.Field($0.name, $0.shape, required: false) } + [
             opt("model", .string), opt("note", .string), opt("what", .string), opt("points", .array(.object(lshReport))),
-            opt("complete", .bool), opt("svg", .string),
+            opt("complete", .bool), opt("svg", .string), opt("seeds", .array(.any)),
             // lsh bench: the synthetic catalogue it measured on.
             opt("items", .int), opt("dim", .int), opt("queries", .int), opt("clusters", .int), opt("runs", .int),
             opt("exact_gflops", .number), opt("target_recall", .number), opt("best", .nullable(.object(lshReport))),
