@@ -73,7 +73,7 @@ extension EASE: ModelKind {
                     scale: .log),
         Baselines.seedOption,
     ]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .likes), edits: .ownRow)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }

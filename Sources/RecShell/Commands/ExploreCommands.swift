@@ -130,12 +130,16 @@ public enum ExploreCommands {
         if why && paths == nil && movieVectors.vectors.cols < 2 {
             notes.append("'\(model.name)' has \(movieVectors.vectors.cols)-dimensional embeddings, so every cosine is ±1: no real explanation")
         }
-        if let ncf = scorer as? NCFScorer, ncf.popularityUsers.contains(u) {
-            notes.append("\(model.name) (ncf) cannot score user \(dataset.users[u].id), who has no training edges: ranked by popularity")
+        let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
+        let method = ColdStart.method(user: u, graph: graph, declared: declared, refitting: [])
+        if method != .trained && model.kind != Popularity.name {
+            notes.append("user \(userID) has no train edges: \(model.name) (\(model.kind)) ranks them \(method.explanation)")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
-            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
+            ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
+            ("items", .array(items)),
         ] + (why ? [("why", .string(paths != nil ? "attention_paths" : "embedding_similarity"))] : []), notes: notes)
     }
 
