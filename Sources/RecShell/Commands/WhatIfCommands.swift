@@ -163,7 +163,7 @@ public enum WhatIfCommands {
             ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
             ("edits", .string(edits.rawValue)),
         ]
-        return CommandResult(command: "whatif", blocks: [.table(table), .text(text)], payload: payload)
+        return CommandResult(command: "whatif", blocks: [.table(table)], payload: payload, notes: text)
     }
 
     /// The declared capabilities of `model`'s kind.
