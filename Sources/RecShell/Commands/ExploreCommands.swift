@@ -133,7 +133,7 @@ public enum ExploreCommands {
         let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
         let method = ColdStart.method(user: u, graph: graph, declared: declared, refitting: [])
         if method != .trained && model.kind != Popularity.name {
-            notes.append("user \(userID) has no train edges: \(model.name) (\(model.kind)) ranks them \(method.explanation)")
+            notes.append("user \(userID) has no train edges: \(WhatIfCommands.modelLabel(model)) ranks them \(method.explanation)")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         return CommandResult(command: "recommend", blocks: [.table(table)], payload: [

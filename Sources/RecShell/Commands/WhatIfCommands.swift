@@ -173,10 +173,15 @@ public enum WhatIfCommands {
         }
     }
 
+    /// "ease", or "gcn-cold (gcn)" when the name is not the kind.
+    static func modelLabel(_ model: TrainedModel) -> String {
+        model.name == model.kind ? model.name : "\(model.name) (\(model.kind))"
+    }
+
     /// Who an edit of one user's likes can move, from what the model is.
     static func reachNote(_ model: TrainedModel, edits: ModelCapabilities.EditReach, user: NodeID,
                           method: ScoringMethod) -> String {
-        let name = "\(model.name) (\(model.kind))"
+        let name = modelLabel(model)
         switch edits {
         case .propagates:
             return "\(name) is a graph model: the edit propagates through shared movies to other users' representations."
@@ -225,10 +230,10 @@ public enum WhatIfCommands {
            !(lo...hi).contains(age) {
             notes.append("Age \(age) is outside the data set's \(lo)...\(hi): the age feature extrapolates.")
         }
-        notes.append("\(model.name) (\(model.kind)) ranks this user \(method.explanation).")
+        notes.append("\(modelLabel(model)) ranks this user \(method.explanation).")
         let readsFeatures = (model.recommender as? any NodeInputModel)?.input.useFeatures == true && graph.userFeatures != nil
         if features != nil && (age != nil || gender != nil || occupation != nil) && !readsFeatures {
-            notes.append("\(model.name) (\(model.kind)) does not read user features: age, gender and occupation change nothing.")
+            notes.append("\(modelLabel(model)) does not read user features: age, gender and occupation change nothing.")
         }
         notes.append("The session is unchanged; try another persona with different options.")
         let persona = [age.map { "age \($0)" }, gender.map { "gender \($0)" }, occupation.map { "occupation \($0)" }]
