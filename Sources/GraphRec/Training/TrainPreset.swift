@@ -13,8 +13,8 @@
 /// `cold` (gcn, gat): for users the model never saw (`split cold`), chosen
 /// on the validation users of `split cold seed=0` only (README, "Cold
 /// start"): features without IDs, a learned item bias (popularity prior),
-/// a share of each batch's users trained as new users, epochs chosen on the
-/// (cold) validation users.
+/// half of each batch's users trained as new users, the sampled-softmax loss
+/// over 100 negatives, epochs chosen on the (cold) validation users.
 public enum TrainPreset: String, Sendable, CaseIterable {
     case best
     case cold
@@ -27,7 +27,8 @@ public enum TrainPreset: String, Sendable, CaseIterable {
                     "holdout": "on", "dropout": "0.3", "ema": "0.99", "weight-decay": "0.0003", "lr": "0.001",
                     "epochs": "100", "patience": "5"]
         case (.cold, "gcn"), (.cold, "gat"):
-            return ["features": "on", "ids": "off", "bias": "on", "cold-share": "0.5", "epochs": "30", "patience": "5"]
+            return ["features": "on", "ids": "off", "bias": "on", "cold-share": "0.5", "loss": "softmax", "negatives": "100",
+                    "epochs": "30", "patience": "5"]
         default:
             return nil
         }
