@@ -194,7 +194,7 @@ enum Recsh {
         #expect(q.stdout.contains("\"hints\":false"))
         #expect(!q.stderr.contains("next:"))
         let loud = try Recsh.run(["--format", "json", "-c", "models"])
-        #expect(loud.stderr.contains("next: train gcn"))
+        #expect(loud.stderr.contains("next: load ml-100k"))
         #expect(!loud.stdout.contains("next:"))
     }
 

@@ -26,7 +26,7 @@ struct ModelCommandsEndToEndTests {
         let results = try #require(objects[3]["results"] as? [[String: Any]])
         #expect(results.count == 1)
         let keys: Set<String> = ["model", "on", "k", "users", "precision", "recall", "ndcg", "mrr", "mrr_full",
-                                 "hit_rate", "map", "seconds", "users_per_second"]
+                                 "hit_rate", "map", "seconds", "users_per_second", "cold_users", "method"]
         #expect(Set(results[0].keys) == keys)
 
         let rec = objects[4]

@@ -70,7 +70,7 @@ import Tensors
         #expect(try ModelRegistry.kind("gat").capabilities.attention)
         #expect(try !ModelRegistry.kind("gcn").capabilities.attention)
         #expect(try !ModelRegistry.kind("pop").capabilities.lossCurve && ModelRegistry.kind("mf").capabilities.lossCurve)
-        #expect(try ModelRegistry.kind("mf").capabilities.coldUsers == .foldIn)
+        #expect(try ModelRegistry.kind("mf").capabilities.coldUsers == .init(noEdges: .popularity, fewLikes: .foldIn))
         #expect(Set(ModelRegistry.names).count == ModelRegistry.kinds.count)
         for kind in ModelRegistry.kinds {
             // The declared default parses back to itself, so help, records and validation agree.

@@ -104,9 +104,10 @@ import Testing
         #expect(h.shell.run(line: "recommend 1 k=3"))
         let tables = try CSV.tables(String(h.out.dropFirst(before)))
         #expect(tables.count == 1)
-        #expect(tables.first?.first == ["user", "model", "k", "rank", "movie", "title", "score", "genres", "held_out"])
+        #expect(tables.first?.first == ["user", "model", "k", "method", "cold_users", "rank", "movie", "title", "score",
+                                        "genres", "held_out"])
         #expect(tables.first?.count == 4)
-        #expect(tables.first?[1].prefix(4) == ["1", "pop", "3", "1"])
+        #expect(tables.first?[1].prefix(6) == ["1", "pop", "3", "popularity", "popularity", "1"])
     }
 
     @Test func schemaRejectsWhatTheContractForbids() throws {

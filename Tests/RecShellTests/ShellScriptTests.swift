@@ -86,7 +86,7 @@ import Testing
         let h = Harness()
         h.shell.session.settings.sessionsDirectory = try Self.temporaryFile("none")
         #expect(h.shell.run(line: "models; sessions"))
-        #expect(h.out.contains("next: train gcn"))
+        #expect(h.out.contains("next: load ml-100k"))
         let quiet = Harness()
         quiet.shell.session.settings.hints = false
         quiet.shell.session.settings.sessionsDirectory = h.shell.session.settings.sessionsDirectory
@@ -97,7 +97,7 @@ import Testing
         let json = Harness(format: .json)
         #expect(json.shell.run(line: "models"))
         #expect(json.out == "{\"command\":\"models\",\"ok\":true,\"models\":[]}\n")
-        #expect(json.err.contains("next: train gcn"))
+        #expect(json.err.contains("next: load ml-100k"))
     }
 
     @Test func showTypesTheSettings() throws {

@@ -158,7 +158,7 @@ extension ALS: ModelKind {
         ModelOption("iterations", .int(1...10_000), default: .int(15), "alternating sweeps (items then users)"),
         ModelOption("seed", .int(0...Int.max), default: .int(0), "seed of the initial user factors, N(0, 0.1^2)"),
     ]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .foldIn, lossCurve: true)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .solve), edits: .ownRow, lossCurve: true)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         let als = try fit(graph: request.graph, options: request.options, control: request.control)

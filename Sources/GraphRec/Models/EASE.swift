@@ -105,7 +105,7 @@ extension EASE: ModelKind {
                     scale: .log(10...3000)),
         Baselines.seedOption,
     ]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .likes), edits: .ownRow)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }

@@ -81,7 +81,8 @@ public struct GAT: TrainableModel {
                                           bias: Matrix(rows: 1, cols: last ? c : heads * c)))
             width = last ? c : heads * c
         }
-        weights = GATWeights(ids: ids, input: projectionWeights, layers: layers)
+        weights = GATWeights(ids: ids, input: projectionWeights, layers: layers,
+                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil)
     }
 
     public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
@@ -93,9 +94,13 @@ public struct GAT: TrainableModel {
         public let attention: SparseOperator
         public let features: Matrix?
         public let userCount: Int
+        /// Zeroes the ID rows of users without edges (`NodeInput.coldUserMask`).
+        public let idMask: Matrix?
     }
 
-    public func makeContext(_ graph: InteractionGraph) -> Context {
+    public func makeContext(_ graph: InteractionGraph) -> Context { batchContext(graph, coldFrom: graph) }
+
+    public func batchContext(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> Context {
         var features = input.features(of: graph)
         if projection > 0, let x = features {
             var typed = Matrix(rows: x.rows, cols: x.cols + 2)
@@ -105,13 +110,14 @@ public struct GAT: TrainableModel {
             }
             features = typed
         }
-        return Context(attention: SparseOperator(GAT.withSelfLoops(graph.adjacency())),
-                       features: features, userCount: graph.userCount)
+        return Context(attention: SparseOperator(GAT.withSelfLoops(NodeInput.messageAdjacency(graph, coldFrom: coldFrom))),
+                       features: features, userCount: graph.userCount, idMask: input.coldUserMask(coldFrom))
     }
 
     public func forward(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (users: Variable, items: Variable) {
         let h = propagate(tape, context, weights: weights).output
-        return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<h.rows))
+        return ItemBias.append(tape, weights.itemBias, users: tape.sliceRows(h, 0..<context.userCount),
+                               items: tape.sliceRows(h, context.userCount..<h.rows))
     }
 
     // h_v(0) = x_v P_type + p_type  (folded into W_1)
@@ -197,7 +203,7 @@ public struct GAT: TrainableModel {
 
     /// Every node's ID embedding, or only `nodes`' rows.
     func idRows(_ tape: Tape, _ context: Context, _ ids: IDTables<Variable>, nodes: [Int32]?) -> Variable {
-        let all = input.idEmbeddings(tape, ids, userCount: context.userCount)
+        let all = input.idEmbeddings(tape, ids, userCount: context.userCount, mask: context.idMask)
         return nodes.map { tape.gatherRows(all, $0) } ?? all
     }
 
@@ -247,8 +253,10 @@ public struct GAT: TrainableModel {
 extension GAT: GraphModelKind {
     public static let name = "gat"
     public static let summary = "graph attention network (one or more heads) over features"
-    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids", "sampler", "fanout"])
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, attention: true, lossCurve: true, features: .optional)
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids", "preset",
+                                                      "bias", "cold-share", "sampler", "fanout"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
+                                                       edits: .propagates, attention: true, lossCurve: true, features: .optional)
 }
 
 /// The per-type input Linear before layer 1: P_users, p_users, P_movies, p_movies ("input.users.W", ...).
@@ -282,9 +290,12 @@ public struct GATWeights<T> {
     public var ids: IDTables<T>?
     public var input: InputProjection<T>?
     public var layers: [GATLayerWeights<T>]
+    /// The item bias ("item.bias") with `bias=on`.
+    public var itemBias: T?
 
     public func map<U>(_ f: (String, T) -> U) -> GATWeights<U> {
-        GATWeights<U>(ids: ids?.map(f), input: input?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) })
+        GATWeights<U>(ids: ids?.map(f), input: input?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) },
+                      itemBias: itemBias.map { f(ItemBias.name, $0) })
     }
 }
 

@@ -48,7 +48,8 @@ public struct GCN: TrainableModel {
             }
             width = out
         }
-        weights = GCNWeights(ids: ids, layers: layers)
+        weights = GCNWeights(ids: ids, layers: layers,
+                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil)
     }
 
     public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
@@ -61,10 +62,14 @@ public struct GCN: TrainableModel {
         public let meanFeatures: Matrix?
         public let userCount: Int
         public let typedInput: TypedLayerInput?
+        /// Zeroes the ID rows of users without edges (`NodeInput.coldUserMask`).
+        public let idMask: Matrix?
     }
 
-    public func makeContext(_ graph: InteractionGraph) -> Context {
-        let mean = SparseOperator.rowNormalized(graph.adjacency())
+    public func makeContext(_ graph: InteractionGraph) -> Context { batchContext(graph, coldFrom: graph) }
+
+    public func batchContext(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> Context {
+        let mean = SparseOperator.rowNormalized(NodeInput.messageAdjacency(graph, coldFrom: coldFrom))
         let x = input.features(of: graph)
         let meanX = x.map { mean.times($0) }
         var typed: TypedLayerInput?
@@ -72,7 +77,8 @@ public struct GCN: TrainableModel {
             typed = TypedLayerInput(features: x, mean: meanX,
                                     types: [0..<graph.userCount, graph.userCount..<graph.nodeCount])
         }
-        return Context(mean: mean, features: x, meanFeatures: meanX, userCount: graph.userCount, typedInput: typed)
+        return Context(mean: mean, features: x, meanFeatures: meanX, userCount: graph.userCount, typedInput: typed,
+                       idMask: input.coldUserMask(coldFrom))
     }
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
@@ -80,7 +86,7 @@ public struct GCN: TrainableModel {
         let a = context.mean
         let (h0, meanH) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,
                                        meanFeatures: context.meanFeatures, userCount: context.userCount,
-                                       dropout: dropout)
+                                       dropout: dropout, idMask: context.idMask)
         var h = h0
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1, (w, b, bias) = (layer.weight, layer.root, layer.bias)
@@ -94,7 +100,8 @@ public struct GCN: TrainableModel {
             h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
         }
         let n = h.rows
-        return (tape.sliceRows(h, 0..<context.userCount), tape.sliceRows(h, context.userCount..<n))
+        return ItemBias.append(tape, weights.itemBias,
+                               users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
     }
 
     public var samplesNeighbors: Bool { true }
@@ -127,8 +134,10 @@ public struct GCN: TrainableModel {
 extension GCN: GraphModelKind {
     public static let name = "gcn"
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
-    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout", "sampler", "fanout"])
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .inductive, lossCurve: true, features: .optional)
+    public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout",
+                                                      "bias", "cold-share", "sampler", "fanout"])
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
+                                                       edits: .propagates, lossCurve: true, features: .optional)
 }
 
 /// One GraphSAGE layer: W_k ("layerK.W"), the root weight B_k ("layerK.B") and the bias b_k ("layerK.bias").
@@ -142,13 +151,15 @@ public struct SAGEWeights<T> {
     }
 }
 
-/// GCN's weights: the ID tables when it has them, then one `SAGEWeights` per layer.
+/// GCN's weights: the ID tables when it has them, then one `SAGEWeights` per layer, then the item bias ("item.bias") with `bias=on`.
 public struct GCNWeights<T> {
     public var ids: IDTables<T>?
     public var layers: [SAGEWeights<T>]
+    public var itemBias: T?
 
     public func map<U>(_ f: (String, T) -> U) -> GCNWeights<U> {
-        GCNWeights<U>(ids: ids?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) })
+        GCNWeights<U>(ids: ids?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) },
+                      itemBias: itemBias.map { f(ItemBias.name, $0) })
     }
 }
 

@@ -162,7 +162,7 @@ extension ItemKNN: ModelKind {
                     "added to the cosine denominator; damps pairs with few co-raters", scale: .linear(0...100)),
         Baselines.seedOption,
     ]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .likes), edits: .ownRow)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }

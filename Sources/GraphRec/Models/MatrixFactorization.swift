@@ -30,5 +30,5 @@ extension MatrixFactorization: GraphModelKind {
     public static let name = "mf"
     public static let summary = "BPR matrix factorisation"
     public static let options = TrainOptions.options(["dim"])
-    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .init(noEdges: .popularity, fewLikes: .foldIn), edits: .ownRow, lossCurve: true)
 }

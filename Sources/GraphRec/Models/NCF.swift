@@ -551,7 +551,7 @@ extension NCF: ModelKind {
     public static let name = "ncf"
     public static let summary = "NeuMF: GMF and MLP towers on ID embeddings, fused by one output layer"
     public static var options: [ModelOption] { NCFOptions.declared }
-    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .foldIn, lossCurve: true)
+    public static let capabilities = ModelCapabilities(inductive: false, coldUsers: .init(noEdges: .popularity, fewLikes: .foldIn), edits: .ownRow, lossCurve: true)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         let fit = try fit(graph: request.graph, options: try NCFOptions(request.options), control: request.control,

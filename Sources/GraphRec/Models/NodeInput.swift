@@ -97,27 +97,69 @@ public struct NodeInput: Sendable, Equatable {
     }
 
     /// ID rows for every node of a graph: trained users and movies keep
-    /// theirs, users beyond the table get zeros. Returns the tape variable.
-    public func idEmbeddings(_ tape: Tape, _ ids: IDTables<Variable>, userCount: Int) -> Variable {
+    /// theirs, users beyond the table get zeros, and so do the rows `mask`
+    /// zeroes (`coldUserMask`). Returns the tape variable.
+    public func idEmbeddings(_ tape: Tape, _ ids: IDTables<Variable>, userCount: Int, mask: Matrix? = nil) -> Variable {
         var users = ids.users
         if userCount > users.rows {
             users = tape.concatRows([users, tape.constant(Matrix(rows: userCount - users.rows, cols: users.cols))])
         }
-        return tape.concatRows([users, ids.movies])
+        let all = tape.concatRows([users, ids.movies])
+        guard let mask, mask.rows == all.rows, mask.cols == all.cols else { return all }
+        return tape.mul(all, tape.constant(mask))
+    }
+
+    /// `graph`'s adjacency with the rows of users who have edges in `graph`
+    /// but none in `coldFrom` emptied: such a user is trained as a new one
+    /// (it aggregates nothing), while its movies still aggregate over it, as
+    /// the movies of a real new user aggregate over the users they have.
+    public static func messageAdjacency(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> CSRMatrix {
+        let a = graph.adjacency()
+        guard coldFrom.edgeCount != graph.edgeCount || coldFrom.userCount != graph.userCount else { return a }
+        let hidden = (0..<min(graph.userCount, coldFrom.userCount)).filter {
+            coldFrom.degree(user: $0) == 0 && graph.degree(user: $0) > 0
+        }
+        guard !hidden.isEmpty else { return a }
+        let clear = Set(hidden)
+        var start = [0], cols: [Int32] = [], vals: [Float] = []
+        cols.reserveCapacity(a.nonZeroCount)
+        vals.reserveCapacity(a.nonZeroCount)
+        for r in 0..<a.rows {
+            if !clear.contains(r) {
+                cols.append(contentsOf: a.colIndex[a.rowStart[r]..<a.rowStart[r + 1]])
+                vals.append(contentsOf: a.values[a.rowStart[r]..<a.rowStart[r + 1]])
+            }
+            start.append(cols.count)
+        }
+        return CSRMatrix(rows: a.rows, cols: a.cols, rowStart: start, colIndex: cols, values: vals)
+    }
+
+    /// Ones with zero rows for the users of `graph` without edges; nil when
+    /// there are none or no IDs. A user without edges was never trained (a
+    /// cold user's row is its random init) or has its edges hidden in
+    /// training to look new: either way the features alone must place it,
+    /// as they place a user added after training.
+    public func coldUserMask(_ graph: InteractionGraph) -> Matrix? {
+        guard useIDs else { return nil }
+        let cold = (0..<graph.userCount).filter { graph.degree(user: $0) == 0 }
+        guard !cold.isEmpty else { return nil }
+        var mask = Matrix(rows: graph.nodeCount, cols: idWidth, repeating: 1)
+        for u in cold { for c in 0..<idWidth { mask[u, c] = 0 } }
+        return mask
     }
 
     /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
     /// The feature part of the aggregate is the precomputed constant.
     public func forward(_ tape: Tape, ids: IDTables<Variable>?, aggregate: SparseOperator,
                         features: Matrix?, meanFeatures: Matrix?, userCount: Int,
-                        dropout: Float = 0) -> (h: Variable, mean: Variable) {
+                        dropout: Float = 0, idMask: Matrix? = nil) -> (h: Variable, mean: Variable) {
         var h: [Variable] = [], mean: [Variable] = []
         if let features, let meanFeatures {
             h.append(tape.constant(features))
             mean.append(tape.constant(meanFeatures))
         }
         if let ids {
-            let e = tape.dropout(idEmbeddings(tape, ids, userCount: userCount), rate: dropout)
+            let e = tape.dropout(idEmbeddings(tape, ids, userCount: userCount, mask: idMask), rate: dropout)
             h.append(e)
             mean.append(tape.spmm(aggregate, e))
         }

@@ -43,7 +43,7 @@ extension Popularity: ModelKind {
     public static let name = "pop"
     public static let summary = "most popular movies in train, the same list for everyone"
     public static let options = [Baselines.seedOption]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .popularity), edits: .global)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }

@@ -82,7 +82,7 @@ extension PureSVD: ModelKind {
                     scale: .log(5...300)),
         Baselines.seedOption,
     ]
-    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)
+    public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .projection), edits: .ownRow)
 
     public static func fit(_ request: FitRequest) throws -> FitResult {
         try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }

@@ -17,6 +17,12 @@ public protocol TrainableModel: EmbeddingRecommender {
     var weights: Weights { get set }
     /// Graph-derived constants for `forward`.
     func makeContext(_ graph: InteractionGraph) -> Context
+    /// The context of one training batch whose message passing runs on
+    /// `graph` (the train graph with some edges hidden), with the users of
+    /// `coldFrom` that have no edges treated as users without edges (the
+    /// feature GNNs zero their ID rows). Hiding a batch's positives must not
+    /// make a user cold; hiding all of a user's edges on purpose does.
+    func batchContext(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> Context
     /// Embeddings of all users (userCount x d) and items (movieCount x d),
     /// computed from `weights` (bound on `tape`).
     func forward(_ tape: Tape, _ context: Context, weights: Weights.Bound) -> (users: Variable, items: Variable)
@@ -38,6 +44,8 @@ extension TrainableModel {
     public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample, weights: Weights.Bound) -> Variable? {
         nil
     }
+
+    public func batchContext(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> Context { makeContext(graph) }
 
     /// The weights by name: what Adam, the weight average and saving work on.
     public var parameters: [String: Matrix] {

@@ -39,7 +39,8 @@ public struct TrainedModel: Sendable {
 
     /// The user and movie embeddings of a dot-product model; nil for a model
     /// whose score is not a dot product (NCF).
-    public var embeddings: Embeddings? { scorer as? Embeddings }
+    /// Users ranked by popularity instead (`PopularityFallback`) keep their rows here.
+    public var embeddings: Embeddings? { ColdStart.embeddings(of: scorer) }
 
     /// The embeddings, or an error saying why `command` cannot use this model.
     public func requireEmbeddings(_ command: String) throws -> Embeddings {

@@ -43,6 +43,10 @@ public struct TrainOptions: Sendable, Equatable {
     public var initialization: WeightInit
     /// The named preset the options were expanded from (`TrainPreset`), recorded only.
     public var preset: String?
+    /// A learned per-movie bias added to every score (`ItemBias`): a popularity prior the feature GNNs start from.
+    public var itemBias: Bool
+    /// Share of each batch's users trained as new users: all their edges hidden from message passing, their ID zeroed.
+    public var coldShare: Float
 
     /// Every option of the gradient-trained kinds, with the seed study's defaults (COMMANDS.md).
     public static let declarations: [ModelOption] = [
@@ -86,6 +90,10 @@ public struct TrainOptions: Sendable, Equatable {
                     "weight init (pyg: torch_geometric's defaults, as the reference)", scale: .categorical),
         ModelOption("preset", .choice(["none"] + TrainPreset.allCases.map(\.rawValue)), default: .word("none"),
                     "tuned settings in one option (explicit options win)"),
+        ModelOption("bias", .flag, default: .flag(false),
+                    "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
+        ModelOption("cold-share", .number(0...0.95), default: .number(0),
+                    "share of each batch's users trained as new: edges hidden, ID zeroed", scale: .linear),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
@@ -148,6 +156,8 @@ public struct TrainOptions: Sendable, Equatable {
         ema = float("ema")
         initialization = WeightInit(rawValue: word("init")) ?? .pyg
         preset = word("preset") == "none" ? nil : word("preset")
+        itemBias = flag("bias")
+        coldShare = float("cold-share")
     }
 
     /// Writes the fields a model may change (the input it could use, the sampler auto chose) back into `options`.
@@ -172,6 +182,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["edge-dropout"] = number(edgeDropout); o["ema"] = number(ema)
         o["sampler"] = .word(sampler.rawValue); o["fanout"] = .word(fanout.map(String.init).joined(separator: ","))
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
+        o["bias"] = .flag(itemBias); o["cold-share"] = number(coldShare)
         return o.text
     }
 }

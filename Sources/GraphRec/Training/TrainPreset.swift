@@ -9,8 +9,15 @@
 /// embeddings and the hidden layer, a moving average of the weights (decay
 /// 0.99), Adam weight decay 3e-4, lr 1e-3, early stopping on validation,
 /// Glorot init (the init it was tuned with).
+///
+/// `cold` (gcn, gat): for users the model never saw (`split cold`), chosen
+/// on the validation users of `split cold seed=0` only (README, "Cold
+/// start"): features without IDs, a learned item bias (popularity prior),
+/// half of each batch's users trained as new users, the sampled-softmax loss
+/// over 100 negatives, epochs chosen on the (cold) validation users.
 public enum TrainPreset: String, Sendable, CaseIterable {
     case best
+    case cold
 
     /// The options this preset sets for `kind`, or nil when it has none for that kind.
     public func options(for kind: String) -> [String: String]? {
@@ -19,6 +26,9 @@ public enum TrainPreset: String, Sendable, CaseIterable {
             return ["ids": "on", "features": "on", "init": "glorot", "loss": "softmax", "negatives": "200",
                     "holdout": "on", "dropout": "0.3", "ema": "0.99", "weight-decay": "0.0003", "lr": "0.001",
                     "epochs": "100", "patience": "5"]
+        case (.cold, "gcn"), (.cold, "gat"):
+            return ["features": "on", "ids": "off", "bias": "on", "cold-share": "0.5", "loss": "softmax", "negatives": "100",
+                    "epochs": "30", "patience": "5"]
         default:
             return nil
         }

@@ -17,6 +17,12 @@ import Tensors
 /// per batch); with `dropout=`, the tape is a training tape and the model's
 /// dropout layers draw their masks from the seeded "train.dropout" stream.
 ///
+/// With `cold-share=P`, each of a batch's users is, with probability P,
+/// shown as a new user: their own aggregation sees none of their edges and
+/// their ID row is zeroed (the model's `batchContext`), while their
+/// positives are still scored and their movies keep them as neighbours, so
+/// the model learns to rank for users it never saw, from features alone.
+///
 /// With `ema=DECAY` the model validated, kept and returned is the moving
 /// average of the weights (`WeightAverage`), not the last step's weights.
 ///
@@ -57,6 +63,8 @@ public struct Trainer {
         let neighbors = try neighborSampler(for: model, graph: graph)
         var workspace = NeighborSampler.Workspace(nodeCount: neighbors == nil ? 0 : graph.nodeCount)
         var neighborRNG = SeededGenerator(seed: options.seed, stream: "train.neighbors")
+        var coldRNG = SeededGenerator(seed: options.seed, stream: "train.cold")
+        let edgesOfUser = options.coldShare > 0 ? Self.edgeOffsets(positives: graph.edges, users: graph.userCount) : []
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<positives.count)
         var history = TrainingHistory()
@@ -83,9 +91,16 @@ public struct Trainer {
                     (loss, stepGradients) = sampledStep(model, context, sample, local, on: tape)
                 } else {
                     var batchContext = context
-                    if hiding.hidesEdges {
+                    if options.coldShare > 0 {
+                        var newUsers = Set<Int32>()
+                        for u in Set(batch.users).sorted() where coldRNG.nextFloat() < options.coldShare { newUsers.insert(u) }
+                        let userEdges = newUsers.sorted().flatMap { edgesOfUser[Int($0)] }
+                        let others = hiding.hidesEdges ? hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG) : []
+                        let messages = others.isEmpty ? graph : graph.removing(edgesAt: others)
+                        batchContext = model.batchContext(messages, coldFrom: graph.removing(edgesAt: userEdges))
+                    } else if hiding.hidesEdges {
                         let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
-                        batchContext = model.makeContext(graph.removing(edgesAt: hidden))
+                        batchContext = model.batchContext(graph.removing(edgesAt: hidden), coldFrom: graph)
                     }
                     (loss, stepGradients) = step(model, batchContext, batch, on: tape)
                 }
@@ -133,6 +148,13 @@ public struct Trainer {
         return history
     }
 
+    /// Offsets into `positives` of each user's edges.
+    static func edgeOffsets(positives: [Edge], users: Int) -> [[Int]] {
+        var out = [[Int]](repeating: [], count: users)
+        for (k, e) in positives.enumerated() where Int(e.user) < users { out[Int(e.user)].append(k) }
+        return out
+    }
+
     /// One forward/backward pass: the batch's mean loss and every parameter's gradient.
     /// The tape dies here, before Adam writes the weights, so no copy is forced.
     /// `tape` is a training tape when the model's dropout should act.
@@ -169,6 +191,9 @@ public struct Trainer {
         guard options.fanout.count == options.layers else {
             throw RecError("fanout: give one number per layer (layers=\(options.layers), "
                 + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")
+        }
+        if options.itemBias || options.coldShare > 0 {
+            throw RecError("bias= and cold-share= train on the full graph only (use sampler=full)")
         }
         if options.edgeDropout > 0 {
             throw RecError("edge-dropout: not used with sampler=neighbors, which samples each batch's edges already "

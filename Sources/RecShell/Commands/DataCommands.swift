@@ -237,10 +237,10 @@ public enum DataCommands {
             let missing = [c.userFeatures ? nil : "user", c.movieFeatures ? nil : "movie"].compactMap { $0 }
             notes.append("note: \(d.name) has no \(missing.joined(separator: " or ")) features; models fall back to ID embeddings.")
         }
-        let hint = "'split warm'" + (d.layout == .ml100k ? " (or 'split official u1')" : "") + ", then 'train gcn'"
         // People read the skipped lines in the warning; the list is for scripts.
         let shown = fields.filter { $0.0 != "skipped" }
-        return CommandResult(command: "load", blocks: [.fields(shown)], payload: fields, notes: notes, hints: [hint])
+        return CommandResult(command: "load", blocks: [.fields(shown)], payload: fields, notes: notes,
+                             hints: ["split warm"] + (d.layout == .ml100k ? ["split official u1"] : []))
     }
 
     static func split(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

@@ -75,9 +75,15 @@ public enum EvaluationCommands {
         }
         var rows: [[Value]] = []
         var objects: [Value] = []
+        var notes: [String] = []
+        let cold = ColdStart.usersWithoutEdges(graph, among: evaluator.set.users)
         for (i, model) in models.enumerated() {
             context.run.report(ProgressUpdate(label: "eval", done: i, total: models.count, detail: model.name))
             let r = try evaluator.evaluate(model.scorer, control: context.run)
+            let methods = ColdStart.methodCounts(model.recommender, graph: graph, users: evaluator.set.users)
+            if model.kind != Popularity.name && methods.contains(where: { $0.method != .trained }) {
+                notes.append("\(model.name): " + methods.map { "\($0.users) users \($0.method.explanation)" }.joined(separator: "; "))
+            }
             if let index = session.models.firstIndex(where: { $0.name == model.name }) {
                 session.models[index].lastMetrics = r.mean.named
                 session.models[index].lastMetricsOn = "\(part.rawValue)@\(k)"
@@ -90,7 +96,13 @@ public enum EvaluationCommands {
                 ("precision", .double(r.precision)), ("recall", .double(r.recall)), ("ndcg", .double(r.ndcg)),
                 ("mrr", .double(r.mrr)), ("mrr_full", .double(r.mrrFull)), ("hit_rate", .double(r.hitRate)),
                 ("map", .double(r.map)), ("seconds", .double(r.seconds)), ("users_per_second", .double(r.usersPerSecond)),
+                ("cold_users", .int(cold)),
+                ("method", .object(methods.map { ($0.method.rawValue, .int($0.users)) })),
             ]))
+        }
+        if cold > 0 {
+            notes.insert("\(cold) of the \(evaluator.set.users.count) users evaluated have no train edges (cold users); "
+                + "each model scores them by its declared method, shown per model below", at: 0)
         }
         let table = Table(
             name: "results", title: "ranking metrics on \(part.rawValue), K = \(k)",
@@ -100,7 +112,7 @@ public enum EvaluationCommands {
                       .init("HR@\(k)", .number(decimals: 4)), .init("MAP@\(k)", .number(decimals: 4)),
                       .init("seconds", .number(decimals: 4)), .init("users/s", .number(decimals: 0))],
             rows: rows)
-        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
+        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))], notes: notes)
     }
 
     /// `eval lsh=N`: the same metrics over LSH candidate lists (no mrr_full:

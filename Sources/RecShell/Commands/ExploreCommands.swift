@@ -147,13 +147,17 @@ public enum ExploreCommands {
                 notes.append("'\(model.name)' has \(movieVectors.vectors.cols)-dimensional embeddings, so every cosine is ±1: no real explanation")
             }
         }
-        if let ncf = scorer as? NCFScorer, ncf.popularityUsers.contains(u) {
-            notes.append("\(model.name) (ncf) cannot score user \(dataset.users[u].id), who has no training edges: ranked by popularity")
+        let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
+        let method = ColdStart.method(user: u, graph: graph, declared: declared, refitting: [])
+        if method != .trained && model.kind != Popularity.name {
+            notes.append("user \(userID) has no train edges: \(WhatIfCommands.modelLabel(model)) ranks them \(method.explanation)")
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         let whyKind = explained != nil ? "leave_one_out" : "embedding_similarity"
         return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
-            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)), ("items", .array(items)),
+            ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
+            ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
+            ("items", .array(items)),
         ] + (why ? [("why", .string(whyKind))] : []) + (paths != nil ? [("attention_paths", .bool(true))] : []), notes: notes)
     }
 

@@ -15,9 +15,11 @@ public enum ModelCommands {
                       "split has validation edges (with patience= and none, 10% of each user's train positives is",
                       "held out, seeded), and the best epoch's weights are kept.",
                       "Options are checked per model:"] + kindLines + [
-                      "preset=best (gcn) sets \(presetText) (chosen on",
+                      "preset=best (gcn) sets \(presetText(.best)) (chosen on",
                       "validation NDCG@10 of 'split warm seed=0'); any option you give explicitly overrides it, e.g.",
-                      "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'."],
+                      "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'.",
+                      "preset=cold (gcn, gat) sets \(presetText(.cold)): for users the model never saw",
+                      "(chosen on validation NDCG@10 of 'split cold seed=0')."],
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
@@ -42,7 +44,7 @@ public enum ModelCommands {
         let outcome = try ModelFitting.fit(kind: kind, name: name, options: command.options, split: split,
                                            graph: graph, presets: session.presets, control: context.run)
         session.store(outcome.model)
-        return trainResult(outcome)
+        return trainResult(outcome, firstUser: session.dataset?.users.first?.id)
     }
 
     /// Every model option as `train` and `tune` take it; `preset=` also takes the names of the session's own presets.
@@ -78,13 +80,14 @@ public enum ModelCommands {
         }
     }
 
-    /// `preset=best` for gcn as `key=value` text, for the help.
-    static var presetText: String {
-        (TrainPreset.best.options(for: "gcn") ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    /// A preset for gcn as `key=value` text, for the help.
+    static func presetText(_ preset: TrainPreset) -> String {
+        (preset.options(for: "gcn") ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: " ")
     }
 
-    static func trainResult(_ outcome: ModelFitting.Outcome) -> CommandResult {
+    /// `firstUser`: a user id the hints can name.
+    static func trainResult(_ outcome: ModelFitting.Outcome, firstUser: NodeID?) -> CommandResult {
         let model = outcome.model, h = model.history, fitted = outcome.fitted
         let epochs = h.epochs
         let perEpoch = epochs > 0 ? h.totalSeconds / Double(epochs) : 0
@@ -133,8 +136,9 @@ public enum ModelCommands {
         if h.interrupted { fields.append(("note", .string(notes[fitted.notes.count]))) }
         if !fitted.notes.isEmpty { fields.append(("input_note", .string(fitted.notes.joined(separator: " ")))) }
         return CommandResult(command: "train", blocks: blocks, payload: fields, notes: notes,
-                             hints: ["eval \(model.name)", "recommend 1 model=\(model.name)"]
-                                 + (lossCurve ? ["plot loss model=\(model.name)"] : []))
+                             hints: ["eval \(model.name)"]
+                                 + (firstUser.map { ["recommend \($0) model=\(model.name)"] } ?? [])
+                                 + (lossCurve && !h.loss.isEmpty ? ["plot loss model=\(model.name)"] : []))
     }
 
     /// A metrics dictionary as a JSON object in a fixed key order.
@@ -147,7 +151,7 @@ public enum ModelCommands {
     static func models(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         guard !session.models.isEmpty else {
             return CommandResult(command: "models", payload: [("models", .array([]))],
-                                 notes: ["no trained models yet"], hints: ["train gcn"])
+                                 notes: ["no trained models yet"], hints: ShellHints.next(session))
         }
         var rows: [[Value]] = []
         var objects: [Value] = []

@@ -72,8 +72,9 @@ public enum SessionCommands {
             ("seconds", .double(seconds)), ("models", .array(session.models.map { .string($0.name) })),
         ]
         return CommandResult(command: "save", blocks: [.fields(fields)], payload: fields,
-                             hints: ["'restore \(name)' or 'recsh --restore \(name)'; replay its notebook with "
-                                 + "'run \(saved.path)/\(SessionBundle.transcriptFile)'"])
+                             notes: ["'recsh --restore \(name)' starts from it; 'run \(saved.path)/\(SessionBundle.transcriptFile)' "
+                                 + "replays its notebook"],
+                             hints: ["restore \(ShellHints.quoted(name))"])
     }
 
     /// `session-YYYYMMDD-HHMM` in local time.
@@ -158,7 +159,7 @@ public enum SessionCommands {
                 throw ShellError.message("restore \(name): \(file): \(error)")
             }
             // The saved embeddings are the ones eval and recommend used: bit-identical results.
-            let scorer = model.embeddings ?? recommender.scorer(graph)
+            let scorer = ColdStart.scorer(recommender, graph: graph, base: model.embeddings)
             restored.models.append(TrainedModel(name: model.name, recommender: recommender, options: model.options,
                                                 history: model.history, scorer: scorer,
                                                 lastMetrics: model.lastMetrics, lastMetricsOn: model.lastMetricsOn))
@@ -182,7 +183,7 @@ public enum SessionCommands {
             notes.append("'\(name)' was missing after an interrupted save; restored the complete copy it had set aside")
         }
         return CommandResult(command: "restore", blocks: [.fields(fields)], payload: fields, notes: notes,
-                             hints: [restored.models.isEmpty ? "train a model ('train gcn')" : "'eval' or 'recommend 1'"])
+                             hints: ShellHints.next(restored))
     }
 
     /// The rating file of each layout, whose SHA-256 is the data set's checksum.
@@ -214,7 +215,7 @@ public enum SessionCommands {
         let listings = try SessionBundle.list(directory: directory)
         guard !listings.isEmpty else {
             return CommandResult(command: "sessions", payload: [("directory", .string(directory)), ("sessions", .array([]))],
-                                 notes: ["no saved sessions in \(directory)"], hints: ["save one with 'save NAME'"])
+                                 notes: ["no saved sessions in \(directory)"], hints: session.dataset == nil ? [] : ["save"])
         }
         var rows: [[Value]] = []
         var objects: [Value] = []
@@ -247,7 +248,7 @@ public enum SessionCommands {
                           rows: rows)
         return CommandResult(command: "sessions", blocks: [.table(table)],
                              payload: [("directory", .string(directory)), ("sessions", .array(objects))],
-                             hints: ["restore one with 'restore NAME'"])
+                             hints: listings.first { $0.problem == nil }.map { ["restore \(ShellHints.quoted($0.name))"] } ?? [])
     }
 
     /// The best headline metric over the models, NDCG preferred.

@@ -18,13 +18,15 @@ public enum WhatIfCommands {
             summary: "Add or remove a user's edges and show how recommendations move, without retraining.",
             details: ["The model's forward pass runs again on the edited training graph. Graph models also move",
                       "the neighbours' lists (the edit reaches them through shared movies): 'users affected' counts",
-                      "the other users whose top-K changed. Models with fixed user vectors (mf) cannot answer.",
+                      "the other users whose top-K changed. EASE, ItemKNN, ALS, SVD, MF and NCF read only the user's",
+                      "own row (MF and NCF fold the user in afresh before and after); popularity is global.",
+                      "A movie that leaves the list because the user now likes it is marked 'now liked'.",
                       "The session's graph and models stay as they were."],
             arguments: [ArgumentSpec("user", "the word 'user'", values: ["user"]),
                         ArgumentSpec("USER", "user id"),
                         ArgumentSpec("CHANGE", "likes or drops", values: ["likes", "drops"]),
                         ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
-            options: [OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
+            options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
             example: "whatif user 1 likes 50 181", handler: whatif),
         CommandSpec(
@@ -32,14 +34,15 @@ public enum WhatIfCommands {
             synopsis: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]",
             summary: "Add a user from features and liked movies and recommend for them inductively.",
             details: ["The persona is added to a copy of the training graph (features from age, gender and",
-                      "occupation; edges to the liked movies, ids or titles) and the model's forward pass runs on it.",
-                      "The session is not changed, so several personas can be tried one after another.",
-                      "Omitted features stay zero (unknown)."],
+                      "occupation; edges to the liked movies, ids or titles) and the model scores it by the method",
+                      "its kind declares for a new user (features, the likes, a fold-in, or popularity when it has",
+                      "nothing to go on); the output says which. The session is not changed, so several personas",
+                      "can be tried one after another. Omitted features stay zero (unknown)."],
             options: [OptionSpec("age", "A", "age in years (1...120)"),
                       OptionSpec("gender", "F|M", "gender", values: ["F", "M"]),
                       OptionSpec("occupation", "O", "occupation", values: ExploreCommands.occupations, closed: false),
                       OptionSpec("likes", "M,M,...", "liked movies: ids or titles, comma separated"),
-                      OptionSpec("model", "NAME", default: "last trained", "an inductive (graph) model", completion: .models),
+                      OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
             example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
     ]
@@ -73,7 +76,6 @@ public enum WhatIfCommands {
             if !movies.contains(m) { movies.append(m) }
         }
         let model = try session.model(command.options["model"], command: "whatif")
-        let foldIn = try requireInductive(model, command: "whatif")
         guard let graph = session.graph else { throw ShellError.message("whatif: no graph; try 'load ml-100k'") }
         let k = try command.options.int("k", default: session.settings.k, range: 1...100)
 
@@ -93,10 +95,16 @@ public enum WhatIfCommands {
             changed = graph.removing(edges)
         }
 
+        // What an edit can reach is what the model is, not what this edit happened to do.
+        let edits = try capabilities(of: model, command: "whatif").edits
+        let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
+        let refitting: Set<Int> = edits == .propagates ? [] : [user]
+        let seed = session.settings.seed
         context.run.report(ProgressUpdate(label: "whatif", done: 0, total: 2, detail: "forward pass on the training graph"))
-        let before = foldIn?.scorer(graph, refitting: [user]) ?? model.recommender.scorer(graph)
+        let before = ColdStart.scorer(model.recommender, graph: graph, refitting: refitting, seed: seed)
         context.run.report(ProgressUpdate(label: "whatif", done: 1, total: 2, detail: "forward pass on the edited graph"))
-        let after = foldIn?.scorer(changed, refitting: [user]) ?? model.recommender.scorer(changed)
+        let after = ColdStart.scorer(model.recommender, graph: changed, refitting: refitting, seed: seed)
+        let method = ColdStart.method(user: user, graph: changed, declared: declared, refitting: refitting)
         context.run.report(ProgressUpdate(label: "whatif", done: 2, total: 2))
         let listsBefore = ExactRetriever.topK(scorer: before, k: k, exclusions: graph.userItems)
         let listsAfter = ExactRetriever.topK(scorer: after, k: k, exclusions: changed.userItems)
@@ -112,8 +120,9 @@ public enum WhatIfCommands {
         let u0 = before.scores(user: user), u1 = after.scores(user: user)
         func score(_ scores: [Float], _ m: Int) -> Double { Double(scores[m]) }
         let shown = top1.map(\.item) + top0.map(\.item).filter { rank1[$0] == nil }
+        let liked = change == "likes" ? Set(movies) : []
         let rows: [[Value]] = shown.map { m in
-            let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? "gone" : "")
+            let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? (liked.contains(m) ? "now liked" : "gone") : "")
             return [rank0[m].map { .int($0) } ?? .null, rank1[m].map { .int($0) } ?? .null,
                     .id(dataset.movies[m].id), .string(dataset.movies[m].title),
                     .double(score(u0, m)), .double(score(u1, m)), .string(status)]
@@ -128,17 +137,15 @@ public enum WhatIfCommands {
         let entered = top1.map(\.item).filter { rank0[$0] == nil }
         let left = top0.map(\.item).filter { rank1[$0] == nil }
         let others = graph.userCount - 1
-        var text = [
-            "\(entered.count) entered, \(left.count) left user \(userID)'s top-\(k).",
+        let nowLiked = left.filter(liked.contains)
+        let text = [
+            "\(entered.count) entered, \(left.count) left user \(userID)'s top-\(k)"
+                + (nowLiked.isEmpty ? "." : " (\(nowLiked.count) of them because the user now likes them, so they are excluded)."),
             "Other users whose top-\(k) changed: \(affected) of \(others)"
-                + (reordered > 0 ? " (and \(reordered) more reordered)." : ".")
-                + (affected == 0 && reordered == 0 ? " This model scores each user from their own edges only." : ""),
+                + (reordered > 0 ? " (and \(reordered) more reordered)." : "."),
+            reachNote(model, edits: edits, user: userID, method: method),
             "The session is unchanged (graph and models as before).",
         ]
-        if let foldIn {
-            text.append("\(model.name) (\(model.kind)) is not inductive: user \(userID)'s vectors were fitted before and after "
-                + "the edit by \(foldIn.foldInMethod); other users keep their trained vectors.")
-        }
         func entries(_ list: [ScoredItem]) -> Value {
             .array(list.enumerated().map { i, s in
                 .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)),
@@ -151,18 +158,39 @@ public enum WhatIfCommands {
             ("before", entries(top0)), ("after", entries(top1)),
             ("entered", .array(entered.map { .id(dataset.movies[$0].id) })),
             ("left", .array(left.map { .id(dataset.movies[$0].id) })),
+            ("now_liked", .array(nowLiked.map { .id(dataset.movies[$0].id) })),
             ("users_affected", .int(affected)), ("users_reordered", .int(reordered)),
+            ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
+            ("edits", .string(edits.rawValue)),
         ]
-        return CommandResult(command: "whatif", blocks: [.table(table), .text(text)], payload: payload)
+        return CommandResult(command: "whatif", blocks: [.table(table)], payload: payload, notes: text)
     }
 
-    /// Nil for an inductive model; a model that folds users in instead; otherwise an error.
-    static func requireInductive(_ model: TrainedModel, command: String) throws -> (any FoldingInRecommender)? {
-        if model.recommender.isInductive { return nil }
-        if let foldIn = model.recommender as? any FoldingInRecommender { return foldIn }
-        throw ShellError.message("\(command): model '\(model.name)' (\(model.kind)) is not inductive: its user vectors are "
-            + "fixed at training, so a changed graph or a new user cannot move them. Use a graph model "
-            + "(gcn, gat, lightgcn), a neighbourhood baseline (itemknn, ease, svd, pop) or ncf (fold-in).")
+    /// The declared capabilities of `model`'s kind.
+    static func capabilities(of model: TrainedModel, command: String) throws -> ModelCapabilities {
+        do { return try ModelRegistry.kind(model.kind).capabilities } catch {
+            throw ShellError.message("\(command): model '\(model.name)': \(error)")
+        }
+    }
+
+    /// "ease", or "gcn-cold (gcn)" when the name is not the kind.
+    static func modelLabel(_ model: TrainedModel) -> String {
+        model.name == model.kind ? model.name : "\(model.name) (\(model.kind))"
+    }
+
+    /// Who an edit of one user's likes can move, from what the model is.
+    static func reachNote(_ model: TrainedModel, edits: ModelCapabilities.EditReach, user: NodeID,
+                          method: ScoringMethod) -> String {
+        let name = modelLabel(model)
+        switch edits {
+        case .propagates:
+            return "\(name) is a graph model: the edit propagates through shared movies to other users' representations."
+        case .ownRow:
+            return "\(name) reads only user \(user)'s own row, scored \(method.explanation): other users' lists cannot move."
+        case .global:
+            return "\(name) is global: every user gets the same train counts, so one user's likes change no list "
+                + "(only what the user is excluded from)."
+        }
     }
 
     static func label(_ d: Dataset, _ m: Int) -> String { "\(d.movies[m].id) \(d.movies[m].title)" }
@@ -180,7 +208,7 @@ public enum WhatIfCommands {
         let gender = o["gender"], occupation = o["occupation"]
         let likes = try o["likes"].map { try resolveList($0, dataset) } ?? []
         let model = try session.model(o["model"], command: "newuser")
-        let foldIn = try requireInductive(model, command: "newuser")
+        _ = try capabilities(of: model, command: "newuser")
         guard let graph = session.graph else { throw ShellError.message("newuser: no graph; try 'load ml-100k'") }
         let k = try o.int("k", default: session.settings.k, range: 1...100)
         var features: [Float]? = nil
@@ -192,7 +220,9 @@ public enum WhatIfCommands {
         let newIndex = graph.userCount
         let changed = graph.addingUser(features: features).adding(likes.map { Edge(newIndex, $0) })
         context.run.report(ProgressUpdate(label: "newuser", done: 0, total: 1, detail: "forward pass"))
-        let scorer = model.recommender.scorer(changed)
+        let declared = ColdStart.coldUsers(of: model.recommender, graph: changed)
+        let method = ColdStart.method(user: newIndex, graph: changed, declared: declared, refitting: [newIndex])
+        let scorer = ColdStart.scorer(model.recommender, graph: changed, refitting: [newIndex], seed: session.settings.seed)
         let top = ExactRetriever.recommend(user: newIndex, scorer: scorer, k: k, excluding: likes)
 
         var notes: [String] = []
@@ -200,12 +230,11 @@ public enum WhatIfCommands {
            !(lo...hi).contains(age) {
             notes.append("Age \(age) is outside the data set's \(lo)...\(hi): the age feature extrapolates.")
         }
-        if let foldIn {
-            notes.append(likes.isEmpty
-                ? "\(model.name) (\(model.kind)) cannot score a user without likes: this list is by popularity (movie degree)."
-                : "\(model.name) (\(model.kind)) is not inductive: the new user's vectors come from \(foldIn.foldInMethod). Features are not used.")
-        } else if likes.isEmpty { notes.append("No likes: the list comes from the features alone (and the model's biases).") }
-        if model.options["features"] == "off" { notes.append("\(model.name) was trained without features: only likes matter.") }
+        notes.append("\(modelLabel(model)) ranks this user \(method.explanation).")
+        let readsFeatures = (model.recommender as? any NodeInputModel)?.input.useFeatures == true && graph.userFeatures != nil
+        if features != nil && (age != nil || gender != nil || occupation != nil) && !readsFeatures {
+            notes.append("\(modelLabel(model)) does not read user features: age, gender and occupation change nothing.")
+        }
         notes.append("The session is unchanged; try another persona with different options.")
         let persona = [age.map { "age \($0)" }, gender.map { "gender \($0)" }, occupation.map { "occupation \($0)" }]
             .compactMap { $0 } + (likes.isEmpty ? [] : ["likes " + likes.map { dataset.movies[$0].id.description }.joined(separator: ",")])
@@ -226,6 +255,7 @@ public enum WhatIfCommands {
                 .object([("rank", .int(i + 1)), ("movie", .id(dataset.movies[s.item].id)), ("title", .string(dataset.movies[s.item].title)),
                          ("score", .double(Double(s.score)))])
             })),
+            ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
         ]
         return CommandResult(command: "newuser", blocks: [.table(table)], payload: payload, notes: notes)
     }

@@ -3,14 +3,28 @@ import Tensors
 /// What a model kind can do, declared once beside its options so commands
 /// (and a future `tune`) ask the declaration instead of the model's name.
 public struct ModelCapabilities: Sendable, Equatable {
-    /// How a user with no edges in the graph is scored.
-    public enum ColdUsers: String, Sendable, Equatable {
-        /// The forward pass places them (features, or a zero ID vector beside them).
-        case inductive
-        /// A user vector solved from their edges against the fixed item side.
-        case foldIn
-        /// No user signal to use: the most popular movies.
-        case popularityFallback
+    /// How the kind scores a user it cannot rank as trained: one with no
+    /// edges, and one known only by a few likes (a new user; an edited one
+    /// when the kind's user vectors are fixed at training).
+    public struct ColdUsers: Sendable, Equatable {
+        /// `.features` holds only where the model reads user features; without them it is `.popularity`.
+        public var noEdges: ScoringMethod
+        public var fewLikes: ScoringMethod
+
+        public init(noEdges: ScoringMethod, fewLikes: ScoringMethod) {
+            self.noEdges = noEdges
+            self.fewLikes = fewLikes
+        }
+    }
+
+    /// Whose scores an edit of one user's likes can change (`whatif`).
+    public enum EditReach: String, Sendable, Equatable {
+        /// Message passing carries the edit to the neighbours' representations.
+        case propagates
+        /// Only the edited user's own row is read: other users' lists stay.
+        case ownRow
+        /// The scores are global counts: nobody's list follows one user's likes.
+        case global
     }
 
     /// Whether node features enter the model.
@@ -24,16 +38,18 @@ public struct ModelCapabilities: Sendable, Equatable {
     /// `embed` reflects edges and users added after training.
     public var inductive: Bool
     public var coldUsers: ColdUsers
+    public var edits: EditReach
     /// Has attention weights to inspect (`attention`, `export attention`).
     public var attention: Bool
     /// Trained by gradient steps with a loss per epoch (`plot loss`).
     public var lossCurve: Bool
     public var features: Features
 
-    public init(inductive: Bool, coldUsers: ColdUsers, attention: Bool = false, lossCurve: Bool = false,
+    public init(inductive: Bool, coldUsers: ColdUsers, edits: EditReach, attention: Bool = false, lossCurve: Bool = false,
                 features: Features = .unused) {
         self.inductive = inductive
         self.coldUsers = coldUsers
+        self.edits = edits
         self.attention = attention
         self.lossCurve = lossCurve
         self.features = features

@@ -52,7 +52,7 @@ public enum ModelRegistry {
         /// What ranks movies on the train graph, computed once.
         public var scorer: any Scorer
         /// The scorer's embeddings for a dot-product model; nil for one that is not (NCF).
-        public var embeddings: Embeddings? { scorer as? Embeddings }
+        public var embeddings: Embeddings? { ColdStart.embeddings(of: scorer) }
         /// Validation metrics (K = 10) of the kept weights; nil without validation edges in the split.
         public var validation: EvaluationResult?
         public var validationSource: ValidationSource
@@ -147,7 +147,8 @@ public enum ModelRegistry {
         if result.history.interrupted && result.history.epochs == 0 {
             throw RecError("interrupted before the first epoch finished; nothing kept")
         }
-        let scorer = result.recommender.scorer(graph)
+        // Users the model cannot rank as trained get their kind's cold-user method, never the tie rule.
+        let scorer = ColdStart.scorer(result.recommender, graph: graph)
         let validation = plan.splitValidator?.evaluate(scorer)
         var notes = result.notes
         if case .carved = plan.source { notes.append("validation: \(plan.source.description)") }

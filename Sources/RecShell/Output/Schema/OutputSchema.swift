@@ -185,6 +185,7 @@ public enum OutputSchema {
                 req("seconds", .number), req("users_per_second", .number),
                 opt("lsh_planes", .int), opt("candidates_per_user", .number), opt("recall_vs_exact", .number),
                 opt("protocol", .string), opt("step", .string), opt("mrr_users", .int),
+                opt("cold_users", .int), opt("method", .map(.int)),
             ]))),
         ]),
         "compare": .object([
@@ -200,6 +201,7 @@ public enum OutputSchema {
         // Explore
         "recommend": .object([
             req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("attention_paths", .bool),
+            req("method", .string), req("cold_users", .string),
             req("items", .array(.object([
                 req("rank", .int), req("movie", id), req("title", .string), req("score", .number),
                 req("genres", strings), req("held_out", .nullable(.string)),
@@ -230,14 +232,16 @@ public enum OutputSchema {
             req("user", id), req("model", .string), req("k", .int),
             req("change", .object([req("kind", .string), req("movies", .array(id))])),
             req("before", .array(ranked)), req("after", .array(ranked)),
-            req("entered", .array(id)), req("left", .array(id)),
+            req("entered", .array(id)), req("left", .array(id)), req("now_liked", .array(id)),
             req("users_affected", .int), req("users_reordered", .int),
+            req("method", .string), req("cold_users", .string), req("edits", .string),
         ]),
         "newuser": .object([
             req("model", .string),
             req("persona", .object([req("age", .nullable(.int)), req("gender", .nullable(.string)),
                                     req("occupation", .nullable(.string)), req("likes", .array(id))])),
             req("k", .int), req("items", .array(ranked)),
+            req("method", .string), req("cold_users", .string),
         ]),
 
         // Retrieval
