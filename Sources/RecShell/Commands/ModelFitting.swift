@@ -16,7 +16,6 @@ enum ModelFitting {
     static func fit(kind: String, name: String, options: OptionValues, split: Split, graph: InteractionGraph,
                     control: RunControl) throws -> Outcome {
         if let reason = unavailable[kind] { throw ShellError.message("train \(reason)") }
-        try TrainingCost.check(kind: kind, options: options, graph: graph, budget: control.budget)
         let fitted: ModelRegistry.Fitted
         do {
             fitted = try ModelRegistry.fit(kind, options: options.values, split: split, graph: graph, control: control)

@@ -72,6 +72,7 @@ public enum ModelRegistry {
                            control: RunControl = .silent) throws -> Fitted {
         let started = Date()
         let kind = try kind(name)
+        try TrainingCost.check(kind: name, options: OptionValues(text), graph: graph, budget: control.budget)
         var options = try kind.parse(text)
         if let preset = options["preset"], preset != .word("none") {
             options = try kind.parse(try TrainPreset.expand(OptionValues(text), kind: name).values)
