@@ -78,7 +78,8 @@ enum Recsh {
         #expect(object["command"] as? String == "help")
         #expect(object["name"] as? String == "train")
         let options = try #require(object["options"] as? [[String: Any]])
-        #expect(options.contains { $0["name"] as? String == "epochs" && $0["default"] as? String == "15" })
+        #expect(options.contains { $0["name"] as? String == "epochs" && ($0["default"] as? String)?.contains("others 15") == true })
+        #expect(options.contains { $0["name"] as? String == "loss" && ($0["values"] as? [String])?.contains("bce") == true })
         #expect((object["example"] as? String)?.hasPrefix("train ") == true)
     }
 

@@ -193,6 +193,10 @@ public enum ModelRegistry {
             for o in kind.options {
                 if let i = out.firstIndex(where: { $0.name == o.name }) {
                     out[i].defaults.append((kind.name, o.defaultValue))
+                    // A choice takes every kind's words (`loss` is bce for ncf, bpr|margin|softmax elsewhere).
+                    if case .choice(let known) = out[i].type, case .choice(let more) = o.type {
+                        out[i].type = .choice(known + more.filter { !known.contains($0) })
+                    }
                 } else {
                     out.append(SharedOption(name: o.name, type: o.type, help: "", defaults: [(kind.name, o.defaultValue)]))
                 }

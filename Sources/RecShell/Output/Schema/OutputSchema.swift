@@ -122,7 +122,7 @@ public enum OutputSchema {
             req("graph_edges", .int), req("mean_user_degree", .number), req("mean_movie_degree", .number),
             req("users_without_edges", .int), req("movies_without_edges", .int),
             req("user_feature_names", strings), req("movie_feature_names", strings),
-            req("split", .nullable(.object(splitSummary))),
+            req("gnn_input", .string), req("split", .nullable(.object(splitSummary))),
             req("models", .array(.object([req("name", .string), req("kind", .string), req("epochs", .int),
                                           req("seconds", .number), req("on", .nullable(.string)),
                                           req("metrics", .map(.number))]))),
@@ -154,8 +154,9 @@ public enum OutputSchema {
         "train": .object([
             req("model", .string), req("kind", .string), req("epochs", .int), req("seconds", .number),
             req("seconds_per_epoch", .number), req("final_loss", .nullable(.number)), req("val", .nullable(metrics)),
-            req("best_epoch", .int), req("stopped_early", .bool), req("interrupted", .bool),
-            req("options", .map(.any)), opt("note", .string), opt("history", .any), opt("fold_in", .any),
+            req("validation", .string), req("best_epoch", .int), req("stopped_early", .bool), req("interrupted", .bool),
+            req("options", .map(.any)), opt("note", .string), opt("input_note", .string), opt("history", .any),
+            opt("fold_in", .any),
         ]),
         "models": .object([
             req("models", .array(.object([req("name", .string), req("kind", .string), req("options", .map(.any)),
