@@ -160,10 +160,10 @@ public enum EvaluationCommands {
         return seeds
     }
 
-    static let metricKeys: [(key: String, label: String, path: KeyPath<UserMetrics, Double>)] = [
-        ("precision", "P", \.precision), ("recall", "R", \.recall), ("ndcg", "NDCG", \.ndcg), ("mrr", "MRR", \.mrr),
-        ("mrr_full", "mrr_full", \.mrrFull), ("hit_rate", "HR", \.hitRate), ("map", "MAP", \.map),
-    ]
+    static var metricKeys: [(key: String, label: String, path: KeyPath<UserMetrics, Double>)] {
+        [("precision", "P", \.precision), ("recall", "R", \.recall), ("ndcg", "NDCG", \.ndcg), ("mrr", "MRR", \.mrr),
+         ("mrr_full", "mrr_full", \.mrrFull), ("hit_rate", "HR", \.hitRate), ("map", "MAP", \.map)]
+    }
 
     static func compareResult(_ outcome: Experiment.Outcome, part: Split.Part, k: Int) -> CommandResult {
         let seeds = outcome.seeds
