@@ -53,7 +53,9 @@ import Tensors
         let data = try Data(contentsOf: URL(fileURLWithPath: dir.file("keys/manifest.json")))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(json.keys) == ["format_version", "recsh_version", "created_at", "dataset", "split", "settings",
-                                  "models", "tensors_sha256"])
+                                  "models", "presets", "tensors_sha256"])
+        let preset = try #require((json["presets"] as? [[String: Any]])?.first)
+        #expect(Set(preset.keys) == ["name", "kind", "options", "validation_ndcg"])
         #expect(json["format_version"] as? Int == 1)
         #expect(json["created_at"] as? String == "2026-09-21T14:13:20Z")
         let dataset = try #require(json["dataset"] as? [String: Any])

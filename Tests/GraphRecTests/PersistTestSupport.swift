@@ -46,6 +46,8 @@ func smallSnapshot(transcript: String = "> load ml-100k\nloaded\n") -> SessionSn
                            dataset: .init(name: "ml-100k", layout: "ml-100k", path: "/data/ml-100k",
                                           sha256: String(repeating: "ab", count: 32), minRating: 3),
                            split: split, settings: ["k": "10", "format": "table"], models: [gcn, pop],
+                           presets: [NamedPreset(name: "gcn-tuned", kind: "gcn", options: ["lr": "0.003", "dropout": "0.2"],
+                                                 validationNDCG: 0.25)],
                            transcript: transcript)
 }
 

@@ -74,7 +74,7 @@ import Testing
         let graph = d.graph(for: split)
         let evaluator = try Evaluator(split: split, graph: graph, on: .test)
         let pop = evaluator.evaluate(try Popularity.fit(graph: graph, options: Popularity.parse([:]), control: .silent).embed(graph))
-        let ease = evaluator.evaluate(try EASE.fit(graph: graph, options: EASE.parse([:]), control: .silent).embed(graph))
+        let ease = evaluator.evaluate(try EASE.fit(graph: graph, options: EASE.parse([:]), control: .silent).scorer(graph))
         #expect(ease.ndcg > 1.5 * pop.ndcg, "EASE \(ease.ndcg) vs popularity \(pop.ndcg)")
     }
 }

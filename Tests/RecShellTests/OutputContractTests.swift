@@ -15,7 +15,7 @@ import Testing
             "help", "help train", ".help", "set k=10 timer=off", "show", "show k", "timer off", "sleep 0",
             "load ml-100k path=\"\(data)\"", "info", "find star", "user 1", "movie 50",
             "split warm seed=0", "split warm seed=0 force",
-            "train pop", "train gcn epochs=1 hidden=16 dim=8 batch=4096",
+            "train pop", "tune ease trials=2", "train gcn epochs=1 hidden=16 dim=8 batch=4096",
             "train gat epochs=1 hidden=8 dim=8 batch=4096", "models",
             "eval", "eval pop on=val k=5", "eval gcn lsh=8", "compare pop seeds=0,1",
             "recommend 1", "recommend 1 why", "recommend 1 model=gat why", "similar 50",

@@ -27,6 +27,23 @@ import Testing
         #expect(close(x, BLAS.matmul(inverse, b), 1e-5))
     }
 
+    @Test func inverseFromTheCholeskyFactorIsWholeAndSymmetric() throws {
+        let a = Matrix([[2, -1, 0], [-1, 2, -1], [0, -1, 2]])
+        let inverse = try LAPACK.invertPositiveDefinite(a)
+        #expect(close(inverse, Matrix([[0.75, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.75]]), 1e-6))
+        // A larger random SPD matrix (M^T M + I): both triangles filled, A * A^-1 = I.
+        var rng = SeededGenerator(seed: 3)
+        let m = Matrix(rows: 40, cols: 30, storage: (0..<1200).map { _ in rng.nextFloat() - 0.5 })
+        var spd = BLAS.matmul(m, transposeA: true, m)
+        for i in 0..<30 { spd[i, i] += 1 }
+        let inv = try LAPACK.invertPositiveDefinite(spd)
+        #expect(inv == inv.transposed())
+        var identity = Matrix(rows: 30, cols: 30)
+        for i in 0..<30 { identity[i, i] = 1 }
+        #expect(close(BLAS.matmul(spd, inv), identity, 1e-4))
+        #expect(throws: LAPACKError(routine: "spotrf", info: 2)) { try LAPACK.invertPositiveDefinite(Matrix([[1, 2], [2, 1]])) }
+    }
+
     @Test func choleskyRejectsIndefiniteMatrix() {
         // [[1, 2], [2, 1]] has eigenvalues 3 and -1: the order-2 minor fails.
         #expect(throws: LAPACKError(routine: "sposv", info: 2)) {

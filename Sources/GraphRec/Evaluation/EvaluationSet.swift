@@ -42,23 +42,91 @@ public struct EvaluationSet: Sendable {
     }
 
     /// Targets from `part` of `split`; exclusions from the train `graph`, plus
-    /// the validation positives when `part` is `.test`.
+    /// the validation positives when `part` is `.test`. Built straight from
+    /// the edge lists by counting sort; for `val` the exclusions are the
+    /// graph's own incidence matrix (shared, not copied).
     public init(split: Split, graph: InteractionGraph, on part: Split.Part) throws {
         guard part != .train else { throw RecError("eval: on= must be val or test, not train") }
         let users = graph.userCount, items = graph.movieCount
-        func triplets(_ edges: [Edge], _ what: String) throws -> [(row: Int, col: Int, value: Float)] {
-            try edges.map { e in
-                guard e.user >= 0 && Int(e.user) < users && e.movie >= 0 && Int(e.movie) < items else {
-                    throw RecError("eval: \(what) edge (user \(e.user), movie \(e.movie)) is outside the graph (\(users) users, \(items) movies)")
-                }
-                return (Int(e.user), Int(e.movie), Float(1))
+        func check(_ edges: [Edge], _ what: String) throws {
+            if let e = edges.first(where: { $0.user < 0 || Int($0.user) >= users || $0.movie < 0 || Int($0.movie) >= items }) {
+                throw RecError("eval: \(what) edge (user \(e.user), movie \(e.movie)) is outside the graph (\(users) users, \(items) movies)")
             }
         }
-        var excluded = try triplets(graph.edges, "train")
-        if part == .test { excluded += try triplets(split.validation, "validation") }
-        let ex = CSRMatrix(rows: users, cols: items, triplets: excluded)
-        let kept = try triplets(split.edges(part), part.rawValue).filter { !Self.contains(ex, $0.row, $0.col) }
-        self.init(targets: CSRMatrix(rows: users, cols: items, triplets: kept), exclusions: ex)
+        try check(split.edges(part), part.rawValue)
+        var ex = graph.userItems
+        if part == .test {
+            try check(split.validation, "validation")
+            ex = Self.union(ex, Self.rows(split.validation, users: users, items: items))
+        }
+        let wanted = Self.rows(split.edges(part), users: users, items: items)
+        // Keep the targets that are not excluded: a sorted merge of the two rows.
+        var rowStart = [Int](repeating: 0, count: users + 1)
+        var columns: [Int32] = []
+        columns.reserveCapacity(wanted.nonZeroCount)
+        for u in 0..<users {
+            let out = ex.columns(ofRow: u)
+            var p = out.startIndex
+            for m in wanted.columns(ofRow: u) {
+                while p < out.endIndex && out[p] < m { p += 1 }
+                if p < out.endIndex && out[p] == m { continue }
+                columns.append(m)
+            }
+            rowStart[u + 1] = columns.count
+        }
+        let kept = CSRMatrix(rows: users, cols: items, rowStart: rowStart, colIndex: columns,
+                             values: [Float](repeating: 1, count: columns.count))
+        self.init(targets: kept, exclusions: ex)
+    }
+
+    /// users x items incidence of `edges` (in range), rows ascending without repeats, by counting sort.
+    static func rows(_ edges: [Edge], users: Int, items: Int) -> CSRMatrix {
+        var start = [Int](repeating: 0, count: users + 1)
+        for e in edges { start[Int(e.user) + 1] += 1 }
+        for u in 0..<users { start[u + 1] += start[u] }
+        var next = start
+        var columns = [Int32](repeating: 0, count: edges.count)
+        for e in edges {
+            columns[next[Int(e.user)]] = e.movie
+            next[Int(e.user)] += 1
+        }
+        var rowStart = [Int](repeating: 0, count: users + 1)
+        var write = 0
+        columns.withUnsafeMutableBufferPointer { c in
+            for u in 0..<users {
+                var row = UnsafeMutableBufferPointer(rebasing: c[start[u]..<start[u + 1]])
+                row.sort()
+                var last: Int32 = -1
+                for m in row where m != last {
+                    c[write] = m
+                    write += 1
+                    last = m
+                }
+                rowStart[u + 1] = write
+            }
+        }
+        columns.removeLast(columns.count - write)
+        return CSRMatrix(rows: users, cols: items, rowStart: rowStart, colIndex: columns,
+                         values: [Float](repeating: 1, count: write))
+    }
+
+    /// The row-wise union of two incidence matrices of the same shape.
+    static func union(_ a: CSRMatrix, _ b: CSRMatrix) -> CSRMatrix {
+        var rowStart = [Int](repeating: 0, count: a.rows + 1)
+        var columns: [Int32] = []
+        columns.reserveCapacity(a.nonZeroCount + b.nonZeroCount)
+        for r in 0..<a.rows {
+            let x = a.columns(ofRow: r), y = b.columns(ofRow: r)
+            var i = x.startIndex, j = y.startIndex
+            while i < x.endIndex || j < y.endIndex {
+                if j == y.endIndex || (i < x.endIndex && x[i] < y[j]) { columns.append(x[i]); i += 1 }
+                else if i == x.endIndex || y[j] < x[i] { columns.append(y[j]); j += 1 }
+                else { columns.append(x[i]); i += 1; j += 1 }
+            }
+            rowStart[r + 1] = columns.count
+        }
+        return CSRMatrix(rows: a.rows, cols: a.cols, rowStart: rowStart, colIndex: columns,
+                         values: [Float](repeating: 1, count: columns.count))
     }
 
     private init(targets: CSRMatrix, exclusions: CSRMatrix) {

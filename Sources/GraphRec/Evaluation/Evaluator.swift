@@ -71,6 +71,20 @@ public struct Evaluator: Sendable {
 
     /// Scores, ranks and measures every user of the set.
     public func evaluate(_ scorer: any Scorer) -> EvaluationResult {
+        measure(scorer, control: .silent)
+    }
+
+    /// The same, reporting progress by users scored and stopping at the next
+    /// block when `control` says so (then it throws: a partial mean is not a result).
+    public func evaluate(_ scorer: any Scorer, control: RunControl) throws -> EvaluationResult {
+        let result = measure(scorer, control: control)
+        if control.shouldStop() { throw RecError("eval: interrupted; no metrics kept") }
+        return result
+    }
+
+    /// Memory is bounded by the block: each worker holds one block of
+    /// scores (blockSize x movies) at a time, never users x movies.
+    private func measure(_ scorer: any Scorer, control: RunControl) -> EvaluationResult {
         precondition(scorer.userCount == set.userCount && scorer.itemCount == set.itemCount,
                      "the model scores \(scorer.userCount) users x \(scorer.itemCount) items, the evaluation set \(set.userCount) x \(set.itemCount)")
         let start = ContinuousClock.now
@@ -84,12 +98,14 @@ public struct Evaluator: Sendable {
             let workerCount = min(workers, blocks)
             perUser.withUnsafeMutableBufferPointer { out in
                 let shared = SharedBuffer(out)
+                let progress = ProgressCounter()
                 Parallel.run(workers: workerCount) { w in
                     var scratch = Scratch(k: k)
                     var b = w
-                    while b < blocks {
+                    while b < blocks && !control.shouldStop() {
                         let lo = b * blockSize, hi = min(n, lo + blockSize)
                         scoreBlock(users, lo..<hi, scorer, embeddings, &scratch, shared)
+                        control.report(ProgressUpdate(label: "eval", done: progress.add(hi - lo), total: n, detail: "users"))
                         b += workerCount
                     }
                 }

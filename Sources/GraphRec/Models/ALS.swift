@@ -151,10 +151,10 @@ extension ALS: ModelKind {
     public static let name = "als"
     public static let summary = "implicit-feedback alternating least squares"
     public static let options = [
-        ModelOption("factors", .int(1...4096), default: .int(64), "latent dimension k", scale: .log),
+        ModelOption("factors", .int(1...4096), default: .int(64), "latent dimension k", scale: .log(16...256)),
         ModelOption("reg", .number(1e-6...1e9), default: .number(30),
-                    "L2 regularisation lambda of user and movie factors (> 0)", scale: .log),
-        ModelOption("alpha", .number(0...1e6), default: .number(3), "confidence of a positive: c = 1 + alpha", scale: .log),
+                    "L2 regularisation lambda of user and movie factors (> 0)", scale: .log(1...300)),
+        ModelOption("alpha", .number(0...1e6), default: .number(3), "confidence of a positive: c = 1 + alpha", scale: .log(0.3...30)),
         ModelOption("iterations", .int(1...10_000), default: .int(15), "alternating sweeps (items then users)"),
         ModelOption("seed", .int(0...Int.max), default: .int(0), "seed of the initial user factors, N(0, 0.1^2)"),
     ]

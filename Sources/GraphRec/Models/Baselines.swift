@@ -29,13 +29,6 @@ public enum Baselines {
         graph.itemUsers.multiply(graph.userItems.dense())
     }
 
-    /// Embeddings of an item-item model (EASE, ItemKNN), which scores X M^T:
-    /// users are X's rows, items the rows of its movies x movies matrix M.
-    static func itemItemEmbeddings(_ graph: InteractionGraph, items: Matrix) -> Embeddings {
-        precondition(graph.movieCount == items.rows, "graph has \(graph.movieCount) movies, model \(items.rows)")
-        return Embeddings(users: graph.userItems.dense(), items: items)
-    }
-
     /// The square movies x movies parameter 'items' of an item-item model.
     static func itemItemMatrix(of parameters: [String: Matrix], kind: String) throws -> Matrix {
         let m = try parameter("items", of: parameters, kind: kind)

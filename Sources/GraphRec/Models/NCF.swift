@@ -28,11 +28,11 @@ public struct NCFOptions: Sendable, Equatable {
     public static let declared: [ModelOption] = [
         ModelOption("loss", .choice(Loss.allCases.map(\.rawValue)), default: .word("bce"),
                     "bce: log loss over each positive and its negatives (the paper's); bpr: pairwise", scale: .categorical),
-        ModelOption("factors", .int(1...1024), default: .int(8), "GMF embedding width (predictive factors)", scale: .log),
+        ModelOption("factors", .int(1...1024), default: .int(8), "GMF embedding width (predictive factors)", scale: .log(4...64)),
         ModelOption("mlp", .widths(1...4096), default: .word("64,32,16,8"),
                     "MLP widths: concatenated input (2 x embedding, even), then the ReLU layers"),
         ModelOption("negatives", .int(1...1000), default: .int(4), "sampled negatives per positive, redrawn each epoch"),
-        ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log),
+        ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log(0.0001...0.01)),
         ModelOption("weight-decay", .number(0...10), default: .number(0), "L2 on every weight, added to the gradient"),
         ModelOption("batch", .int(1...10_000_000), default: .int(256), "positives per mini-batch (each with its negatives)"),
         ModelOption("epochs", .int(1...100_000), default: .int(20), "epochs (per stage with pretrain=on)"),

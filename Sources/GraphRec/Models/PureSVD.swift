@@ -79,7 +79,7 @@ extension PureSVD: ModelKind {
     public static let summary = "PureSVD: truncated SVD of the user-movie matrix"
     public static let options = [
         ModelOption("factors", .int(1...4096), default: .int(20), "rank k of the truncated SVD (1 up to the number of movies)",
-                    scale: .log),
+                    scale: .log(5...300)),
         Baselines.seedOption,
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .popularityFallback)

@@ -44,6 +44,11 @@ public struct TrainedModel: Sendable {
     /// The embeddings, or an error saying why `command` cannot use this model.
     public func requireEmbeddings(_ command: String) throws -> Embeddings {
         guard let e = embeddings else {
+            if scorer is ItemItemScorer {
+                throw RecError("\(command): model '\(name)' (\(kind)) scores a user by summing item-item weights over their liked movies, "
+                    + "not by a dot product of user and movie vectors, so it has no user embeddings to use here; "
+                    + "try a dot-product model (mf, gcn, gat, lightgcn, svd, ...)")
+            }
             throw RecError("\(command): model '\(name)' (\(kind)) scores (user, movie) pairs through a neural network, "
                 + "not a dot product, so it has no user embeddings to use here; try a dot-product model (mf, gcn, gat, lightgcn, svd, ...)")
         }

@@ -20,12 +20,14 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var split: SplitRecord?
     public var settings: [String: String]
     public var models: [ModelEntry]
+    /// Presets the user made (`tune ... as NAME`); absent in older manifests.
+    public var presets: [NamedPreset]
     /// Hex SHA-256 of `tensors.safetensors`; `SessionBundle.write` fills it in.
     public var tensorsSHA256: String
 
     public init(formatVersion: Int = Manifest.currentFormatVersion, recshVersion: String, createdAt: Date = Date(),
                 dataset: DatasetRecord, split: SplitRecord?, settings: [String: String], models: [ModelEntry],
-                tensorsSHA256: String = "") {
+                presets: [NamedPreset] = [], tensorsSHA256: String = "") {
         self.formatVersion = formatVersion
         self.recshVersion = recshVersion
         self.createdAt = Manifest.wholeSeconds(createdAt)
@@ -33,6 +35,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.split = split
         self.settings = settings
         self.models = models
+        self.presets = presets
         self.tensorsSHA256 = tensorsSHA256
     }
 
@@ -178,7 +181,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recshVersion = "recsh_version", createdAt = "created_at"
-        case dataset, split, settings, models, tensorsSHA256 = "tensors_sha256"
+        case dataset, split, settings, models, presets, tensorsSHA256 = "tensors_sha256"
     }
 
     public init(from decoder: Decoder) throws {
@@ -190,6 +193,7 @@ public struct Manifest: Codable, Sendable, Equatable {
                   split: try c.decodeIfPresent(SplitRecord.self, forKey: .split),
                   settings: try c.decode([String: String].self, forKey: .settings),
                   models: try c.decode([ModelEntry].self, forKey: .models),
+                  presets: try c.decodeIfPresent([NamedPreset].self, forKey: .presets) ?? [],
                   tensorsSHA256: try c.decode(String.self, forKey: .tensorsSHA256))
     }
 
@@ -213,6 +217,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         try c.encode(split, forKey: .split)
         try c.encode(settings, forKey: .settings)
         try c.encode(models, forKey: .models)
+        if !presets.isEmpty { try c.encode(presets, forKey: .presets) }
         try c.encode(tensorsSHA256, forKey: .tensorsSHA256)
     }
 

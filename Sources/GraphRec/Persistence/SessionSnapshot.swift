@@ -15,17 +15,20 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var split: Split?
     public var settings: [String: String]
     public var models: [ModelRecord]
+    /// Presets the user made.
+    public var presets: [NamedPreset]
     /// The notebook: every command with its output, as Markdown.
     public var transcript: String
 
     public init(recshVersion: String, createdAt: Date = Date(), dataset: Manifest.DatasetRecord, split: Split?,
-                settings: [String: String], models: [ModelRecord], transcript: String) {
+                settings: [String: String], models: [ModelRecord], presets: [NamedPreset] = [], transcript: String) {
         self.recshVersion = recshVersion
         self.createdAt = Manifest.wholeSeconds(createdAt)
         self.dataset = dataset
         self.split = split
         self.settings = settings
         self.models = models
+        self.presets = presets
         self.transcript = transcript
     }
 
@@ -81,7 +84,7 @@ public struct SessionSnapshot: Sendable, Equatable {
             entries.append(model.withTensors(parameters: parameterTensors, embeddings: embeddingTensors))
         }
         let manifest = Manifest(recshVersion: recshVersion, createdAt: createdAt, dataset: dataset,
-                                split: splitRecord, settings: settings, models: entries)
+                                split: splitRecord, settings: settings, models: entries, presets: presets)
         return (manifest, tensors)
     }
 
@@ -126,7 +129,8 @@ public struct SessionSnapshot: Sendable, Equatable {
             models.append(entry.withTensors(parameters: parameters, embeddings: embeddings))
         }
         self.init(recshVersion: manifest.recshVersion, createdAt: manifest.createdAt, dataset: manifest.dataset,
-                  split: split, settings: manifest.settings, models: models, transcript: contents.transcript)
+                  split: split, settings: manifest.settings, models: models, presets: manifest.presets,
+                  transcript: contents.transcript)
     }
 
     /// Throws unless the snapshot fits `dataset`: same rating file and

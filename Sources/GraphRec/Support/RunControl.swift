@@ -11,13 +11,17 @@ public struct RunControl: Sendable {
     public var report: @Sendable (ProgressUpdate) -> Void
     /// What the computation may take; it checks its estimate before allocating.
     public var budget: ResourceBudget
+    /// A line that stays (a row of a table growing as a search runs), beside the result.
+    public var log: @Sendable (String) -> Void
 
     public init(shouldStop: @escaping @Sendable () -> Bool = { false },
                 report: @escaping @Sendable (ProgressUpdate) -> Void = { _ in },
-                budget: ResourceBudget = ResourceBudget()) {
+                budget: ResourceBudget = ResourceBudget(),
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.shouldStop = shouldStop
         self.report = report
         self.budget = budget
+        self.log = log
     }
 
     /// No progress output, never interrupted.

@@ -45,3 +45,47 @@ public enum TrainPreset: String, Sendable, CaseIterable {
         ModelRegistry.names.filter { preset.options(for: $0) != nil }
     }
 }
+
+/// A preset a user made (`tune MODEL as NAME` keeps the winner's settings
+/// under NAME): `train KIND preset=NAME` trains with them, explicit options
+/// on top. Saved with the session.
+public struct NamedPreset: Codable, Sendable, Equatable {
+    public var name: String
+    /// The model kind the options belong to.
+    public var kind: String
+    /// The options as typed, those that differ from the kind's defaults.
+    public var options: [String: String]
+    /// Validation NDCG@10 the settings reached where they were chosen.
+    public var validationNDCG: Double?
+
+    public init(name: String, kind: String, options: [String: String], validationNDCG: Double? = nil) {
+        self.name = name
+        self.kind = kind
+        self.options = options
+        self.validationNDCG = validationNDCG
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, kind, options, validationNDCG = "validation_ndcg"
+    }
+
+    /// Names a user preset may not take: the built-in ones and `none`.
+    public static var reservedNames: [String] { ["none"] + TrainPreset.allCases.map(\.rawValue) }
+
+    /// `options` with `preset=NAME` replaced by the options of the user preset
+    /// NAME (explicit options win), or unchanged when `preset=` is absent or
+    /// built in. The preset must be for `kind`.
+    public static func expand(_ options: [String: String], kind: String, presets: [NamedPreset]) throws -> [String: String] {
+        guard let name = options["preset"], !reservedNames.contains(name) else { return options }
+        guard let preset = presets.first(where: { $0.name == name }) else {
+            let known = reservedNames.dropFirst() + presets.map(\.name)
+            throw RecError("preset: no preset named '\(name)' (known: \(known.joined(separator: ", ")))")
+        }
+        guard preset.kind == kind else {
+            throw RecError("preset: '\(name)' holds \(preset.kind) settings, not \(kind)")
+        }
+        var merged = preset.options
+        for (key, value) in options where key != "preset" { merged[key] = value }
+        return merged
+    }
+}

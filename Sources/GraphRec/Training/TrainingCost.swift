@@ -57,10 +57,15 @@ public enum TrainingCost {
                 o.batchSize = s["batch"] ?? o.batchSize
                 return neural(kind, o, counts)
             }
-        } else if ["pop", "itemknn", "ease", "svd", "als"].contains(kind), let declared = try? ModelRegistry.kind(kind) {
+        } else if kind == "ease" {
+            try EASE.checkSize(graph, budget: budget)
+        } else if ["pop", "itemknn", "svd", "als"].contains(kind), let declared = try? ModelRegistry.kind(kind) {
             let typed = try? declared.parse(options)
             let factors = typed.flatMap { try? $0.int("factors") } ?? 0
-            try budget.check("estimated cost", options: ["factors": factors]) { baseline(kind, factors: $0["factors"] ?? 0, counts) }
+            let neighbors = typed.flatMap { try? $0.int("neighbors") } ?? 0
+            try budget.check("estimated cost", options: ["factors": factors, "neighbors": neighbors]) {
+                baseline(kind, factors: $0["factors"] ?? 0, neighbors: $0["neighbors"] ?? 0, counts)
+            }
         }
     }
 
@@ -134,14 +139,15 @@ public enum TrainingCost {
     }
 
     /// The estimate for a closed-form baseline: the whole fit is one step.
-    public static func baseline(_ kind: String, factors: Int, _ c: Counts) -> ResourceEstimate {
+    public static func baseline(_ kind: String, factors: Int, neighbors: Int = 0, _ c: Counts) -> ResourceEstimate {
         let users = Double(c.users), items = Double(c.movies), e = Double(c.edges), k = Double(factors)
         switch kind {
-        case "ease":        // item-item Gram, its inverse and the weights; a dense inverse
-            return ResourceEstimate(bytes: items * items * 4 * 4, denseFLOPs: 2 * items * items * items,
-                                    streamFLOPs: e * items * 2)
-        case "itemknn":     // item-item co-occurrence and similarities
-            return ResourceEstimate(bytes: items * items * 4 * 3, streamFLOPs: e * items * 2 + items * items * 4)
+        case "ease":
+            return EASE.estimate(movies: c.movies, edges: c.edges)
+        case "itemknn":     // each movie's kept neighbours (slots, the CSR and its transpose), one scratch row a thread;
+                            // Ctrl-C is polled between movies, so the step is one movie's row
+            let kept = Double(ItemKNN.width(neighbors: neighbors, movies: c.movies))
+            return ResourceEstimate(bytes: items * kept * 8 * 3 + items * 4 * 2 + e * 8, streamFLOPs: items * 4)
         case "svd":         // the smaller Gram matrix and its eigenvectors
             let side = min(users, items)
             return ResourceEstimate(bytes: side * side * 4 * 4 + max(users, items) * side * 4,

@@ -369,11 +369,17 @@ public enum DataCommands {
         let splitObject: Value = session.split.map { .object(splitFields($0)) } ?? .null
         let modelObjects: [Value] = session.models.map(modelValue)
 
+        let ledger = memoryLedger(session)
+        let memoryObject: Value = .object(ledger.parts.filter { !$0.name.hasPrefix("model:") }.map { ($0.name, Value.int($0.bytes)) } + [
+            ("models", .object(ledger.parts.filter { $0.name.hasPrefix("model:") }.map { (String($0.name.dropFirst(6)), Value.int($0.bytes)) })),
+            ("total", .int(ledger.total)),
+        ])
+
         var payload = dataFields + graphFields + featureFields
         payload += [
             ("user_feature_names", .array(d.userFeatureNames.map { .string($0) })),
             ("movie_feature_names", .array(d.movieFeatureNames.map { .string($0) })),
-            ("split", splitObject), ("models", .array(modelObjects)),
+            ("split", splitObject), ("models", .array(modelObjects)), ("memory", memoryObject),
         ]
 
         // For people: the same facts, grouped, with the long lists summarised.
@@ -391,6 +397,8 @@ public enum DataCommands {
         } else {
             people.append(("split", .string("none (the graph holds every positive; try 'split warm')")))
         }
+        people.append(("memory", .string(ledger.parts.map { "\($0.name.hasPrefix("model:") ? String($0.name.dropFirst(6)) : $0.name) "
+            + ResourceBudget.bytes(Double($0.bytes)) }.joined(separator: ", ") + "; total " + ResourceBudget.bytes(Double(ledger.total)))))
         var blocks: [CommandResult.Block] = [.fields(people)]
         if session.models.isEmpty {
             blocks.append(.text(["models: none trained yet" + (session.split == nil ? "" : "; try 'train gcn'")]))
@@ -398,6 +406,22 @@ public enum DataCommands {
             blocks.append(.table(modelsTable(session.models)))
         }
         return CommandResult(command: "info", blocks: blocks, payload: payload)
+    }
+
+    /// The session's memory by part: data set, graph (edges and CSR), split, each model ("model:NAME").
+    static func memoryLedger(_ session: Session) -> MemoryLedger {
+        var ledger = MemoryLedger()
+        ledger.begin("dataset")
+        if let d = session.dataset { ledger.add(d) }
+        ledger.begin("graph")
+        if let g = session.graph { ledger.add(g) }
+        ledger.begin("split")
+        if let s = session.split { ledger.add(s) }
+        for model in session.models {
+            ledger.begin("model:" + model.name)
+            ledger.add(model)
+        }
+        return ledger
     }
 
     /// "age, gender (2), occupation (21)": names grouped by their "group:" prefix;

@@ -65,7 +65,7 @@ public enum EvaluationCommands {
         var objects: [Value] = []
         for (i, model) in models.enumerated() {
             context.run.report(ProgressUpdate(label: "eval", done: i, total: models.count, detail: model.name))
-            let r = evaluator.evaluate(model.scorer)
+            let r = try evaluator.evaluate(model.scorer, control: context.run)
             if let index = session.models.firstIndex(where: { $0.name == model.name }) {
                 session.models[index].lastMetrics = r.mean.named
                 session.models[index].lastMetricsOn = "\(part.rawValue)@\(k)"

@@ -63,9 +63,11 @@ public enum ExploreCommands {
         guard u < scorer.userCount, scorer.itemCount == dataset.movieCount else {
             throw ShellError.message("recommend: model '\(model.name)' has no scores for user \(dataset.users[u].id)")
         }
-        let movieVectors = scorer.movieVectors
-        let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
         let why = command.hasFlag("why")
+        // Only `why` compares movie vectors; a sparse model's would be movies x movies.
+        let movieVectors = try why ? comparableVectors(of: model, for: "recommend why", budget: context.run.budget)
+                                   : (vectors: Matrix(rows: 0, cols: 0), source: "")
+        let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
         let seen = graph.movies(ofUser: u).map(Int.init)
         let top: [(index: Int, score: Float)]
         if let text = command.options["lsh"] {
@@ -143,7 +145,7 @@ public enum ExploreCommands {
         let dataset = try session.requireDataset("similar")
         let model = try session.model(command.options["model"], command: "similar")
         let m = try dataset.resolveMovie(command.argument(0)!)
-        let (vectors, source) = model.scorer.movieVectors
+        let (vectors, source) = try comparableVectors(of: model, for: "similar", budget: context.run.budget)
         guard vectors.rows == dataset.movieCount else {
             throw ShellError.message("similar: model '\(model.name)' has \(vectors.rows) movie embeddings, the data \(dataset.movieCount)")
         }
@@ -176,6 +178,17 @@ public enum ExploreCommands {
             ("movie", .id(target.id)), ("title", .string(target.title)), ("model", .string(model.name)), ("k", .int(k)),
             ("items", .array(items)),
         ])
+    }
+
+    /// The model's movie vectors, refused with the memory they would take
+    /// when a sparse item-item model would have to densify more than `budget` allows.
+    static func comparableVectors(of model: TrainedModel, for task: String, budget: ResourceBudget) throws
+        -> (vectors: Matrix, source: String) {
+        if let itemItem = model.scorer as? ItemItemScorer, let reason = budget.problem(ResourceEstimate(bytes: itemItem.movieVectorBytes)) {
+            throw ShellError.message("\(task): '\(model.name)' (\(model.kind)) keeps its \(itemItem.itemCount) movies' neighbours sparse; "
+                + "comparing them as dense rows \(reason)")
+        }
+        return model.scorer.movieVectors
     }
 
     /// The user's train movies whose embeddings are closest (cosine) to `movie`: the three strongest.

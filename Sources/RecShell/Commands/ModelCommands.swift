@@ -21,9 +21,7 @@ public enum ModelCommands {
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
-            options: ModelRegistry.sharedOptions.map { o in
-                OptionSpec(o.name, o.type.placeholder, default: o.defaultText, o.help, values: o.type.words)
-            },
+            options: modelOptionSpecs,
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
         CommandSpec(
             name: "models", group: "Models", synopsis: "models",
@@ -42,9 +40,18 @@ public enum ModelCommands {
         let split = try session.requireSplit("train")
         guard let graph = session.graph else { throw ShellError.message("train: no split yet; try 'split warm'") }
         let outcome = try ModelFitting.fit(kind: kind, name: name, options: command.options, split: split,
-                                           graph: graph, control: context.run)
+                                           graph: graph, presets: session.presets, control: context.run)
         session.store(outcome.model)
         return trainResult(outcome)
+    }
+
+    /// Every model option as `train` and `tune` take it; `preset=` also takes the names of the session's own presets.
+    static var modelOptionSpecs: [OptionSpec] {
+        ModelRegistry.sharedOptions.map { o in
+            OptionSpec(o.name, o.name == "preset" ? "NAME" : o.type.placeholder, default: o.defaultText,
+                       o.name == "preset" ? o.help + "; or a preset made by 'tune ... as NAME'" : o.help,
+                       values: o.type.words, closed: o.name == "preset" ? false : nil)
+        }
     }
 
     /// One line per kind: its name, what it is and the options it takes.

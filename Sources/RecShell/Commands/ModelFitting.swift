@@ -13,20 +13,28 @@ enum ModelFitting {
     }
 
     /// Trains `kind` as `name` on `graph` (the train graph of `split`) with the options as typed.
-    static func fit(kind: String, name: String, options: OptionValues, split: Split, graph: InteractionGraph,
-                    control: RunControl) throws -> Outcome {
+    static func fit(kind: String, name: String, options typed: OptionValues, split: Split, graph: InteractionGraph,
+                    presets: [NamedPreset] = [], control: RunControl) throws -> Outcome {
         if let reason = unavailable[kind] { throw ShellError.message("train \(reason)") }
+        let options: OptionValues
+        do { options = OptionValues(try NamedPreset.expand(typed.values, kind: kind, presets: presets)) } catch let error as RecError {
+            throw ShellError.message("train \(kind): \(error.message)")
+        }
         let fitted: ModelRegistry.Fitted
         do {
             fitted = try ModelRegistry.fit(kind, options: options.values, split: split, graph: graph, control: control)
         } catch let error as RecError {
             throw ShellError.message("train \(kind): \(error.message)")
         }
-        let model = TrainedModel(name: name, recommender: fitted.recommender, options: fitted.options.text,
-                                 history: fitted.history, scorer: fitted.scorer,
-                                 lastMetrics: fitted.validation?.mean.named ?? [:],
-                                 lastMetricsOn: fitted.validation == nil ? nil : "val@10")
-        return Outcome(model: model, fitted: fitted)
+        return Outcome(model: trainedModel(name: name, fitted), fitted: fitted)
+    }
+
+    /// A fit as the session keeps it.
+    static func trainedModel(name: String, _ fitted: ModelRegistry.Fitted) -> TrainedModel {
+        TrainedModel(name: name, recommender: fitted.recommender, options: fitted.options.text,
+                     history: fitted.history, scorer: fitted.scorer,
+                     lastMetrics: fitted.validation?.mean.named ?? [:],
+                     lastMetricsOn: fitted.validation == nil ? nil : "val@10")
     }
 
     /// A model's recorded options, typed by its kind's declarations (as text for a kind this build does not know).

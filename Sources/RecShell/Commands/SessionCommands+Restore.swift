@@ -56,6 +56,7 @@ extension SessionCommands {
                                                 history: model.history, scorer: scorer,
                                                 lastMetrics: model.lastMetrics, lastMetricsOn: model.lastMetricsOn))
         }
+        restored.presets = snapshot.presets
         restored.transcript = Transcript.entries(fromMarkdown: snapshot.transcript)
         restored.lastSessionName = name
         session = restored

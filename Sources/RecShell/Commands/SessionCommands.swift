@@ -62,7 +62,7 @@ public enum SessionCommands {
         let snapshot = SessionSnapshot(recshVersion: RecshVersion.string, createdAt: started,
                                        dataset: datasetRecord(dataset), split: session.split,
                                        settings: savedSettings(session.settings),
-                                       models: session.models.map(ModelRecord.init),
+                                       models: session.models.map(ModelRecord.init), presets: session.presets,
                                        transcript: Transcript.markdown(session.transcript, heading: heading))
         let saved = try snapshot.save(name: name, directory: directory)
         let seconds = Date().timeIntervalSince(started)

@@ -37,7 +37,7 @@ public struct CommandRegistry: Sendable {
 
     /// The full recsh command set: shell commands plus every engine family.
     public static let standard = CommandRegistry(
-        ShellCommands.specs + DataCommands.specs + ModelCommands.specs + EvaluationCommands.specs
+        ShellCommands.specs + DataCommands.specs + ModelCommands.specs + TuneCommand.specs + EvaluationCommands.specs
             + ExploreCommands.specs + WhatIfCommands.specs + RetrievalCommands.specs + SessionCommands.specs
             + PlotCommands.specs + BenchCommands.specs)
 }

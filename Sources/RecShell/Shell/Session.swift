@@ -13,6 +13,8 @@ public struct Session: Sendable {
     public var graph: InteractionGraph?
     /// Trained models in the order they were trained; names are unique.
     public var models: [TrainedModel]
+    /// Presets the user made with `tune ... as NAME`, for `train KIND preset=NAME`.
+    public var presets: [NamedPreset] = []
     public var settings: Settings
     /// Every successful command with its output, in order: the notebook.
     public var transcript: [TranscriptEntry]
@@ -48,6 +50,11 @@ public struct Session: Sendable {
             throw ShellError.message("\(command): no trained model yet; try 'train gcn'")
         }
         return last
+    }
+
+    /// Adds or replaces (same name) a preset.
+    public mutating func store(_ preset: NamedPreset) {
+        if let i = presets.firstIndex(where: { $0.name == preset.name }) { presets[i] = preset } else { presets.append(preset) }
     }
 
     /// Adds or replaces (same name) a model.

@@ -77,8 +77,17 @@ public final class Shell {
         } else {
             report = { _ in }
         }
+        let log: @Sendable (String) -> Void
+        if environment.quiet {
+            log = { _ in }
+        } else {
+            log = { line in
+                bar.finish()
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
         let control = RunControl(shouldStop: { Interrupt.isSet }, report: report,
-                                 budget: ResourceBudget(memoryLimit: session.settings.memoryLimit))
+                                 budget: ResourceBudget(memoryLimit: session.settings.memoryLimit), log: log)
         return Context(registry: registry, run: control, environment: environment, canAsk: ask != nil)
     }
 

@@ -19,8 +19,11 @@ import Tensors
 
     func scores(_ e: Embeddings) -> Matrix { BLAS.matmul(e.users, e.items, transposeB: true) }
 
+    /// Every user's scores through the model's scorer.
+    func scores(_ s: any Scorer) -> Matrix { s.scores(users: Array(0..<s.userCount)[...]) }
+
     /// Movies of user u ranked by score, ties to the lower index.
-    func ranking(_ e: Embeddings, user u: Int) -> [Int] {
+    func ranking(_ e: any Scorer, user u: Int) -> [Int] {
         let s = scores(e)
         return (0..<s.cols).sorted { s[u, $0] != s[u, $1] ? s[u, $0] > s[u, $1] : $0 < $1 }
     }
@@ -43,14 +46,14 @@ import Tensors
 
     @Test func itemKNNHasSymmetricCosineSimilarities() throws {
         let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse([:]), control: .silent)
-        let s = knn.similarity
+        let s = knn.denseSimilarity()
         #expect(s == s.transposed())
         let c = 2 / Float(6).squareRoot()
         #expect(abs(s[0, 1] - c) < 1e-6 && abs(s[0, 2] - c) < 1e-6 && abs(s[1, 2] - 0.5) < 1e-6)
         for m in 0..<5 { #expect(s[m, m] == 0) }
         #expect(s[3, 0] == 0 && s[4, 4] == 0)  // no co-raters, and the unrated movie
         // u0 likes 0 and 1: movie 2 scores S[2,0] + S[2,1]; 3 and 4 score 0.
-        let e = knn.embed(graph)
+        let e = knn.scorer(graph)
         #expect(abs(scores(e)[0, 2] - (c + 0.5)) < 1e-6)
         // Movies 0 and 1 each score c (their one neighbour among u0's movies); they tie, lower index first.
         #expect(ranking(e, user: 0) == [2, 0, 1, 3, 4])
@@ -58,7 +61,7 @@ import Tensors
 
     @Test func itemKNNKeepsTopNeighborsWithTiesToLowerIndex() throws {
         let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse(["neighbors": "1"]), control: .silent)
-        let s = knn.similarity
+        let s = knn.denseSimilarity()
         let c = 2 / Float(6).squareRoot()
         // Movie 0's neighbours 1 and 2 tie at c: only 1 is kept.
         #expect(abs(s[0, 1] - c) < 1e-6 && s[0, 2] == 0)
@@ -68,7 +71,7 @@ import Tensors
 
     @Test func itemKNNShrinkageDampsSimilarities() throws {
         let knn = try ItemKNN.fit(graph: graph, options: try ItemKNN.parse(["shrink": "2"]), control: .silent)
-        #expect(abs(knn.similarity[1, 2] - 1 / (2 + 2)) < 1e-6)  // 1 / (sqrt(2*2) + 2)
+        #expect(abs(knn.denseSimilarity()[1, 2] - 1 / (2 + 2)) < 1e-6)  // 1 / (sqrt(2*2) + 2)
     }
 
     // MARK: EASE
@@ -99,12 +102,14 @@ import Tensors
         for m in 0..<5 {
             #expect(ease.weights[m, m] == 0)
             for j in 0..<5 where j != m {
-                // items row m = column m of B: B_jm = -P_jm / P_mm
-                #expect(abs(Double(ease.weights[m, j]) - (-p[j][m] / p[m][m])) < 1e-4)
+                // weights = B: B_jm = -P_jm / P_mm
+                #expect(abs(Double(ease.weights[j, m]) - (-p[j][m] / p[m][m])) < 1e-4)
             }
         }
+        // The saved form is B^T (items row m = column m of B), as bundles have always held it.
+        #expect(ease.parameters["items"] == ease.weights.transposed())
         // u0 (movies 0, 1) is pointed at 2, which co-occurs with both; 3 and 4 get nothing.
-        let s = scores(ease.embed(graph))
+        let s = scores(ease.scorer(graph))
         #expect(s[0, 2] > 0.1 && s[0, 3] == 0 && s[0, 4] == 0)
     }
 
@@ -211,14 +216,14 @@ import Tensors
 
     // MARK: all baselines
 
-    func fitAll(_ g: InteractionGraph) throws -> [String: any EmbeddingRecommender] {
-        let small: [String: [String: String]] = ["svd": ["factors": "2"], "als": ["factors": "3", "iterations": "4"],
-                                                 "ease": ["lambda": "1"], "itemknn": ["neighbors": "2"]]
-        var out: [String: any EmbeddingRecommender] = [:]
+    static let small: [String: [String: String]] = ["svd": ["factors": "2"], "als": ["factors": "3", "iterations": "4"],
+                                                    "ease": ["lambda": "1"], "itemknn": ["neighbors": "2"]]
+
+    func fitAll(_ g: InteractionGraph) throws -> [String: any Recommender] {
+        var out: [String: any Recommender] = [:]
         for kind in baselineKinds {
             let k = try ModelRegistry.kind(kind)
-            out[kind] = try #require(try k.fit(FitRequest(graph: g, options: try k.parse(small[kind] ?? [:]))).recommender
-                as? any EmbeddingRecommender)
+            out[kind] = try k.fit(FitRequest(graph: g, options: try k.parse(Self.small[kind] ?? [:]))).recommender
         }
         return out
     }
@@ -226,9 +231,11 @@ import Tensors
     @Test func parametersRestoreEqualModels() throws {
         for (kind, model) in try fitAll(randomGraph(seed: 5)) {
             let k = try ModelRegistry.kind(kind)
-            let restored = try k.restore(parameters: model.parameters, options: try k.parse([:]), graph: randomGraph(seed: 5))
+            let restored = try k.restore(parameters: model.parameters, options: try k.parse(Self.small[kind] ?? [:]),
+                                         graph: randomGraph(seed: 5))
             #expect(restored.kind == kind)
-            #expect(restored.scorer(randomGraph(seed: 5)) as? Embeddings == model.embed(randomGraph(seed: 5)), "\(kind)")
+            #expect(restored.parameters == model.parameters, "\(kind)")
+            #expect(scores(restored.scorer(randomGraph(seed: 5))) == scores(model.scorer(randomGraph(seed: 5))), "\(kind)")
         }
     }
 
@@ -243,13 +250,13 @@ import Tensors
         let newcomer = grown.adding(g.movies(ofUser: 0).map { Edge(40, Int($0)) })
         for (kind, model) in try fitAll(g) {
             #expect(model.isInductive)
-            let e = model.embed(newcomer)
-            #expect(e.users.rows == 41)
-            #expect(e.users.row(40) == e.users.row(0), "\(kind)")
+            let e = scores(model.scorer(newcomer))
+            #expect(e.rows == 41)
+            #expect(e.row(40) == e.row(0), "\(kind)")
             // A what-if edge moves only that user's row (popularity ignores users).
-            let before = model.embed(g), after = model.embed(g.adding([Edge(1, 29), Edge(1, 28)]))
-            #expect(after.users.row(2) == before.users.row(2), "\(kind)")
-            if kind != "pop" { #expect(after.users.row(1) != before.users.row(1), "\(kind)") }
+            let before = scores(model.scorer(g)), after = scores(model.scorer(g.adding([Edge(1, 29), Edge(1, 28)])))
+            #expect(after.row(2) == before.row(2), "\(kind)")
+            if kind != "pop" { #expect(after.row(1) != before.row(1), "\(kind)") }
         }
     }
 

@@ -59,10 +59,10 @@ enum BaselineBench {
         return data
     }
 
-    /// Top-10 metrics of `embeddings` against `target`, over users with a target,
+    /// Top-10 metrics of `scorer` against `target`, over users with a target,
     /// ranking all movies minus those in `exclude`.
-    static func evaluate(_ embeddings: Embeddings, target: [Edge], exclude: [[Edge]], k: Int = 10) -> Metrics {
-        let scores = BLAS.matmul(embeddings.users, embeddings.items, transposeB: true)
+    static func evaluate(_ scorer: any Scorer, target: [Edge], exclude: [[Edge]], k: Int = 10) -> Metrics {
+        let scores = scorer.scores(users: Array(0..<scorer.userCount)[...])
         let movies = scores.cols
         var targets = [Set<Int>](repeating: [], count: scores.rows)
         for e in target { targets[Int(e.user)].insert(Int(e.movie)) }
@@ -102,8 +102,8 @@ enum BaselineBench {
     }
 
     /// Validation and test metrics of a fitted model on `data`.
-    static func measure(_ model: any EmbeddingRecommender, on data: Data) -> (val: Metrics, test: Metrics) {
-        let e = model.embed(data.graph)
+    static func measure(_ model: any Recommender, on data: Data) -> (val: Metrics, test: Metrics) {
+        let e = model.scorer(data.graph)
         return (evaluate(e, target: data.validation, exclude: [data.train]),
                 evaluate(e, target: data.test, exclude: [data.train, data.validation]))
     }

@@ -32,15 +32,24 @@ public enum OptionType: Sendable, Equatable {
     }
 }
 
-/// How a search over an option (a future `tune`) should step through its range.
-public enum SearchScale: String, Sendable, Equatable {
+/// How `tune` steps through an option, and where it looks: the range a
+/// search samples sits next to the default in the declaration, narrower than
+/// what the option accepts (the declared range says what is valid, this what
+/// is worth trying).
+public enum SearchScale: Sendable, Equatable {
     /// Not searched (seeds, epochs, switches that change what is measured).
     case fixed
-    case linear
-    /// Multiplicative steps: learning rates, regularisation strengths.
-    case log
-    /// Each of the option's words.
-    case categorical
+    /// Uniform steps between the bounds.
+    case linear(ClosedRange<Double>)
+    /// Multiplicative steps between the bounds: learning rates, regularisation strengths, widths.
+    case log(ClosedRange<Double>)
+    /// Each of these values, as typed; empty: every word of the option's type.
+    case values([String])
+
+    /// Every word of the option's type (a flag's on/off, a choice's words).
+    public static let categorical = SearchScale.values([])
+
+    public var isSearched: Bool { self != .fixed }
 }
 
 /// One typed option value.

@@ -65,6 +65,58 @@ public enum ModelRegistry {
     /// Share of train positives held out to validate on when the split has none and early stopping needs some.
     public static let carvedPercent = 10
 
+    /// What a fit validates on, decided once per split and options: the
+    /// split's validation edges; else, when the kind trains by epochs and
+    /// `patience` is on, a seeded share of train carved out (the model then
+    /// trains on the rest); else nothing.
+    public struct ValidationPlan {
+        public var source: ValidationSource
+        /// The graph the model trains on (the train graph less a carved share, if any).
+        public var trainGraph: InteractionGraph
+        /// Validation NDCG@10 of a scorer; nil when there is nothing to validate on.
+        public var score: ((any Scorer) -> Double)?
+        /// The split's validation evaluator, for the kept model's metrics.
+        let splitValidator: Evaluator?
+
+        /// `carveAlways`: carve for any kind without validation edges (a search needs a score even
+        /// where training does not stop early).
+        public init(kind: any ModelKind.Type, options: ModelOptions, split: Split, graph: InteractionGraph,
+                    carveAlways: Bool = false) throws {
+            trainGraph = graph
+            let validator = try Evaluator(split: split, graph: graph, on: .validation, k: 10)
+            if !validator.set.users.isEmpty {
+                source = .split
+                score = { validator.evaluate($0).ndcg }
+                splitValidator = validator
+                return
+            }
+            source = .none
+            score = nil
+            splitValidator = nil
+            let stopsEarly = kind.capabilities.lossCurve && options.values["patience"].map { $0 != .off } == true
+            guard carveAlways || stopsEarly else { return }
+            let seed = UInt64((try? options.int("seed")) ?? 0)
+            let carved = try Split.warm(positives: graph.edges, ratios: [100 - carvedPercent, carvedPercent, 0], seed: seed)
+            let trainPart = InteractionGraph(userCount: graph.userCount, movieCount: graph.movieCount, edges: carved.train,
+                                             userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures)
+            let carvedValidator = try Evaluator(split: carved, graph: trainPart, on: .validation, k: 10)
+            guard !carvedValidator.set.users.isEmpty else { return }
+            source = .carved(percent: carvedPercent, seed: seed)
+            trainGraph = trainPart
+            score = { carvedValidator.evaluate($0).ndcg }
+        }
+    }
+
+    /// The options of kind `name` from `text` (as typed), with `preset=` expanded.
+    public static func options(_ name: String, text: [String: String]) throws -> ModelOptions {
+        let kind = try kind(name)
+        let options = try kind.parse(text)
+        if let preset = options["preset"], preset != .word("none") {
+            return try kind.parse(try TrainPreset.expand(OptionValues(text), kind: name).values)
+        }
+        return options
+    }
+
     /// Fits the kind `name` with `text` options (as typed; `preset=` expanded)
     /// on `graph`, the train graph of `split`. Errors name the option or the
     /// problem, never a command.
@@ -72,27 +124,24 @@ public enum ModelRegistry {
                            control: RunControl = .silent) throws -> Fitted {
         let started = Date()
         let kind = try kind(name)
-        try TrainingCost.check(kind: name, options: OptionValues(text), graph: graph, budget: control.budget)
-        var options = try kind.parse(text)
-        if let preset = options["preset"], preset != .word("none") {
-            options = try kind.parse(try TrainPreset.expand(OptionValues(text), kind: name).values)
-        }
-        let validator = try Evaluator(split: split, graph: graph, on: .validation, k: 10)
-        var source = ValidationSource.none
-        var request = FitRequest(graph: graph, options: options, control: control)
-        if !validator.set.users.isEmpty {
-            source = .split
-            request.validation = { validator.evaluate($0).ndcg }
-        } else if kind.capabilities.lossCurve, let patience = options.values["patience"], patience != .off {
-            let seed = UInt64((try? options.int("seed")) ?? 0)
-            let carved = try Split.warm(positives: graph.edges, ratios: [100 - carvedPercent, carvedPercent, 0], seed: seed)
-            let trainPart = InteractionGraph(userCount: graph.userCount, movieCount: graph.movieCount, edges: carved.train,
-                                             userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures)
-            let carvedValidator = try Evaluator(split: carved, graph: trainPart, on: .validation, k: 10)
-            if !carvedValidator.set.users.isEmpty {
-                source = .carved(percent: carvedPercent, seed: seed)
-                request.graph = trainPart
-                request.validation = { carvedValidator.evaluate($0).ndcg }
+        let options = try Self.options(name, text: text)
+        let plan = try ValidationPlan(kind: kind, options: options, split: split, graph: graph)
+        return try fit(kind, options: options, plan: plan, graph: graph, control: control, started: started)
+    }
+
+    /// Fits `kind` with typed `options` under a validation plan made for `graph`
+    /// (a search makes the plan once for all its trials). `onEpoch` sees each
+    /// epoch's validation NDCG@10 as it is measured.
+    public static func fit(_ kind: any ModelKind.Type, options: ModelOptions, plan: ValidationPlan, graph: InteractionGraph,
+                           control: RunControl = .silent, onEpoch: ((Double) -> Void)? = nil,
+                           started: Date = Date()) throws -> Fitted {
+        try TrainingCost.check(kind: kind.name, options: OptionValues(options.text), graph: graph, budget: control.budget)
+        var request = FitRequest(graph: plan.trainGraph, options: options, control: control)
+        if let score = plan.score {
+            request.validation = { scorer in
+                let ndcg = score(scorer)
+                onEpoch?(ndcg)
+                return ndcg
             }
         }
         let result = try kind.fit(request)
@@ -100,14 +149,14 @@ public enum ModelRegistry {
             throw RecError("interrupted before the first epoch finished; nothing kept")
         }
         let scorer = result.recommender.scorer(graph)
-        let validation = source == .split ? validator.evaluate(scorer) : nil
+        let validation = plan.splitValidator?.evaluate(scorer)
         var notes = result.notes
-        if case .carved = source { notes.append("validation: \(source.description)") }
-        if source == .none, kind.capabilities.lossCurve, options.values["patience"].map({ $0 != .off }) == true {
+        if case .carved = plan.source { notes.append("validation: \(plan.source.description)") }
+        if plan.source == .none, kind.capabilities.lossCurve, options.values["patience"].map({ $0 != .off }) == true {
             notes.append("patience: no validation edges to stop on (the split and train are too small to carve); trained every epoch")
         }
         return Fitted(recommender: result.recommender, history: result.history, options: result.options,
-                      scorer: scorer, validation: validation, validationSource: source,
+                      scorer: scorer, validation: validation, validationSource: plan.source,
                       seconds: Date().timeIntervalSince(started), notes: notes)
     }
 

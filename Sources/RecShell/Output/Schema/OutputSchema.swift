@@ -126,6 +126,8 @@ public enum OutputSchema {
             req("models", .array(.object([req("name", .string), req("kind", .string), req("epochs", .int),
                                           req("seconds", .number), req("on", .nullable(.string)),
                                           req("metrics", .map(.number))]))),
+            req("memory", .object([req("dataset", .int), req("graph", .int), req("split", .int), req("models", .map(.int)),
+                                   req("total", .int)])),
         ]),
         "split": .object(splitSummary + [req("dropped_models", strings), opt("cancelled", .bool)]),
         "find": .object([
@@ -157,6 +159,16 @@ public enum OutputSchema {
             req("validation", .string), req("best_epoch", .int), req("stopped_early", .bool), req("interrupted", .bool),
             req("options", .map(.any)), opt("note", .string), opt("input_note", .string), opt("history", .any),
             opt("fold_in", .any),
+        ]),
+        "tune": .object([
+            req("model", .string), req("kind", .string), req("preset", .string), req("best_trial", .int),
+            req("ndcg", .nullable(.number)),
+            req("trials", .array(.object([
+                req("trial", .int), req("ndcg", .nullable(.number)), req("epochs", .int), req("best_epoch", .int),
+                req("seconds", .number), req("stop", .string), req("options", .map(.any)), opt("error", .string),
+            ]))),
+            req("searched", strings), req("validation", .string), req("stopped_by", .string), req("seconds", .number),
+            req("options", .map(.any)),
         ]),
         "models": .object([
             req("models", .array(.object([req("name", .string), req("kind", .string), req("options", .map(.any)),
