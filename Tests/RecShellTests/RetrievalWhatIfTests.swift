@@ -210,10 +210,10 @@ struct LSHCommandTests {
         #expect(throws: RecError.self) { try LSHSupport.planes(fromOption: "99") }
 
         let set = try EvaluationSet(split: session.split!, graph: graph, on: .test)
-        let ev = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: all)
+        let ev = LSHEvaluation.report(embeddings: model.embeddings!, set: set, configuration: all, k: 10, runs: 1)
         #expect(ev.recallVsExact == 1)
         #expect(ev.users == set.users.count)
-        let narrow = try LSHSupport.evaluate(model: model, set: set, k: 10, configuration: config)
+        let narrow = LSHEvaluation.report(embeddings: model.embeddings!, set: set, configuration: config, k: 10, runs: 1)
         #expect(narrow.recallVsExact < 1 && narrow.metrics.precision <= ev.metrics.precision + 0.05)
     }
 }

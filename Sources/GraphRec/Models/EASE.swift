@@ -42,11 +42,11 @@ public struct EASE: Recommender, Equatable {
 
     /// Throws, naming the catalogue's size, what inverting it would take and
     /// the alternatives, when a fit on `graph` does not fit `budget`.
-    public static func checkSize(_ graph: InteractionGraph, budget: ResourceBudget, task: String = "train ease") throws {
+    public static func checkSize(_ graph: InteractionGraph, budget: ResourceBudget) throws {
         let n = graph.movieCount
         let estimate = estimate(movies: n, edges: graph.edgeCount)
         guard let reason = budget.problem(estimate) else { return }
-        var message = "\(task): \(n) movies is too large a catalogue for EASE here: inverting its \(n) x \(n) item-item matrix "
+        var message = "\(n) movies is too large a catalogue for EASE here: inverting its \(n) x \(n) item-item matrix "
             + "\(reason). Alternatives: itemknn (keeps each movie's top neighbours sparse; memory grows with movies x neighbors), "
             + "or a factor model (als, lightgcn, mf)"
         if budget.memoryLimit == nil, let memory = budget.memory, estimate.bytes > memory.bytes {
@@ -57,7 +57,7 @@ public struct EASE: Recommender, Equatable {
 
     public static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> EASE {
         let lambda = Float(try options.number("lambda"))
-        try checkSize(graph, budget: control.budget, task: "ease")
+        try checkSize(graph, budget: control.budget)
         let n = graph.movieCount
         var gram = Matrix(rows: n, cols: n)                  // X^T X, row by row from the sparse likes
         try gram.storage.withUnsafeMutableBufferPointer { g in

@@ -9,7 +9,26 @@ import Darwin
 /// before anyone renames the file into view. Foundation's atomic write
 /// renames but does not sync, which is not enough for a bundle of several
 /// files that must appear together.
-enum DurableFile {
+public enum DurableFile {
+    /// Writes `data` to a temporary file beside `path`, syncs it and renames
+    /// it into place, so readers see the old file or the whole new one, never
+    /// a part. Errors name `path` and the reason.
+    public static func replace(_ path: String, with data: Data) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        guard isDirectory(directory) else { throw RecError("\(path): the directory \(directory) does not exist") }
+        if isDirectory(path) { throw RecError("\(path) is a directory; give a file name") }
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        do {
+            try write(data, to: temporary)
+            try rename(temporary, path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        try? syncDirectory(directory)
+    }
+
     /// Creates or truncates `path`, writes all of `data`, fsyncs and closes it.
     static func write(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -90,6 +90,30 @@ public enum LSHBenchmark {
         return grid
     }
 
+    /// The grid over the given values of each setting (nil: its default
+    /// list); bucket probing takes no candidate budget, hamming collects
+    /// `candidates` (default 0.5% of the catalogue over all tables) and multi
+    /// 0.5% in all; norm bands apply only with mips.
+    public static func grid(items: Int, planes: [Int]? = nil, tables: [Int]? = nil,
+                            probes: [LSHConfiguration.Probe]? = nil, mips: [Bool]? = nil, bands: [Int]? = nil,
+                            candidates: [Int]? = nil) -> [LSHConfiguration] {
+        let budget = max(100, items / 200)
+        var grid: [LSHConfiguration] = []
+        for m in mips ?? [false, true] { for b in (m ? bands ?? [1] : [1]) {
+            for p in planes ?? [8, 12, 16, 20] { for t in tables ?? [1, 4, 16] { for probe in probes ?? [.bucket, .hamming] {
+                switch probe {
+                case .bucket:
+                    grid.append(LSHConfiguration(planes: p, tables: t, probe: probe, mips: m, normBands: b))
+                case .hamming, .multi:
+                    for c in candidates ?? [probe == .hamming ? max(1, budget / t) : budget] {
+                        grid.append(LSHConfiguration(planes: p, tables: t, probe: probe, candidates: c, mips: m, normBands: b))
+                    }
+                }
+            }}}
+        }}
+        return grid
+    }
+
     /// One grid point: build the index with `s.seed`, time the search (median of `s.runs`), compare with `exact`.
     static func measure(_ c: LSHConfiguration, _ s: Settings, items: Matrix, queries: Matrix, exact: TopKLists,
                         exactQueriesPerSecond eqps: Double) -> Point {

@@ -19,12 +19,17 @@ public struct LSHReport: Sendable {
     public var candidatesPerUser: Double
     /// Mean fraction of the exact top K that LSH returns.
     public var recallVsExact: Double
-    /// P@K and NDCG@K of the LSH lists against the targets.
-    public var precision: Double
-    public var ndcg: Double
+    /// Mean metrics of the LSH lists against the targets (`mrrFull` is the
+    /// in-list MRR: LSH ranks only its candidates).
+    public var metrics: UserMetrics
     /// The same for exact search, for comparison.
-    public var exactPrecision: Double
-    public var exactNDCG: Double
+    public var exactMetrics: UserMetrics
+    public var precision: Double { metrics.precision }
+    public var ndcg: Double { metrics.ndcg }
+    public var exactPrecision: Double { exactMetrics.precision }
+    public var exactNDCG: Double { exactMetrics.ndcg }
+    /// Median wall seconds of the LSH search for all users (index build not included).
+    public var seconds: Double
     public var usersPerSecond: Double
     public var exactUsersPerSecond: Double
     /// usersPerSecond / exactUsersPerSecond.
@@ -63,8 +68,7 @@ public enum LSHEvaluation {
             meanBucketSize: index.meanBucketSize, maxBucketSize: index.maxBucketSize,
             candidatesPerUser: n > 0 ? Double(lsh.candidates.reduce(0, +)) / Double(n) : 0,
             recallVsExact: recall(lsh.lists, against: exact),
-            precision: lshMetrics.precision, ndcg: lshMetrics.ndcg,
-            exactPrecision: exactMetrics.precision, exactNDCG: exactMetrics.ndcg,
+            metrics: lshMetrics, exactMetrics: exactMetrics, seconds: lshTime,
             usersPerSecond: ups, exactUsersPerSecond: eups, speedup: eups > 0 ? ups / eups : 0,
             buildSeconds: buildSeconds)
     }

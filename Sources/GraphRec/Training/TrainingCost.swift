@@ -47,7 +47,7 @@ public enum TrainingCost {
             // Only what the user raised above its default is offered smaller.
             let defaults = sizes(TrainOptions())
             let floors = used.reduce(into: [String: Int]()) { $0[$1.key] = min($1.value, defaults[$1.key] ?? 1) }
-            try budget.check("train \(kind)", options: used, shrinkable: floors) { s in
+            try budget.check("estimated cost", options: used, shrinkable: floors) { s in
                 var o = parsed
                 o.hidden = s["hidden"] ?? o.hidden
                 o.dim = s["dim"] ?? o.dim
@@ -63,7 +63,7 @@ public enum TrainingCost {
             let typed = try? declared.parse(options)
             let factors = typed.flatMap { try? $0.int("factors") } ?? 0
             let neighbors = typed.flatMap { try? $0.int("neighbors") } ?? 0
-            try budget.check("train \(kind)", options: ["factors": factors, "neighbors": neighbors]) {
+            try budget.check("estimated cost", options: ["factors": factors, "neighbors": neighbors]) {
                 baseline(kind, factors: $0["factors"] ?? 0, neighbors: $0["neighbors"] ?? 0, counts)
             }
         }

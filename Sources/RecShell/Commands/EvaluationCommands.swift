@@ -123,7 +123,8 @@ public enum EvaluationCommands {
         var rows: [[Value]] = []
         var objects: [Value] = []
         for model in models {
-            let r = try LSHSupport.evaluate(model: model, set: set, k: k, configuration: configuration)
+            let r = LSHEvaluation.report(embeddings: try model.requireEmbeddings("eval lsh="), set: set,
+                                         configuration: configuration, k: k, runs: 1)
             let m = r.metrics
             rows.append([.string(model.name), .int(r.users), .double(m.precision), .double(m.recall), .double(m.ndcg),
                          .double(m.mrr), .double(m.hitRate), .double(m.map), .double(r.candidatesPerUser),
@@ -198,56 +199,26 @@ public enum EvaluationCommands {
 
     // MARK: compare
 
-    /// One model's metrics over the runs of `compare`.
-    struct Runs {
-        var model: String
-        var kind: String
-        var results: [EvaluationResult] = []
-    }
-
     static func compare(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("compare")
         let split = try session.requireSplit("compare")
         guard let graph = session.graph else { throw ShellError.message("compare: no split yet; try 'split warm'") }
         let models = try namedModels(session, command.arguments, command: "compare")
         let (part, k) = try part(command, session: session, movies: graph.movieCount)
-        var runs = models.map { Runs(model: $0.name, kind: $0.kind) }
-        var seeds: [UInt64] = []
-        if let text = command.options["seeds"] {
-            seeds = try parseSeeds(text)
-            let kind = split.kind == .cold ? "cold" : "warm"
-            let ratios = split.kind == .warm || split.kind == .cold ? split.ratios : [80, 10, 10]
-            let total = seeds.count * models.count
-            for (si, seed) in seeds.enumerated() {
-                let s = try kind == "cold"
-                    ? Split.cold(positives: dataset.positives, ratios: ratios, seed: seed)
-                    : Split.warm(positives: dataset.positives, ratios: ratios, seed: seed)
-                let g = dataset.graph(for: s)
-                let evaluator = try Evaluator(split: s, graph: g, on: part, k: k)
-                for (mi, model) in models.enumerated() {
-                    if context.run.shouldStop() { throw ShellError.message("compare: interrupted; nothing changed") }
-                    context.run.report(ProgressUpdate(label: "compare", done: si * models.count + mi, total: total,
-                                                      detail: "seed \(seed) \(model.name)"))
-                    var options = OptionValues(model.options)
-                    options["seed"] = String(seed)
-                    // Training reports its own epochs: prefixed, so the bar says which model and seed.
-                    let outer = context.run
-                    let prefix = "compare \(model.name) seed \(seed) (\(si * models.count + mi + 1)/\(total)):"
-                    let control = RunControl(shouldStop: outer.shouldStop, report: { update in
-                        outer.report(ProgressUpdate(label: prefix + " " + update.label, done: update.done,
-                                                    total: update.total, detail: update.detail))
-                    })
-                    let fitted = try ModelFitting.fit(kind: model.kind, name: model.name, options: options, split: s,
-                                                      graph: g, control: control)
-                    if fitted.model.history.interrupted { throw ShellError.message("compare: interrupted; nothing changed") }
-                    runs[mi].results.append(evaluator.evaluate(fitted.model.scorer))
-                }
+        let outcome: Experiment.Outcome
+        do {
+            if let text = command.options["seeds"] {
+                outcome = try Experiment.retrained(models.map { Experiment.Arm(name: $0.name, kind: $0.kind, options: $0.options) },
+                                                   dataset: dataset, like: split, seeds: try parseSeeds(text),
+                                                   on: part, k: k, control: context.run)
+            } else {
+                outcome = try Experiment.asTrained(models.map { ($0.name, $0.kind, $0.scorer) }, split: split,
+                                                   graph: graph, on: part, k: k)
             }
-        } else {
-            let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)
-            for (mi, model) in models.enumerated() { runs[mi].results.append(evaluator.evaluate(model.scorer)) }
+        } catch let error as RecError {
+            throw ShellError.message("compare: \(error.message)")
         }
-        return compareResult(runs, seeds: seeds, part: part, k: k)
+        return compareResult(outcome, part: part, k: k)
     }
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {
@@ -261,30 +232,22 @@ public enum EvaluationCommands {
         return seeds
     }
 
-    static let metricKeys: [(key: String, label: String)] = [
-        ("precision", "P"), ("recall", "R"), ("ndcg", "NDCG"), ("mrr", "MRR"), ("mrr_full", "mrr_full"),
-        ("hit_rate", "HR"), ("map", "MAP"),
-    ]
-
-    /// Mean and sample standard deviation (0 for one value).
-    static func meanStd(_ xs: [Double]) -> (mean: Double, std: Double) {
-        let mean = xs.reduce(0, +) / Double(xs.count)
-        guard xs.count > 1 else { return (mean, 0) }
-        let ss = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (mean, (ss / Double(xs.count - 1)).squareRoot())
+    static var metricKeys: [(key: String, label: String, path: KeyPath<UserMetrics, Double>)] {
+        [("precision", "P", \.precision), ("recall", "R", \.recall), ("ndcg", "NDCG", \.ndcg), ("mrr", "MRR", \.mrr),
+         ("mrr_full", "mrr_full", \.mrrFull), ("hit_rate", "HR", \.hitRate), ("map", "MAP", \.map)]
     }
 
-    static func compareResult(_ runs: [Runs], seeds: [UInt64], part: Split.Part, k: Int) -> CommandResult {
+    static func compareResult(_ outcome: Experiment.Outcome, part: Split.Part, k: Int) -> CommandResult {
+        let seeds = outcome.seeds
         let withSeeds = !seeds.isEmpty
         var rows: [[Value]] = []
         var objects: [Value] = []
-        for r in runs {
-            var row: [Value] = [.string(r.model), .string(r.kind), .int(r.results.count)]
-            var object: [(String, Value)] = [("model", .string(r.model)), ("kind", .string(r.kind)), ("on", .string(part.rawValue)),
-                                             ("k", .int(k)), ("runs", .int(r.results.count))]
+        for r in outcome.arms {
+            var row: [Value] = [.string(r.name), .string(r.kind), .int(r.runs.count)]
+            var object: [(String, Value)] = [("model", .string(r.name)), ("kind", .string(r.kind)), ("on", .string(part.rawValue)),
+                                             ("k", .int(k)), ("runs", .int(r.runs.count))]
             for m in metricKeys {
-                let values = r.results.map { $0.mean.named[m.key]! }
-                let (mean, std) = meanStd(values)
+                let (mean, std, values) = r.summary(m.path)
                 row.append(.string(withSeeds ? "\(Value.fixed(mean, decimals: 4)) ± \(Value.fixed(std, decimals: 4))"
                                              : Value.fixed(mean, decimals: 4)))
                 object.append((m.key, .double(mean)))
@@ -304,25 +267,21 @@ public enum EvaluationCommands {
         var blocks: [CommandResult.Block] = [.table(table)]
         var payload: [(String, Value)] = [("on", .string(part.rawValue)), ("k", .int(k)),
                                           ("seeds", .array(seeds.map { .int(Int($0)) })), ("results", .array(objects))]
-        // Paired tests on the first run: best mean NDCG against each other model.
-        if runs.count > 1 {
-            let best = runs.indices.max { meanStd(runs[$0].results.map(\.ndcg)).mean < meanStd(runs[$1].results.map(\.ndcg)).mean }!
-            let a = runs[best].results[0]
-            var testRows: [[Value]] = []
-            var tests: [Value] = []
-            for (i, other) in runs.enumerated() where i != best {
-                let b = other.results[0]
-                guard a.userIndices == b.userIndices else { continue }
-                let t = Significance.paired(a.perUserNDCG, b.perUserNDCG)
-                testRows.append([.string(runs[best].model), .string(other.model), .int(t.n), .double(t.meanDifference),
-                                 .double(t.t), .double(t.tTestP), .string("\(t.wins)/\(t.losses)/\(t.ties)"), .double(t.signTestP)])
-                tests.append(.object([
-                    ("best", .string(runs[best].model)), ("other", .string(other.model)),
+        if outcome.arms.count > 1 {
+            let testRows: [[Value]] = outcome.comparisons.map { c in
+                let t = c.test
+                return [.string(c.best), .string(c.other), .int(t.n), .double(t.meanDifference), .double(t.t),
+                        .double(t.tTestP), .string("\(t.wins)/\(t.losses)/\(t.ties)"), .double(t.signTestP)]
+            }
+            let tests: [Value] = outcome.comparisons.map { c in
+                let t = c.test
+                return .object([
+                    ("best", .string(c.best)), ("other", .string(c.other)),
                     ("seed", withSeeds ? .int(Int(seeds[0])) : .null), ("users", .int(t.n)),
                     ("mean_difference", .double(t.meanDifference)), ("t", .double(t.t)), ("t_test_p", .double(t.tTestP)),
                     ("wins", .int(t.wins)), ("losses", .int(t.losses)), ("ties", .int(t.ties)),
                     ("sign_test_p", .double(t.signTestP)),
-                ]))
+                ])
             }
             if !testRows.isEmpty {
                 let on = withSeeds ? "seed \(seeds[0])" : "the current split"

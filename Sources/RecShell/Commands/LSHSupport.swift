@@ -51,69 +51,6 @@ public enum LSHSupport {
         let found = index.search(queries: query, items: e.items, k: k, exclusions: ex, workers: 1)
         return (found.lists.items(of: 0), found.candidates[0])
     }
-
-    /// What `eval lsh=N` shows for one model.
-    public struct Evaluation: Sendable {
-        /// Means over the evaluated users of the LSH lists' metrics. `mrrFull`
-        /// is the in-list MRR here: LSH ranks only its candidates.
-        public var metrics: UserMetrics
-        public var users: Int
-        /// Wall time of the LSH search for all users (index build not included).
-        public var seconds: Double
-        public var usersPerSecond: Double
-        public var candidatesPerUser: Double
-        /// Mean fraction of the exact top K the LSH lists contain.
-        public var recallVsExact: Double
-        public var buildSeconds: Double
-    }
-
-    /// Evaluates `model` with LSH retrieval on `set` (e.g.
-    /// `EvaluationSet(split:graph:on:)`): targets and exclusions as the exact evaluator uses them.
-    public static func evaluate(model: TrainedModel, set: EvaluationSet, k: Int,
-                                configuration: LSHConfiguration) throws -> Evaluation {
-        let e = try model.requireEmbeddings("lsh")
-        let users = set.users
-        let queries = e.users.gatherRows(users)
-        let exclusions = rows(of: set.exclusions, users)
-        let t0 = ContinuousClock.now
-        let index = LSHIndex(items: e.items, configuration: configuration)
-        let t1 = ContinuousClock.now
-        let found = index.search(queries: queries, items: e.items, k: k, exclusions: exclusions)
-        let t2 = ContinuousClock.now
-        let exact = ExactRetriever.topK(queries: queries, items: e.items, k: k, exclusions: exclusions)
-        var per: [UserMetrics] = []
-        per.reserveCapacity(users.count)
-        for (q, u) in users.enumerated() {
-            let targets = Set(set.targets(of: u))
-            let list = found.lists.indices[(q * k)..<(q * k + found.lists.counts[q])]
-            per.append(UserMetrics(k: k, listLength: list.count, targetCount: targets.count, firstTargetRank: nil) {
-                targets.contains(list[list.startIndex + $0 - 1])
-            })
-        }
-        let elapsed = Self.seconds(t2 - t1)
-        let n = users.count
-        return Evaluation(metrics: UserMetrics.mean(per), users: n, seconds: elapsed,
-                          usersPerSecond: elapsed > 0 ? Double(n) / elapsed : 0,
-                          candidatesPerUser: n > 0 ? Double(found.candidates.reduce(0, +)) / Double(n) : 0,
-                          recallVsExact: LSHEvaluation.recall(found.lists, against: exact),
-                          buildSeconds: Self.seconds(t1 - t0))
-    }
-
-    /// The rows `users` of a CSR as a users.count-row CSR.
-    static func rows(of m: CSRMatrix, _ users: [Int]) -> CSRMatrix {
-        var start = [0], cols: [Int32] = [], vals: [Float] = []
-        for u in users {
-            cols += m.columns(ofRow: u)
-            vals += m.values[m.rowStart[u]..<m.rowStart[u + 1]]
-            start.append(cols.count)
-        }
-        return CSRMatrix(rows: users.count, cols: m.cols, rowStart: start, colIndex: cols, values: vals)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
 }
 
 /// The last `lsh sweep` of a session, for `plot lsh`.

@@ -20,7 +20,6 @@ enum ModelFitting {
         do { options = OptionValues(try NamedPreset.expand(typed.values, kind: kind, presets: presets)) } catch let error as RecError {
             throw ShellError.message("train \(kind): \(error.message)")
         }
-        try TrainingCost.check(kind: kind, options: options, graph: graph, budget: control.budget)
         let fitted: ModelRegistry.Fitted
         do {
             fitted = try ModelRegistry.fit(kind, options: options.values, split: split, graph: graph, control: control)

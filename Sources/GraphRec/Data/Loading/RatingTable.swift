@@ -121,15 +121,7 @@ public enum RatingTable {
         try file.forEachRawLine { line, text in
             if skipHeader { skipHeader = false; return }
             try lines.check(file, line: line) {
-                let f: [String]
-                if quoted {
-                    guard let parsed = CSV.fields(text, separator: separator[0]) else {
-                        throw LineFault("unterminated quoted field")
-                    }
-                    f = parsed
-                } else {
-                    f = rawFields(text, separator: separator).map { file.text($0) }
-                }
+                let f = try lineFields(text, separator: separator, quoted: quoted, file: file)
                 guard f.count >= needed else {
                     throw LineFault("expected at least \(needed) fields separated by \(separatorName(separator)), got \(f.count)")
                 }
@@ -204,15 +196,7 @@ public enum RatingTable {
         try file.forEachRawLine { line, text in
             if skipHeader { skipHeader = false; return }
             try lines.check(file, line: line) {
-                let f: [String]
-                if quoted {
-                    guard let parsed = CSV.fields(text, separator: separator[0]) else {
-                        throw LineFault("unterminated quoted field")
-                    }
-                    f = parsed
-                } else {
-                    f = rawFields(text, separator: separator).map { file.text($0) }
-                }
+                let f = try lineFields(text, separator: separator, quoted: quoted, file: file)
                 guard f.count >= 2 else {
                     throw LineFault("expected id and title separated by \(separatorName(separator)), got \(f.count) field")
                 }
@@ -250,6 +234,13 @@ public enum RatingTable {
         var found: [TextFile.Field] = []
         TextFile.split(line, separator: separator, into: &found)
         return found.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// One line's fields: CSV quoting where the separator is one byte other than tab, else a plain split.
+    static func lineFields(_ text: TextFile.Field, separator: [UInt8], quoted: Bool, file: TextFile) throws -> [String] {
+        guard quoted else { return rawFields(text, separator: separator).map { file.text($0) } }
+        guard let parsed = CSV.fields(text, separator: separator[0]) else { throw LineFault("unterminated quoted field") }
+        return parsed
     }
 
     static func rawFields(_ line: TextFile.Field, separator: [UInt8]) -> [TextFile.Field] {

@@ -135,6 +135,7 @@ public enum ModelRegistry {
     public static func fit(_ kind: any ModelKind.Type, options: ModelOptions, plan: ValidationPlan, graph: InteractionGraph,
                            control: RunControl = .silent, onEpoch: ((Double) -> Void)? = nil,
                            started: Date = Date()) throws -> Fitted {
+        try TrainingCost.check(kind: kind.name, options: OptionValues(options.text), graph: graph, budget: control.budget)
         var request = FitRequest(graph: plan.trainGraph, options: options, control: control)
         if let score = plan.score {
             request.validation = { scorer in
