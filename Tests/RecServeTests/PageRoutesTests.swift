@@ -173,7 +173,7 @@ struct PageRoutesTests {
     }
 
     /// A movie id user 1 has a training edge to.
-    func firstLiked(_ api: SessionAPI) throws -> NodeID {
+    func firstLiked(_ api: SessionAPI) throws -> Int {
         let graph = try #require(api.session.graph)
         let dataset = try #require(api.session.dataset)
         let first = try #require(graph.movies(ofUser: 0).first)
