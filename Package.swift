@@ -64,14 +64,17 @@ let package = Package(
         .target(name: "CFuzzSupport"),
         .target(name: "FuzzTargets", dependencies: ["GraphRec", "RecShell", "Tensors"]),
         .executableTarget(name: "recsh-fuzz", dependencies: ["FuzzTargets", "CFuzzSupport"]),
+        // What every test target shares: the real data's location, fixture directories, the binary runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors"]),
-        .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec"]),
+        .testTarget(name: "GraphRecTests", dependencies: ["GraphRec", "Tensors", "TestSupport"]),
+        .testTarget(name: "RecShellTests", dependencies: ["RecShell", "GraphRec", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "RecServeTests", dependencies: [
-            "RecServe", "RecShell", "GraphRec", .product(name: "FlyingFox", package: "FlyingFox"),
+            "RecServe", "RecShell", "GraphRec", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),   // inflates the browser test's screenshot
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["recsh"]),
+        // The fault suite damages bundles through GraphRec and data files through the fuzz mutator.
+        .testTarget(name: "EndToEndTests", dependencies: ["recsh", "GraphRec", "Tensors", "FuzzTargets", "TestSupport"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "GraphRec", "recsh-fuzz"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,19 @@ public enum Parallel {
     /// kernels run.
     nonisolated(unsafe) public static var threads: Int = 2
 
+    /// A count for one piece of work (tests comparing one chunk with two),
+    /// set by `withThreads`: task-local, so concurrent callers never see each
+    /// other's and `threads` is never changed under running kernels.
+    @TaskLocal static var scopedThreads: Int?
+
+    /// Runs `body` with kernels split into at most `n` chunks.
+    public static func withThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        try $scopedThreads.withValue(max(1, n), operation: body)
+    }
+
+    /// The chunk count kernels use now.
+    static var currentThreads: Int { scopedThreads ?? threads }
+
     /// Runs `body(worker)` for workers 0..<count on the machine's cores
     /// (inline when count is 1). Workers split a job by striding over blocks
     /// and write their results at disjoint indices.
@@ -35,7 +48,7 @@ public enum Parallel {
     public static func forEachChunk(count: Int, work: Int,
                                     cumulativeWeight: ((Int) -> Int)? = nil,
                                     _ body: (Range<Int>) -> Void) {
-        let chunks = min(max(threads, 1), count)
+        let chunks = min(max(currentThreads, 1), count)
         if chunks <= 1 || work < minimumWork {
             if count > 0 { body(0..<count) }
             return

@@ -1,62 +1,6 @@
 import Foundation
 import Testing
-
-/// Runs the built `recsh` binary the way users and scripts do.
-enum Recsh {
-    /// The real ML-100K: `RECSH_TEST_DATA`, else `../shared/data/ml-100k`
-    /// beside the package root. The one place this test target locates it.
-    static let dataDirectory: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }()
-
-    /// `swift test` builds the recsh product beside the test bundle.
-    static let binary: String? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("recsh").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        /// The JSON objects on stdout, one per line.
-        var objects: [[String: Any]] {
-            stdout.split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
-        }
-    }
-
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
-        let path = try #require(binary, "build the recsh product first (make test does)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = FileManager.default.temporaryDirectory.path
-        env["RECSH_RC"] = ""   // never a start-up file from the machine; tests that want one pass it
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so a full pipe cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
-    }
-}
+import TestSupport
 
 @Suite(.serialized) struct BinaryTests {
     @Test func binaryExistsBesideTheTests() {

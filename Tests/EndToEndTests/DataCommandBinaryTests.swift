@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The data commands through the built binary, as scripts use them:
 /// `recsh -c '...' --format json` on the real ml-100k.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every data layout through the binary: fixtures of ml-1m (with user
 /// features), ml-10m (`::`, no users file), a CSV release with quoted
@@ -7,16 +8,7 @@ import Testing
 /// bad row; each loads, splits, trains the feature-free baselines and
 /// answers `recommend` with the data set's own ids. Errors exit 1 with a reason.
 @Suite(.serialized) struct DataLayoutsBinaryTests {
-    static func write(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("recsh-layouts-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        for (name, text) in files {
-            let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        return dir.path
-    }
+    static func write(_ files: [String: String]) throws -> String { try TestFiles.directory(text: files, tag: "recsh-layouts") }
 
     /// 12 users x 10 movies, each user rating 6 movies: enough for a warm split to hold test edges.
     static func grid(_ line: (Int, Int, Int, Int) -> String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every model kind on data sets the feature GNNs were not built around: an
 /// ml-latest layout with movie genres but no user features, and one with no

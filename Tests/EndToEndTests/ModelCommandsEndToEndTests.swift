@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// train / eval / recommend JSON contracts and their error cases, through the built binary.
 @Suite(.serialized, .enabled(if: ModelE2E.available, "needs ML-100K (RECSH_TEST_DATA)"))

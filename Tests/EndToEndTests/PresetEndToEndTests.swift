@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `train gcn preset=best` through the built binary: the preset's options are
 /// recorded, explicit ones override them, and the history still plots.

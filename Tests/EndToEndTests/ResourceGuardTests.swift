@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Options within their ranges whose products cannot run here: each is
 /// refused before anything large is allocated, with the estimate and a

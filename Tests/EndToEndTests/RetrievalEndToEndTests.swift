@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `lsh` through the built binary, JSON as scripts read it.
 @Suite(.serialized) struct RetrievalEndToEndTests {

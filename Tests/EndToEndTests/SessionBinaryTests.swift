@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// save / restore through the built binary, across processes.
 enum SessionBinary {

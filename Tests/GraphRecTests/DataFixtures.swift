@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import GraphRec
 
 /// Where the real ml-100k lives for tests, and small fixture directories the
@@ -14,23 +15,10 @@ enum DataFixtures {
     static func realDataset() throws -> Dataset { try real.get() }
 
     /// A fresh empty directory under the system temp directory.
-    static func makeTempDirectory(_ tag: String = "recsh-test") throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(tag)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
-    }
+    static func makeTempDirectory(_ tag: String = "recsh-test") throws -> String { try TestFiles.directory(tag) }
 
     /// Writes `files` (name -> bytes) into a new temp directory and returns it.
-    static func directory(_ files: [String: [UInt8]]) throws -> String {
-        let dir = try makeTempDirectory()
-        for (name, bytes) in files {
-            let url = URL(fileURLWithPath: dir).appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
-        return dir
-    }
+    static func directory(_ files: [String: [UInt8]]) throws -> String { try TestFiles.directory(files) }
 
     static func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 

@@ -6,68 +6,6 @@ import Tensors
 @Suite struct GATTests {
     let graph = TinyGraph.make()
 
-    /// The seed's GAT evaluated naively, node by node, in Double: per head,
-    /// e_vu = LeakyReLU(a_src . W h_u + a_dst . W h_v) over u in N(v) ∪ {v},
-    /// softmax, sum; heads concatenated, averaged in the last layer; ReLU between.
-    /// The input: features through the per-type Linear (x P_type + p_type), ID rows appended.
-    /// Returns the output and the attention of every layer and head as [v][u] -> a.
-    static func denseGAT(_ model: GAT, _ g: InteractionGraph) -> (Matrix, [[[Int: Double]]]) {
-        let adjacency = g.adjacency()
-        var h = model.input.features(of: g) ?? Matrix(rows: g.nodeCount, cols: 0)
-        if model.projection > 0 {
-            let p = model.parameters
-            var projected = Matrix(rows: g.nodeCount, cols: model.projection)
-            for v in 0..<g.nodeCount {
-                let isUser = v < g.userCount, w = p[isUser ? "input.users.W" : "input.movies.W"]!
-                let b = p[isUser ? "input.users.bias" : "input.movies.bias"]!
-                let offset = isUser ? 0 : p["input.users.W"]!.rows
-                for j in 0..<model.projection {
-                    var s = Double(b[0, j])
-                    for i in 0..<w.rows { s += Double(h[v, offset + i]) * Double(w[i, j]) }
-                    projected[v, j] = Float(s)
-                }
-            }
-            h = projected
-        }
-        if model.input.useIDs {
-            let ids = model.parameters["ids.users"]!.vstack(model.parameters["ids.movies"]!)
-            h = h.cols == 0 ? ids : h.hstack(ids)
-        }
-        let p = model.parameters, n = g.nodeCount, heads = model.heads
-        var attention: [[[Int: Double]]] = []
-        for k in 1...model.layers {
-            let wh = BLAS.matmul(h, p["layer\(k).W"]!)
-            let c = wh.cols / heads, last = k == model.layers
-            let aS = p["layer\(k).attSource"]!, aD = p["layer\(k).attDestination"]!
-            var out = Matrix(rows: n, cols: last ? c : heads * c)
-            var layerAttention: [[Int: Double]] = []
-            for head in 0..<heads {
-                func half(_ a: Matrix, _ u: Int) -> Double {
-                    (0..<c).reduce(0.0) { $0 + Double(wh[u, head * c + $1]) * Double(a[head, $1]) }
-                }
-                var weights: [Int: Double] = [:]
-                for v in 0..<n {
-                    let sources = Array(adjacency.columns(ofRow: v).map { Int($0) }) + [v]
-                    let e = sources.map { u -> Double in let s = half(aS, u) + half(aD, v); return s > 0 ? s : 0.2 * s }
-                    let m = e.max()!, z = e.reduce(0.0) { $0 + exp($1 - m) }
-                    for (u, eu) in zip(sources, e) {
-                        let a = exp(eu - m) / z
-                        weights[v * n + u] = a
-                        for j in 0..<c {
-                            let col = last ? j : head * c + j
-                            out[v, col] += Float(a * Double(wh[u, head * c + j]) / (last ? Double(heads) : 1))
-                        }
-                    }
-                }
-                layerAttention.append(weights)
-            }
-            out.addRowBroadcast(p["layer\(k).bias"]!)
-            h = last ? out : out.map { max($0, 0) }
-            attention.append(layerAttention)
-        }
-        return (h, attention)
-    }
-
     /// Random nonzero biases so the test sees where they are added.
     static func withBiases(_ model: GAT) -> GAT {
         var m = model
@@ -83,7 +21,7 @@ import Tensors
     func gatMatchesTheDenseFormula(options: [String: String]) {
         let model = Self.withBiases(GAT(graph: graph, options: TinyGraph.options(options)))
         let e = model.embed(graph)
-        let (expected, attention) = Self.denseGAT(model, graph)
+        let (expected, attention) = ReferenceGAT.embed(model, graph)
         #expect(e.users.rows == graph.userCount && e.items.rows == graph.movieCount && e.dimension == 4)
         #expect(e.users.vstack(e.items).maxAbsDifference(expected) < 1e-4)
         let got = model.attention(on: graph)

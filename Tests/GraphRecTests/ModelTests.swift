@@ -6,30 +6,13 @@ import Tensors
 @Suite struct ModelTests {
     let graph = TinyGraph.make()
 
-    /// The seed's formula evaluated naively with dense matrices.
-    func denseGCN(_ model: GCN, _ g: InteractionGraph) -> Matrix {
-        let a = SparseOperator.rowNormalized(g.adjacency()).matrix.dense()
-        var h = model.input.features(of: g) ?? Matrix(rows: g.nodeCount, cols: 0)
-        if model.input.useIDs {
-            let ids = model.parameters["ids.users"]!.vstack(model.parameters["ids.movies"]!)
-            h = h.cols == 0 ? ids : h.hstack(ids)
-        }
-        let p = model.parameters
-        for k in 1...model.layers {
-            var z = BLAS.matmul(BLAS.matmul(a, h), p["layer\(k).W"]!) + BLAS.matmul(h, p["layer\(k).B"]!)
-            z.addRowBroadcast(p["layer\(k).bias"]!)
-            h = k < model.layers ? z.relu() : z
-        }
-        return h
-    }
-
     @Test(arguments: [["ids": "off"], ["ids": "on"], ["features": "off"], ["layers": "3", "hidden": "3"]])
     func gcnMatchesTheDenseFormula(options: [String: String]) {
         var model = GCN(graph: graph, options: TinyGraph.options(options))
         var rng = SeededGenerator(seed: 5)
         for k in 1...model.layers { model.parameters["layer\(k).bias"] = .normal(rows: 1, cols: model.parameters["layer\(k).bias"]!.cols, std: 0.1, using: &rng) }
         let e = model.embed(graph)
-        let expected = denseGCN(model, graph)
+        let expected = ReferenceGCN.embed(model, graph)
         #expect(e.users.rows == graph.userCount && e.items.rows == graph.movieCount && e.dimension == 4)
         #expect(e.users.vstack(e.items).maxAbsDifference(expected) < 1e-4)
     }

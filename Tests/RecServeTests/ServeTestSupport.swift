@@ -6,26 +6,18 @@ import FoundationNetworking
 import GraphRec
 import RecShell
 import Testing
+import TestSupport
 @testable import RecServe
 
 /// Where the tests find ML-100K and the built binary.
 enum ServeTestData {
     /// `RECSH_TEST_DATA`, else `../shared/data/ml-100k` beside the package root.
-    static let directory: String = {
-        if let path = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }()
+    static var directory: String { TestData.ml100k }
 
-    static var available: Bool { FileManager.default.fileExists(atPath: directory + "/u.data") }
+    static var available: Bool { TestData.ml100kAvailable }
 
     /// `make test` builds the product first; it sits beside the test bundle.
-    static let binary: String? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("recsh").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var binary: String? { Recsh.binary }
 
     /// The commands that build the small trained session every serve test uses.
     static var sessionScript: String {

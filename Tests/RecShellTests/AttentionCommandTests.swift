@@ -1,16 +1,12 @@
 import Foundation
 import GraphRec
 import Testing
+import TestSupport
 @testable import RecShell
 
 /// `attention` on a small GAT trained in-process on ML-100K (one epoch, tiny widths).
 @Suite struct AttentionCommandTests {
-    static let dataPath: String = {
-        if let p = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"] { return p }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }()
+    static var dataPath: String { TestData.ml100k }
 
     /// A shell with ML-100K loaded, a warm split and a GAT called "g" (2 heads).
     static func harness() throws -> Harness {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GraphRec
 @testable import RecShell
 
@@ -21,13 +22,7 @@ enum DataCommandFixtures {
     }
 
     /// Writes `files` (name -> bytes) into a new temp directory and returns its path.
-    static func directory(_ files: [String: [UInt8]]) throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("recsh-data-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for (name, bytes) in files { try Data(bytes).write(to: url.appendingPathComponent(name)) }
-        return url.path
-    }
+    static func directory(_ files: [String: [UInt8]]) throws -> String { try TestFiles.directory(files, tag: "recsh-data") }
 
     static func latin1(_ s: String) -> [UInt8] {
         s.unicodeScalars.map { precondition($0.value < 256); return UInt8($0.value) }

@@ -1,18 +1,14 @@
 import Foundation
 import GraphRec
 import Testing
+import TestSupport
 @testable import RecShell
 
 /// The real ML-100K for shell tests: RECSH_TEST_DATA, else ../shared/data/ml-100k from the package root.
 /// The one place this test target locates it; the other fixtures ask here.
 enum ShellTestData {
-    static let directory: String = {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardizedFileURL.path
-    }()
-    static var available: Bool { FileManager.default.fileExists(atPath: directory + "/u.data") }
+    static var directory: String { TestData.ml100k }
+    static var available: Bool { TestData.ml100kAvailable }
 
     /// A JSON shell with ml-100k loaded and split warm (seed 0).
     static func splitHarness() -> Harness {

@@ -182,6 +182,17 @@ enum OutsideTool {
         let check = "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))"
         let run = try OutsideTool.run(python, ["-c", check, path])
         #expect(run.status == 0, "\(run.stderr)")
+        // Jupyter's converter reads it too (no kernel: nothing is executed).
+        guard try OutsideTool.run(python, ["-c", "import nbconvert"]).status == 0 else {
+            print("skipped nbconvert conversion: the nbconvert module is missing (pip install nbconvert)")
+            return
+        }
+        let out = OutsideTool.temporaryPath("notebook-md")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let convert = try OutsideTool.run(python, ["-m", "nbconvert", "--to", "markdown", "--output-dir", out, path])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        let converted = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(converted.contains { $0.hasSuffix(".md") }, "nbconvert wrote \(converted)")
     }
 }
 

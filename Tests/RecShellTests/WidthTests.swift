@@ -70,6 +70,45 @@ import Testing
         }
     }
 
+    /// Real results of the commands whose tables are widest, at the widths
+    /// people use, boxed (a terminal) and plain: every line fits, whether the
+    /// table was narrowed or switched to the record view.
+    @Test(.enabled(if: ShellTestData.available, "needs ML-100K (RECSH_TEST_DATA)"))
+    func everyCommandFitsTheScreen() throws {
+        for box in [true, false] {
+            var environment = ShellEnvironment.plain
+            environment.stdoutIsTerminal = box
+            let shell = Shell(environment: environment)
+            var out = ""
+            shell.writeOut = { out += $0 }
+            shell.writeErr = { _ in }
+            #expect(shell.run(line: "load ml-100k path=\"\(ShellTestData.directory)\"; split warm; "
+                                  + "train gcn epochs=1 hidden=16 dim=8; train gat epochs=1 hidden=16 dim=8; set timer=off"))
+            let commands = ["eval", "recommend 1 why", "recommend 1 model=gat why", "recommend 1 model=gcn k=20",
+                            "attention user 1", "attention movie 50 top=5", "similar 50", "models", "info", "user 1",
+                            "movie 1", "find star", "help", "help train", "help recommend", "show", "plot loss"]
+            for width in [60, 80, 100, 160] {
+                #expect(shell.run(line: "set width=\(width)"))
+                for command in commands {
+                    out = ""
+                    shell.run(line: command)
+                    #expect(!out.isEmpty, "\(command)")
+                    for line in out.split(separator: "\n") {
+                        #expect(line.count <= width, "\(command) at \(width)\(box ? " boxed" : ""): \(line.count) wide: \(line)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func recordViewFitsWithLongColumnNames() {
+        let t = Table(columns: [.init("#", .integer), .init("attention paths: your movie > via user (path weight)", wraps: true)],
+                      rows: [[.int(1), .string("Star Wars (1977) > user 13 (4.1e-05); Return of the Jedi (1983) > user 7 (2e-05)")]])
+        let text = Self.render(t, width: 40, expanded: .on)
+        #expect(text.contains("Star Wars"))
+        for line in text.split(separator: "\n") { #expect(line.count <= 40, "\(line)") }
+    }
+
     @Test func markdownResultsEndWithABlankLine() {
         let result = CommandResult(command: "t", blocks: [.table(Self.table)])
         let out = Renderer.render(result, format: .markdown, style: .plain).stdout

@@ -164,15 +164,14 @@ import Testing
         let op = SparseOperator(CSRMatrix(rows: n, cols: n, triplets: t))
         let s = x(n, 2, 26), d = x(n, 2, 27), h = x(n, 64, 28), h2 = x(n, 32, 30), g = x(n, 64, 29)
         func run(_ threads: Int) -> [Matrix] {
-            let saved = Parallel.threads
-            Parallel.threads = threads
-            defer { Parallel.threads = saved }
-            let tape = Tape()
-            let (vs, vd, vh, vh2) = (tape.parameter(s), tape.parameter(d), tape.parameter(h), tape.parameter(h2))
-            let a = tape.edgeAttention(op, source: vs, destination: vd)
-            let out = tape.add(tape.attend(op, a, vh), tape.attendShared(op, a, vh2))
-            tape.backward(out, seed: g)
-            return [tape.value(out), tape.gradient(vs)!, tape.gradient(vd)!, tape.gradient(vh)!, tape.gradient(vh2)!]
+            Parallel.withThreads(threads) {
+                let tape = Tape()
+                let (vs, vd, vh, vh2) = (tape.parameter(s), tape.parameter(d), tape.parameter(h), tape.parameter(h2))
+                let a = tape.edgeAttention(op, source: vs, destination: vd)
+                let out = tape.add(tape.attend(op, a, vh), tape.attendShared(op, a, vh2))
+                tape.backward(out, seed: g)
+                return [tape.value(out), tape.gradient(vs)!, tape.gradient(vd)!, tape.gradient(vh)!, tape.gradient(vh2)!]
+            }
         }
         #expect(run(1) == run(2))
     }

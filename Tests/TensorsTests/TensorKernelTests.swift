@@ -10,12 +10,9 @@ import Testing
         let x = Matrix.uniform(rows: 200, cols: 70, low: -1, high: 1, using: &rng)
         let y = Matrix.uniform(rows: 300, cols: 70, low: -1, high: 1, using: &rng)
         let op = SparseOperator(a)
-        let saved = Parallel.threads
-        defer { Parallel.threads = saved }
         var results: [Matrix] = []
         for threads in [1, 2] {
-            Parallel.threads = threads
-            let ax = op.times(x), aty = op.transposeTimes(y)
+            let (ax, aty) = Parallel.withThreads(threads) { (op.times(x), op.transposeTimes(y)) }
             #expect(ax.maxAbsDifference(BLAS.matmul(a.dense(), x)) < 1e-4)
             #expect(aty.maxAbsDifference(BLAS.matmul(a.dense(), transposeA: true, y)) < 1e-4)
             #expect(a.transposeTimes(y).maxAbsDifference(aty) < 1e-4)

@@ -32,6 +32,9 @@ import Tensors
 /// [x, t] ([P; p] W_1) with t the node's one-hot type, so the projected
 /// 128-wide h(0) is never formed.
 /// Weights act on row vectors (h W, N x in times in x heads*C).
+///
+/// `ReferenceGAT` (Models/Reference/) is this model written plainly, node by
+/// node: read it first; the tests check this fast path against it.
 public struct GAT: TrainableModel {
     public let kind = "gat"
     public var isInductive: Bool { true }

@@ -14,6 +14,9 @@ import Tensors
 /// aggregation is linear, so `mean(h) W = mean(h W)`: each layer aggregates
 /// on the narrower side, before projecting when in <= out (layer 1: 42 -> 128)
 /// and after when out < in (layer 2: 128 -> 64). Both are exact.
+///
+/// `ReferenceGCN` (Models/Reference/) is this model written plainly with
+/// dense matrices: read it first; the tests check this fast path against it.
 public struct GCN: TrainableModel {
     public let kind = "gcn"
     public var isInductive: Bool { true }

@@ -22,16 +22,24 @@ public enum TableRenderer {
             case .text(let lines):
                 // Prose wraps to the screen, or to a readable 100 columns in a pipe.
                 let width = options.width ?? 100
-                parts.append(lines.map { line in
-                    let indent = indentOf(line)
-                    // A second column too far right for the width hangs under the first instead.
-                    return TextWrap.wrap(line, width: width,
-                                         indent: indent < width - 24 ? indent : line.prefix { $0 == " " }.count)
-                }.joined(separator: "\n"))
-            case .chart(let chart): parts.append(TerminalChart.render(chart, style: style))
+                parts.append(lines.map { wrapText($0, width: width) }.joined(separator: "\n"))
+            case .chart(let chart): parts.append(TerminalChart.render(chart, columns: options.width, style: style))
             }
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// One line of prose wrapped to `width`. Continuation lines hang under its
+    /// second column; a column (or a whole line) indented too far right for
+    /// the width moves left, so no line is wider than the screen.
+    static func wrapText(_ line: String, width: Int) -> String {
+        let lead = line.prefix { $0 == " " }.count
+        let room = max(0, width - 24)
+        if lead > room {
+            return wrapText(String(repeating: " ", count: min(4, room)) + line.dropFirst(lead), width: width)
+        }
+        let indent = indentOf(line)
+        return TextWrap.wrap(line, width: width, indent: indent <= room ? indent : lead)
     }
 
     /// Where continuation lines of a wrapped text line start: under the text
@@ -149,8 +157,10 @@ public enum TableRenderer {
     /// One block per row: `-[ RECORD n ]---`, then `column | value` lines.
     static func renderRecords(_ table: Table, header: [String], cells: [[String]], options: Renderer.Options) -> String {
         let style = options.style
-        let keyWidth = header.map(\.displayWidth).max() ?? 0
-        let valueWidth = options.width.map { max(12, $0 - keyWidth - 3) }
+        // Long column names are shortened to a third of the screen, so the values keep the rest.
+        let longest = header.map(\.displayWidth).max() ?? 0
+        let keyWidth = options.width.map { min(longest, max(8, $0 / 3)) } ?? longest
+        let valueWidth = options.width.map { max(5, $0 - keyWidth - 3) }
         var lines: [String] = []
         if let title = table.title { lines.append(style.cyan(style.bold(titleLine(title, options.width)))) }
         for (n, row) in cells.enumerated() {
@@ -160,7 +170,7 @@ public enum TableRenderer {
             lines.append(label + String(repeating: "-", count: max(1, ruleWidth - label.count)))
             for (i, value) in row.enumerated() {
                 let wrapped = TextWrap.lines(value, width: valueWidth)
-                let key = style.bold(header[i].padded(to: keyWidth, right: false))
+                let key = style.bold(TextWrap.shortened(header[i], to: keyWidth).padded(to: keyWidth, right: false))
                 lines.append(key + " | " + wrapped[0])
                 for more in wrapped.dropFirst() {
                     lines.append(String(repeating: " ", count: keyWidth) + " | " + more)

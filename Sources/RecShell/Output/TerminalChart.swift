@@ -7,15 +7,22 @@ public enum TerminalChart {
 
     static func marker(_ series: Int) -> String { String(markers[series % markers.count]) }
 
-    public static func render(_ chart: Chart, width: Int = 60, height: Int = 12, style: TextStyle) -> String {
+    /// The chart `width` plot cells wide, narrower when `columns` (the
+    /// screen) cannot hold the axis labels beside that many.
+    public static func render(_ chart: Chart, width preferred: Int = 60, height: Int = 12, columns: Int? = nil,
+                              style: TextStyle) -> String {
         let points = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        guard !points.isEmpty, width > 1, height > 1 else {
+        guard !points.isEmpty, preferred > 1, height > 1 else {
             return "\(chart.title)\n(no data to plot)"
         }
         var (xMin, xMax) = (points.map(\.x).min()!, points.map(\.x).max()!)
         var (yMin, yMax) = (points.map(\.y).min()!, points.map(\.y).max()!)
         if xMin == xMax { xMin -= 1; xMax += 1 }
         if yMin == yMax { yMin -= abs(yMin) * 0.1 + 1e-9; yMax += abs(yMax) * 0.1 + 1e-9 }
+        let yLabels = [tick(yMax, span: yMax - yMin), tick((yMax + yMin) / 2, span: yMax - yMin),
+                       tick(yMin, span: yMax - yMin)]
+        let labelWidth = yLabels.map(\.count).max()!
+        let width = columns.map { min(preferred, max(10, $0 - labelWidth - 2)) } ?? preferred
 
         let pixelWidth = width * 2, pixelHeight = height * 4
         var bits = [[UInt8]](repeating: [UInt8](repeating: 0, count: width), count: height)
@@ -54,11 +61,8 @@ public enum TerminalChart {
             }
         }
 
-        let yLabels = [tick(yMax, span: yMax - yMin), tick((yMax + yMin) / 2, span: yMax - yMin),
-                       tick(yMin, span: yMax - yMin)]
-        let labelWidth = yLabels.map(\.count).max()!
         var lines: [String] = []
-        if !chart.title.isEmpty { lines.append(style.bold(chart.title)) }
+        if !chart.title.isEmpty { lines.append(style.bold(columns.map { TextWrap.shortened(chart.title, to: $0) } ?? chart.title)) }
         lines.append(String(repeating: " ", count: labelWidth + 1) + chart.yLabel)
         for row in 0..<height {
             var label = ""
@@ -85,8 +89,19 @@ public enum TerminalChart {
         let xLabelPad = labelWidth + 2 + max(0, (width - chart.xLabel.count) / 2)
         lines.append(String(repeating: " ", count: xLabelPad) + chart.xLabel)
         if chart.series.count > 1 || !(chart.series.first?.name.isEmpty ?? true) {
-            let legend = chart.series.enumerated().map { style.series($0.offset, marker($0.offset)) + " " + $0.element.name }
-            lines.append(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "   "))
+            // The legend on as many lines as the screen needs (its entries carry colour codes, so count without them).
+            var line = "", shown = 0
+            for (i, series) in chart.series.enumerated() {
+                let entry = marker(i) + " " + series.name
+                if shown > 0, let columns, labelWidth + 2 + shown + 3 + entry.count > columns {
+                    lines.append(String(repeating: " ", count: labelWidth + 2) + line)
+                    line = ""
+                    shown = 0
+                }
+                line += (shown > 0 ? "   " : "") + style.series(i, marker(i)) + " " + series.name
+                shown += (shown > 0 ? 3 : 0) + entry.count
+            }
+            lines.append(String(repeating: " ", count: labelWidth + 2) + line)
         }
         return lines.joined(separator: "\n")
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Elementwise nonlinearities. Sigmoid and log-sigmoid are written in their
-/// numerically stable forms, so scores of any size give finite losses.
+/// numerically stable forms, so scores of any size give finite losses; ELU
+/// uses the attention kernels' SIMD exp.
 extension Tape {
     /// max(x, 0). Backward passes g where the output is positive.
     public func relu(_ a: Variable) -> Variable {
@@ -47,6 +48,41 @@ extension Tape {
         return record(out, inputs: [a]) { t, g in
             var d = g
             for i in 0..<d.count { d.storage[i] *= Activations.sigmoid(-x.storage[i]) }
+            t.accumulate(d, into: a)
+        }
+    }
+
+    /// ELU: x for x > 0, e^x - 1 otherwise (the nonlinearity between GAT layers
+    /// in PyG's examples). Backward: g, or g (out + 1) = g e^x where x <= 0.
+    public func elu(_ a: Variable) -> Variable {
+        let x = value(a)
+        var out = x
+        let n = out.count
+        // e^x - 1 through the SIMD exp (the absolute error near 0 stays at
+        // Float rounding level, about 1e-7), branch-free over 8 lanes.
+        out.storage.withUnsafeMutableBufferPointer { po in
+            let raw = UnsafeMutableRawPointer(po.baseAddress!)
+            var i = 0
+            while i &+ 8 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+                let e = AttentionKernels.exp(v.clamped(lowerBound: SIMD8(repeating: -88), upperBound: .zero)) - 1
+                raw.storeBytes(of: v.replacing(with: e, where: v .<= 0), toByteOffset: i &* 4, as: SIMD8<Float>.self)
+                i &+= 8
+            }
+            while i < n {
+                if po[i] <= 0 { po[i] = AttentionKernels.exp(SIMD8(repeating: po[i]))[0] - 1 }
+                i &+= 1
+            }
+        }
+        return record(out, inputs: [a]) { t, g in
+            var d = g
+            d.storage.withUnsafeMutableBufferPointer { pd in
+                x.storage.withUnsafeBufferPointer { px in
+                    out.storage.withUnsafeBufferPointer { po in
+                        for i in 0..<n { pd[i] *= px[i] > 0 ? 1 : po[i] + 1 }
+                    }
+                }
+            }
             t.accumulate(d, into: a)
         }
     }

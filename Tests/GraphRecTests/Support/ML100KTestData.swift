@@ -4,19 +4,15 @@
 // outside tests; the real ones are the reference.
 import Foundation
 import Tensors
+import TestSupport
 @testable import GraphRec
 
 enum ML100KTestData {
     /// $RECSH_TEST_DATA, else ../shared/data/ml-100k relative to the package
     /// root: the one place this test target locates the real data.
-    static var directory: String {
-        if let env = ProcessInfo.processInfo.environment["RECSH_TEST_DATA"], !env.isEmpty { return env }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent("../shared/data/ml-100k").standardized.path
-    }
+    static var directory: String { TestData.ml100k }
 
-    static var available: Bool { FileManager.default.fileExists(atPath: directory + "/u.data") }
+    static var available: Bool { TestData.ml100kAvailable }
 
     struct Loaded {
         var graph: InteractionGraph          // train positives only
