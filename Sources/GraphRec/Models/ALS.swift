@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 /// Implicit-feedback alternating least squares (Hu, Koren & Volinsky 2008).
@@ -53,8 +54,13 @@ public struct ALS: EmbeddingRecommender {
         let positives = Float(max(graph.edgeCount, 1))
         for sweep in 1...iterations {
             let start = clock.now
-            items = solve(fixed: users, rows: graph.itemUsers, reg: reg, alpha: alpha)
-            users = solve(fixed: items, rows: graph.userItems, reg: reg, alpha: alpha)
+            var failed = 0
+            (items, failed) = solveCounting(fixed: users, rows: graph.itemUsers, reg: reg, alpha: alpha)
+            if failed == 0 { (users, failed) = solveCounting(fixed: items, rows: graph.userItems, reg: reg, alpha: alpha) }
+            if failed > 0 {
+                throw RecError("reg: \(reg) is too small for ALS in single precision here: \(failed) of the normal "
+                    + "equations were not positive definite at sweep \(sweep); try reg=0.1 or more")
+            }
             let loss = objective(users: users, items: items, graph: graph, reg: reg, alpha: alpha) / Double(positives)
             history.loss.append(loss)
             history.epochSeconds.append(Baselines.seconds(clock.now - start))
@@ -71,6 +77,13 @@ public struct ALS: EmbeddingRecommender {
     /// One half-step: the factors of every row of `rows` (users of `userItems`,
     /// or movies of `itemUsers`) given the other side's `fixed` factors.
     static func solve(fixed: Matrix, rows: CSRMatrix, reg: Float, alpha: Float) -> Matrix {
+        solveCounting(fixed: fixed, rows: rows, reg: reg, alpha: alpha).factors
+    }
+
+    /// `solve`, and how many rows' systems were not positive definite (their
+    /// factors left at zero): a tiny `reg` in Float can make Y_u^T C_u Y_u singular.
+    static func solveCounting(fixed: Matrix, rows: CSRMatrix, reg: Float, alpha: Float) -> (factors: Matrix, failed: Int) {
+        let failures = FailureCount()
         let k = fixed.cols
         var base = BLAS.matmul(fixed, transposeA: true, fixed)     // Y^T Y + reg I
         for d in 0..<k { base[d, d] += reg }
@@ -94,11 +107,14 @@ public struct ALS: EmbeddingRecommender {
                     let info = a.storage.withUnsafeMutableBufferPointer {
                         LAPACK.solvePositiveDefinite(order: k, rightHandSides: 1, a: $0.baseAddress!, b: x)
                     }
-                    precondition(info == 0, "ALS normal equations not positive definite (reg > 0 should prevent this)")
+                    if info != 0 {
+                        for d in 0..<k { x[d] = 0 }
+                        failures.add()
+                    }
                 }
             }
         }
-        return out
+        return (out, failures.value)
     }
 
     /// The full objective, in O(k^2 (users + movies) + k |edges|):
@@ -172,4 +188,12 @@ extension ALS: ModelKind {
     public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
         try ALS(parameters: parameters)
     }
+}
+
+/// Rows whose solve failed, counted from both halves of a parallel solve.
+private final class FailureCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -93,7 +93,7 @@ public struct TrainOptions: Sendable, Equatable {
         ModelOption("bias", .flag, default: .flag(false),
                     "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
-                    "share of each batch's users trained as new: edges hidden, ID zeroed", scale: .linear),
+                    "share of each batch's users trained as new: edges hidden, ID zeroed", scale: .linear(0...0.8)),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
