@@ -178,7 +178,7 @@ struct PageRoutesTests {
         let graph = try #require(api.session.graph)
         let dataset = try #require(api.session.dataset)
         let first = try #require(graph.movies(ofUser: 0).first)
-        return dataset.movies[Int(first)].id
+        return try #require(dataset.movies[Int(first)].id.number)
     }
 }
 
