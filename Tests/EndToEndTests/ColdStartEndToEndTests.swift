@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Cold users through the binary: `eval` on `split cold` says how each model
 /// scored its users, `newuser` and `recommend` say which method ranked the

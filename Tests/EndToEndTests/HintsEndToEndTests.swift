@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every `next:` hint is a command that succeeds in the state it is shown in:
 /// each state is built through the binary, its last command's hints are

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every notebook shipped in Sessions/ runs through the binary, as a student
 /// would run it (`recsh --echo FILE`), and every command in it succeeds.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `tune` through the built binary: the trial table, the winner kept as a
 /// model and as a preset `train` takes, the preset saved with the session.
