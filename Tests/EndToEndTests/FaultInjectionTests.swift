@@ -406,6 +406,9 @@ enum FaultFixtures {
         case .widths(let r):
             return ["\(r.lowerBound),\(r.lowerBound)", "\(r.upperBound + 1),8", "8", "8,,4", "0,8"]
                 + (includeMaximum ? ["\(r.upperBound),\(r.upperBound)"] : [])
+        case .counts(let r):
+            return ["\(r.lowerBound)", "\(r.lowerBound - 1)", "\(r.upperBound + 1),10", "15,,10", "ten"]
+                + (includeMaximum ? ["\(r.upperBound)"] : [])
         }
     }
 }
