@@ -105,13 +105,20 @@ public struct PageRoutes: HTTPHandler {
     /// The body, read only up to `limit` bytes: a declared length over the
     /// limit is refused unread, a chunked body as soon as it passes it.
     static func readBody(_ request: HTTPRequest, limit: Int) async -> Body {
-        if let count = request.bodySequence.count, count > limit { return .tooLarge(count) }
+        // A body over the limit is still read to its end (and dropped): left
+        // on the connection, its bytes would be parsed as the next request.
+        if let count = request.bodySequence.count, count > limit {
+            do { for try await _ in request.bodySequence {} } catch { return .failed(String(describing: error)) }
+            return .tooLarge(count)
+        }
         var data = Data()
+        var over = false
         do {
-            for try await chunk in request.bodySequence {
+            for try await chunk in request.bodySequence where !over {
                 data.append(chunk)
-                if data.count > limit { return .tooLarge(nil) }
+                if data.count > limit { over = true; data = Data() }
             }
+            if over { return .tooLarge(nil) }
         } catch {
             return .failed(String(describing: error))
         }

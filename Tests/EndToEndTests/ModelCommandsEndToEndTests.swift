@@ -13,7 +13,8 @@ struct ModelCommandsEndToEndTests {
         let objects = r.objects
         #expect(objects.count == 7)
         // Not a terminal: no progress bar; stderr holds only the notes and next: hints.
-        #expect(r.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("next: ") || $0.hasPrefix("excluded: ") },
+        #expect(r.stderr.split(separator: "\n").allSatisfy { line in
+                    ["next: ", "excluded: ", "sampler: "].contains { line.hasPrefix($0) } },
                 "\(r.stderr)")
 
         let train = objects[2]

@@ -148,10 +148,10 @@ import Tensors
             }
         }
         let gcn = GCN(graph: graph, options: full)
-        try compare(Trainer(options: full).step(gcn, gcn.makeContext(holdout), batch),
+        try compare(Trainer(options: full).step(gcn, gcn.batchContext(holdout, coldFrom: graph), batch),
                     Trainer(options: sampled).sampledStep(gcn, gcn.makeContext(graph), sample, local), "gcn")
         let gat = GAT(graph: graph, options: full)
-        try compare(Trainer(options: full).step(gat, gat.makeContext(holdout), batch),
+        try compare(Trainer(options: full).step(gat, gat.batchContext(holdout, coldFrom: graph), batch),
                     Trainer(options: sampled).sampledStep(gat, gat.makeContext(graph), sample, local), "gat")
     }
 

@@ -100,6 +100,9 @@ func rawRequest(port: Int, _ text: String) throws -> String {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { throw ShellError.message("connect failed") }
+    // A server that never answers fails the test after a minute instead of hanging the suite.
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(text.utf8)
     guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw ShellError.message("send failed") }
     var reply: [UInt8] = []

@@ -213,7 +213,7 @@ import Testing
             ("split official", "split: missing NAME; usage: split official u1|...|ub"),
             ("split official u9", "split official: unknown split 'u9' (known: u1, u2, u3, u4, u5, ua, ub)"),
             ("split files test=x.tsv", "split files: needs train=FILE and test=FILE (val=FILE optional)"),
-            ("split sideways", "split: KIND=sideways is not one of warm|cold|official|files"),
+            ("split sideways", "split: KIND=sideways is not one of warm|cold|seed-study|official|files"),
         ]
         for (line, message) in bad {
             #expect(!h.shell.run(line: line), "\(line)")

@@ -13,23 +13,23 @@ import Testing
         #expect(!h.shell.run(line: "split seed-study ratios=70/15/15"))
         #expect((h.objects.last?["error"] as? String)?.contains("'ratios=' does not apply") == true)
 
-        #expect(h.shell.run(line: "train pop; train ease"), "\(h.err)")
+        #expect(h.shell.run(line: "train pop; train svd"), "\(h.err)")
         #expect(h.shell.run(line: "eval protocol=seed"), "\(h.err)")
         let rows = try #require(h.objects.last?["results"] as? [[String: Any]])
         let steps = ["honest", "leak", "cosine", "no-exclusion", "mrr-hits-only"]
         #expect(rows.count == 2 * steps.count)
         #expect(rows.prefix(5).compactMap { $0["step"] as? String } == steps)
-        let ease = rows.filter { $0["model"] as? String == "ease" }
-        // The leak hands EASE the test users' own likes.
-        #expect((ease[1]["precision"] as? Double ?? 0) > (ease[0]["precision"] as? Double ?? 1) + 0.2)
+        let svd = rows.filter { $0["model"] as? String == "svd" }
+        // The leak hands PureSVD the test users' own likes.
+        #expect((svd[1]["precision"] as? Double ?? 0) > (svd[0]["precision"] as? Double ?? 1) + 0.2)
         // The last step changes only the MRR's denominator.
-        #expect(ease[4]["precision"] as? Double == ease[3]["precision"] as? Double)
-        #expect((ease[4]["mrr"] as? Double ?? 0) >= (ease[3]["mrr"] as? Double ?? 1))
-        #expect((ease[4]["mrr_users"] as? Int ?? 0) <= (ease[3]["mrr_users"] as? Int ?? 0))
+        #expect(svd[4]["precision"] as? Double == svd[3]["precision"] as? Double)
+        #expect((svd[4]["mrr"] as? Double ?? 0) >= (svd[3]["mrr"] as? Double ?? 1))
+        #expect((svd[4]["mrr_users"] as? Int ?? 0) <= (svd[3]["mrr_users"] as? Int ?? 0))
         // The honest row is plain 'eval'.
-        #expect(h.shell.run(line: "eval ease"))
+        #expect(h.shell.run(line: "eval svd"))
         let plain = try #require((h.objects.last?["results"] as? [[String: Any]])?.first)
-        #expect(plain["ndcg"] as? Double == ease[0]["ndcg"] as? Double)
+        #expect(plain["ndcg"] as? Double == svd[0]["ndcg"] as? Double)
 
         #expect(!h.shell.run(line: "eval protocol=seed lsh=8"))
         #expect((h.objects.last?["error"] as? String)?.contains("does not combine with lsh=") == true)
