@@ -46,7 +46,7 @@ import TestSupport
     @Test func badOptionNamesItAndTheAcceptedOnes() throws {
         let r = try Recsh.run(["-c", "eval gcn k=10 foo=1"])
         #expect(r.status == 1)
-        #expect(r.stderr == "error: eval: unknown option 'foo' (accepted: on, k, lsh)\n")
+        #expect(r.stderr == "error: eval: unknown option 'foo' (accepted: on, k, lsh, protocol)\n")
     }
 
     /// NCF end to end: it trains, evaluates, recommends, saves and restores
