@@ -33,7 +33,7 @@ public enum ModelCommands {
 
     static func train(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let kind = command.argument(0)!
-        let name = try modelName(command, kind: kind)
+        let name = try modelName(command, defaultName: kind, usage: "train MODEL [as NAME] [key=value ...]")
         guard modelKinds.contains(kind) else {
             throw ShellError.message("train: unknown model '\(kind)' (known: \(modelKinds.joined(separator: ", ")))")
         }
@@ -61,21 +61,22 @@ public enum ModelCommands {
         ModelRegistry.kinds.map { "  \($0.name): \($0.summary); \($0.options.map(\.name).joined(separator: " "))" }
     }
 
-    /// `train KIND`, `train KIND as NAME`; anything else is an error naming the usage.
-    static func modelName(_ command: ParsedCommand, kind: String) throws -> String {
-        let usage = "train MODEL [as NAME] [key=value ...]"
+    /// `train KIND` / `tune KIND` (the name is `defaultName`) or `... KIND as NAME`;
+    /// anything else is an error naming `usage`.
+    static func modelName(_ command: ParsedCommand, defaultName: String, usage: String) throws -> String {
+        let verb = command.name
         switch command.arguments.count {
-        case 1: return kind
+        case 1: return defaultName
         case 3 where command.arguments[1] == "as":
             let name = command.arguments[2]
             guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw ShellError.message("train: model name '\(name)' must start with a letter and use letters, digits, - _ .")
+                throw ShellError.message("\(verb): model name '\(name)' must start with a letter and use letters, digits, - _ .")
             }
             return name
         case 2 where command.arguments[1] == "as":
-            throw ShellError.missingArgument(command: "train", argument: "NAME", usage: usage)
+            throw ShellError.missingArgument(command: verb, argument: "NAME", usage: usage)
         default:
-            throw ShellError.unexpectedArgument(command: "train", argument: command.arguments[1],
+            throw ShellError.unexpectedArgument(command: verb, argument: command.arguments[1],
                                                 column: command.argumentColumns[1], usage: usage)
         }
     }

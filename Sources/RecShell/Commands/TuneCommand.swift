@@ -34,7 +34,8 @@ public enum TuneCommand {
         guard ModelRegistry.names.contains(kind) else {
             throw ShellError.message("tune: unknown model '\(kind)' (known: \(ModelRegistry.names.joined(separator: ", ")))")
         }
-        let name = try name(command, kind: kind)
+        let name = try ModelCommands.modelName(command, defaultName: "\(kind)-tuned",
+                                                  usage: "tune MODEL [as NAME] [trials=N] [minutes=X] [key=value ...]")
         guard !NamedPreset.reservedNames.contains(name) else {
             throw ShellError.message("tune: '\(name)' is a built-in preset name; choose another with 'as NAME'")
         }
@@ -81,24 +82,6 @@ public enum TuneCommand {
         var out: [String: String] = [:]
         for (name, value) in options.changed where name != "seed" && name != "preset" { out[name] = value.description }
         return out
-    }
-
-    static func name(_ command: ParsedCommand, kind: String) throws -> String {
-        let usage = "tune MODEL [as NAME] [trials=N] [minutes=X] [key=value ...]"
-        switch command.arguments.count {
-        case 1: return "\(kind)-tuned"
-        case 3 where command.arguments[1] == "as":
-            let name = command.arguments[2]
-            guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw ShellError.message("tune: name '\(name)' must start with a letter and use letters, digits, - _ .")
-            }
-            return name
-        case 2 where command.arguments[1] == "as":
-            throw ShellError.missingArgument(command: "tune", argument: "NAME", usage: usage)
-        default:
-            throw ShellError.unexpectedArgument(command: "tune", argument: command.arguments[1],
-                                                column: command.argumentColumns[1], usage: usage)
-        }
     }
 
     static func int(_ text: String, _ key: String, _ range: ClosedRange<Int>) throws -> Int {
