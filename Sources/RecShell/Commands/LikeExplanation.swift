@@ -10,9 +10,7 @@ struct LikeExplanation {
     /// The explanation of `movies` for `user`, or nil for a model whose
     /// scores cannot move with the graph (fixed user vectors, no fold-in).
     static func make(_ model: TrainedModel, graph: InteractionGraph, user: Int, movies: [Int]) throws -> LikeExplanation? {
-        guard let forward = LikeContributions.forwardPass(model.recommender, user: user) else { return nil }
-        return LikeExplanation(contributions: try LikeContributions.measure(user: user, movies: movies, graph: graph,
-                                                                            scorer: forward))
+        try LikeContributions.measure(model.recommender, user: user, movies: movies, graph: graph).map(LikeExplanation.init)
     }
 
     /// "+0.0123" / "-0.0004": three significant digits, so deltas that differ
