@@ -76,7 +76,9 @@ public struct TrainOptions: Sendable, Equatable {
                     "drop this share of edges from message passing per batch", scale: .linear(0...0.5)),
         ModelOption("sampler", .choice(NeighborSampling.Choice.allCases.map(\.rawValue)), default: .word("auto"),
                     "message passing per batch: the full graph, sampled neighbourhoods (batch positives hidden), "
-                    + "or auto by graph size", scale: .fixed),
+                    + "or auto: the full graph, over \(NeighborSampling.largeGraphEdges) train edges in large batches "
+                    + "(<= \(NeighborSampling.largeBatchSteps) a epoch, lr \(NeighborSampling.largeBatchLearningRate) "
+                    + "unless batch/lr are set)", scale: .fixed),
         ModelOption("fanout", .counts(1...100_000), default: .word("15,10"),
                     "neighbours sampled per node and layer with sampler=neighbors, from the batch's nodes outwards"),
         ModelOption("ema", .number(0...0.9999), default: .number(0),
@@ -160,17 +162,22 @@ public struct TrainOptions: Sendable, Equatable {
         coldShare = float("cold-share")
     }
 
-    /// Writes the fields a model may change (the input it could use, the sampler auto chose) back into `options`.
+    /// Writes the fields a model or `sampler=auto` may change (the input it
+    /// could use, the sampler, batch and learning rate) back into `options`.
     public func write(to options: inout ModelOptions) {
         options["features"] = .flag(features)
         options["ids"] = .flag(ids)
         options["sampler"] = .word(sampler.rawValue)
+        options["batch"] = .int(batchSize)
+        options["lr"] = Self.number(learningRate)
     }
+
+    /// A float as typed ("0.001", not its double expansion).
+    static func number(_ f: Float) -> OptionValue { .number(Double("\(f)") ?? Double(f)) }
 
     /// The options as `key=value` text (every declared key).
     public var asDictionary: [String: String] {
-        /// A float as typed ("0.001", not its double expansion).
-        func number(_ f: Float) -> OptionValue { .number(Double("\(f)") ?? Double(f)) }
+        let number = Self.number
         var o = ModelOptions(defaults: Self.declarations)
         o["loss"] = .word(loss.rawValue)
         o["layers"] = .int(layers); o["hidden"] = .int(hidden); o["dim"] = .int(dim); o["heads"] = .int(heads)

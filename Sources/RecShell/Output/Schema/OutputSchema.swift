@@ -294,6 +294,7 @@ public enum OutputSchema {
                 opt("users", .int), opt("workers", .int),
                 opt("seconds", .number), opt("sampler", .string), opt("fanout", .string), opt("timed_batches", .int),
                 opt("ratings", .int), opt("train_edges", .int), opt("movies", .int), opt("bytes", .int), opt("batch", .int),
+                opt("lr", .number),
             ]))),
             req("load_average", .nullable(.array(.number))),
             opt("shape", .string), opt("peak_rss_bytes", .nullable(.int)), opt("bundle_bytes", .nullable(.int)),
