@@ -57,7 +57,8 @@ public struct TrainOptions: Sendable, Equatable {
         ModelOption("dim", .int(1...4096), default: .int(64), "output embedding width", scale: .log(32...128)),
         ModelOption("heads", .int(1...64), default: .int(1), "attention heads", scale: .linear(1...4)),
         ModelOption("negatives", .int(1...1000), default: .int(10), "sampled negatives per positive", scale: .log(4...200)),
-        ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log(0.01...1)),
+        ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log(0.01...1),
+                    searchedWith: ["loss": "margin"]),
         ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log(0.0001...0.01)),
         ModelOption("weight-decay", .number(0...10), default: .number(0), "Adam weight decay",
                     scale: .values(["0", "0.00001", "0.0001", "0.0003", "0.001"])),
@@ -94,8 +95,9 @@ public struct TrainOptions: Sendable, Equatable {
                     "tuned settings in one option (explicit options win)"),
         ModelOption("bias", .flag, default: .flag(false),
                     "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
+        // Not searched: it trades warm accuracy for new users, which a validation set of warm users cannot weigh.
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
-                    "share of each batch's users trained as new: edges hidden, ID zeroed", scale: .linear(0...0.8)),
+                    "share of each batch's users trained as new: edges hidden, ID zeroed"),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
