@@ -121,7 +121,7 @@ public struct SessionAPI: Sendable {
         var copy = session
         var result: CommandResult
         do {
-            result = try handler(&copy, parsed, Context(registry: registry, run: run, environment: environment))
+            result = try spec.run(handler, &copy, parsed, Context(registry: registry, run: run, environment: environment))
             result.command = spec.name
         } catch {
             result = .failure(spec.name, String(describing: error))

@@ -7,7 +7,7 @@ import GraphRec
 enum AttentionCommand {
     static func run(_ session: Session, _ command: ParsedCommand) throws -> CommandResult {
         let dataset = try session.requireDataset("attention")
-        guard let graph = session.graph else { throw ShellError.message("attention: no graph; try 'split warm'") }
+        let graph = try session.requireGraph("attention")
         let (name, gat) = try gatModel(session, command.options["model"])
         let attention = gat.attention(on: graph)
         let layers = try pick(command.options, "layer", count: attention.count)

@@ -47,6 +47,7 @@ public enum DataCommands {
         CommandSpec(
             name: "info", group: "Data", synopsis: "info",
             summary: "Data set, graph, split, features and trained models in one summary.",
+            requires: [.dataset],
             example: "info", handler: info),
         CommandSpec(
             name: "split", group: "Data",
@@ -70,18 +71,21 @@ public enum DataCommands {
                       OptionSpec("train", "FILE", "train pairs (split files)", completion: .files),
                       OptionSpec("val", "FILE", "validation pairs (split files)", completion: .files),
                       OptionSpec("test", "FILE", "test pairs (split files)", completion: .files)],
+            requires: [.dataset],
             example: "split warm ratios=80/10/10 seed=0", handler: split),
         CommandSpec(
             name: "find", group: "Data", synopsis: "find TEXT [limit=25]",
             summary: "Search movie titles (case- and accent-insensitive): id, year, genres, number of ratings.",
             arguments: [ArgumentSpec("TEXT", "words of the title", variadic: true, completion: .movieTitles)],
             options: [OptionSpec("limit", "N", default: "25", "most titles to show")],
+            requires: [.dataset],
             example: "find \"star wars\"", handler: find),
         CommandSpec(
             name: "user", group: "Data", synopsis: "user USER [top=10]",
             summary: "A user's profile: features, degree in the graph, rating stats, rated movies highest first.",
             arguments: [ArgumentSpec("USER", "user id")],
             options: [OptionSpec("top", "N", default: "10", "rated movies to list")],
+            requires: [.dataset],
             example: "user 1 top=5", handler: user),
         CommandSpec(
             name: "movie", group: "Data", synopsis: "movie MOVIE",
@@ -89,6 +93,7 @@ public enum DataCommands {
             details: ["MOVIE is an id, a full title (\"Star Wars (1977)\") or a unique part of one;",
                       "an ambiguous title lists the candidates with their ids."],
             arguments: [ArgumentSpec("MOVIE", "movie id or title", variadic: true, completion: .movieTitles)],
+            requires: [.dataset],
             example: "movie \"Toy Story (1995)\"", handler: movie),
     ]
 

@@ -7,8 +7,7 @@ extension EvaluationCommands {
 
     static func compare(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("compare")
-        let split = try session.requireSplit("compare")
-        guard let graph = session.graph else { throw ShellError.message("compare: no split yet; try 'split warm'") }
+        let split = try session.requireSplit("compare"), graph = try session.requireGraph("compare")
         let models = try namedModels(session, command.arguments, command: "compare")
         let (part, k) = try part(command, session: session, movies: graph.movieCount)
         let outcome: Experiment.Outcome

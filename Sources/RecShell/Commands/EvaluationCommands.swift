@@ -19,6 +19,7 @@ public enum EvaluationCommands {
                       OptionSpec("lsh", "PLANES", "rank LSH candidates from PLANES hyperplanes instead of all movies"),
                       OptionSpec("protocol", "honest|seed", default: "honest",
                                  "seed: also each step towards the seed study's leaky protocol", values: ["honest", "seed"])],
+            requires: [.dataset, .split, .model],
             example: "eval gcn on=test k=10", handler: eval),
         CommandSpec(
             name: "compare", group: "Evaluation", synopsis: "compare [NAME ...] [seeds=0,1,2] [on=val|test] [k=10]",
@@ -33,14 +34,12 @@ public enum EvaluationCommands {
             options: [OptionSpec("seeds", "S,S,...", default: "none", "retrain with each seed (split and model)"),
                       OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K")],
+            requires: [.dataset, .split, .model],
             example: "compare gcn pop seeds=0,1,2", handler: compare),
     ]
 
     /// The models a command names, or every model when none is named.
     static func namedModels(_ session: Session, _ names: [String], command: String) throws -> [TrainedModel] {
-        guard !session.models.isEmpty else {
-            throw ShellError.message("\(command): no trained model yet; try 'train gcn'")
-        }
         if names.isEmpty { return session.models }
         var seen: Set<String> = []
         return try names.filter { seen.insert($0).inserted }.map { try session.model($0, command: command) }
@@ -54,9 +53,7 @@ public enum EvaluationCommands {
     }
 
     static func eval(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        _ = try session.requireDataset("eval")
-        let split = try session.requireSplit("eval")
-        guard let graph = session.graph else { throw ShellError.message("eval: no split yet; try 'split warm'") }
+        let split = try session.requireSplit("eval"), graph = try session.requireGraph("eval")
         let models = try namedModels(session, command.arguments, command: "eval")
         let (part, k) = try part(command, session: session, movies: graph.movieCount)
         let evaluator = try Evaluator(split: split, graph: graph, on: part, k: k)

@@ -26,6 +26,7 @@ public enum ExploreCommands {
                       OptionSpec("k", "N", default: "10", "how many movies"),
                       OptionSpec("lsh", "PLANES", "search LSH candidates instead of all movies"),
                       OptionSpec("top", "N", default: "3", "with why: contributing likes shown per movie")],
+            requires: [.dataset, .split, .model],
             example: "recommend 1 k=5 why", handler: recommend),
         CommandSpec(
             name: "similar", group: "Explore", synopsis: "similar MOVIE [model=NAME] [k=10]",
@@ -33,6 +34,7 @@ public enum ExploreCommands {
             arguments: [ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
+            requires: [.dataset, .split, .model],
             example: "similar \"Star Wars (1977)\" k=5", handler: similar),
         CommandSpec(
             name: "attention", group: "Explore",
@@ -48,6 +50,7 @@ public enum ExploreCommands {
                       OptionSpec("layer", "L", default: "all", "layer (1-based)"),
                       OptionSpec("head", "H", default: "all", "attention head (1-based)"),
                       OptionSpec("top", "N", default: "10", "neighbours to show")],
+            requires: [.dataset, .split, .model],
             example: "attention user 1 layer=1 top=5", handler: attention),
     ]
 
@@ -59,7 +62,7 @@ public enum ExploreCommands {
                                                 column: command.argumentColumns[1], usage: usage)
         }
         let model = try session.model(command.options["model"], command: "recommend")
-        guard let graph = session.graph else { throw ShellError.message("recommend: no split yet; try 'split warm'") }
+        let graph = try session.requireGraph("recommend")
         let u = try dataset.resolveUser(command.argument(0)!)
         let scorer = model.scorer
         guard u < scorer.userCount, scorer.itemCount == dataset.movieCount else {

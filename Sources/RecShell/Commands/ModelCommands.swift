@@ -23,7 +23,7 @@ public enum ModelCommands {
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
                         ArgumentSpec("NAME", "name for the trained model", required: false)],
-            options: modelOptionSpecs,
+            options: modelOptionSpecs, requires: [.dataset, .split],
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
         CommandSpec(
             name: "models", group: "Models", synopsis: "models",
@@ -38,9 +38,7 @@ public enum ModelCommands {
             throw ShellError.message("train: unknown model '\(kind)' (known: \(modelKinds.joined(separator: ", ")))")
         }
         if let reason = ModelFitting.unavailable[kind] { throw ShellError.message("train \(reason)") }
-        _ = try session.requireDataset("train")
-        let split = try session.requireSplit("train")
-        guard let graph = session.graph else { throw ShellError.message("train: no split yet; try 'split warm'") }
+        let split = try session.requireSplit("train"), graph = try session.requireGraph("train")
         let outcome = try ModelFitting.fit(kind: kind, name: name, options: command.options, split: split,
                                            graph: graph, presets: session.presets, control: context.run)
         session.store(outcome.model)

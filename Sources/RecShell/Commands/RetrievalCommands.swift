@@ -70,9 +70,8 @@ public enum RetrievalCommands {
     static func inputs(_ session: Session, _ command: ParsedCommand, name: String)
         throws -> (model: TrainedModel, set: EvaluationSet, k: Int, runs: Int) {
         _ = try session.requireDataset(name)
-        let split = try session.requireSplit(name)
+        let split = try session.requireSplit(name), graph = try session.requireGraph(name)
         let model = try session.model(command.options["model"], command: name)
-        guard let graph = session.graph else { throw ShellError.message("\(name): no graph; try 'split warm'") }
         let set = try EvaluationSet(split: split, graph: graph, on: .test)
         guard !set.users.isEmpty else { throw ShellError.message("\(name): the test split has no users with targets") }
         let k = try command.options.int("k", default: session.settings.k, range: 1...1000)

@@ -50,7 +50,7 @@ extension SessionCommands {
                        ("movies", .int(e.items.rows)), ("dim", .int(e.dimension))]
         case "recommendations":
             let model = try session.model(command.options["model"], command: "export")
-            guard let graph = session.graph else { throw ShellError.message("export: no graph; try 'split warm'") }
+            let graph = try session.requireGraph("export")
             let k = try command.options.int("k", default: session.settings.k, range: 1...dataset.movieCount)
             let lists = topK(model.scorer, graph: graph, users: dataset.userCount, k: k)
             data = try recommendationsData(lists, model: model, dataset: dataset, k: k, format: ext)

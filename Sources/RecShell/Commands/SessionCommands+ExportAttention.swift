@@ -15,7 +15,7 @@ extension SessionCommands {
     }
 
     static func attentionExport(_ session: Session, model name: String?, dataset: Dataset, format: String) throws -> AttentionExport {
-        guard let graph = session.graph else { throw ShellError.message("export attention: no graph; try 'split warm'") }
+        let graph = try session.requireGraph("export attention")
         let (model, gat) = try AttentionCommand.gatModel(session, name, command: "export attention")
         let attention = gat.attention(on: graph)
         let edges = AttentionInspection.edges(attention)

@@ -14,6 +14,7 @@ public enum SessionCommands {
                       "transcript.md replays with 'run DIR/NAME/transcript.md': each command is a line of its",
                       "own and its output sits in a fenced block, which 'run' skips."],
             arguments: [ArgumentSpec("NAME", "bundle name (default: the last one used)", required: false)],
+            requires: [.dataset],
             example: "save tour", handler: save),
         CommandSpec(
             name: "restore", group: "Sessions", synopsis: "restore NAME",

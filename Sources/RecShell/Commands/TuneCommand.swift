@@ -29,6 +29,7 @@ public enum TuneCommand {
             options: [OptionSpec("trials", "N", default: "20", "at most N trials"),
                       OptionSpec("minutes", "X", default: "30", "no trial starts after X minutes; the running one stops there")]
                 + ModelCommands.modelOptionSpecs,
+            requires: [.dataset, .split],
             example: "tune lightgcn trials=12 minutes=20", handler: tune),
     ]
 
@@ -42,8 +43,7 @@ public enum TuneCommand {
         guard !NamedPreset.reservedNames.contains(name) else {
             throw ShellError.message("tune: '\(name)' is a built-in preset name; choose another with 'as NAME'")
         }
-        let split = try session.requireSplit("tune")
-        guard let graph = session.graph else { throw ShellError.message("tune: no split yet; try 'split warm'") }
+        let split = try session.requireSplit("tune"), graph = try session.requireGraph("tune")
         var fixed = command.options.values
         let trials = try int(fixed.removeValue(forKey: "trials") ?? "20", "trials", 1...10_000)
         let minutes = try number(fixed.removeValue(forKey: "minutes") ?? "30", "minutes")

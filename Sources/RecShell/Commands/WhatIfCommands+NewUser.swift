@@ -18,7 +18,7 @@ extension WhatIfCommands {
         let likes = try o["likes"].map { try resolveList($0, dataset) } ?? []
         let model = try session.model(o["model"], command: "newuser")
         _ = try capabilities(of: model, command: "newuser")
-        guard let graph = session.graph else { throw ShellError.message("newuser: no graph; try 'load ml-100k'") }
+        let graph = try session.requireGraph("newuser")
         let k = try o.int("k", default: session.settings.k, range: 1...100)
         var features: [Float]? = nil
         if graph.userFeatures != nil {

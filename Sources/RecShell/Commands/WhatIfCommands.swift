@@ -28,6 +28,7 @@ public enum WhatIfCommands {
                         ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
             options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
+            requires: [.dataset, .split, .model],
             example: "whatif user 1 likes 50 181", handler: whatif),
         CommandSpec(
             name: "newuser", group: "Explore",
@@ -44,6 +45,7 @@ public enum WhatIfCommands {
                       OptionSpec("likes", "M,M,...", "liked movies: ids or titles, comma separated"),
                       OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
                       OptionSpec("k", "N", default: "10", "how many movies")],
+            requires: [.dataset, .split, .model],
             example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
     ]
 
@@ -76,7 +78,7 @@ public enum WhatIfCommands {
             if !movies.contains(m) { movies.append(m) }
         }
         let model = try session.model(command.options["model"], command: "whatif")
-        guard let graph = session.graph else { throw ShellError.message("whatif: no graph; try 'load ml-100k'") }
+        let graph = try session.requireGraph("whatif")
         let k = try command.options.int("k", default: session.settings.k, range: 1...100)
 
         let owned = Set(graph.movies(ofUser: user).map { Int($0) })

@@ -70,6 +70,42 @@ public struct OptionSpec: Sendable {
     }
 }
 
+/// A step of the usual path a command needs done before it can run. The
+/// dispatcher checks a spec's requirements before its handler runs, each
+/// with the steps before it (a model needs a split, a split a data set), so
+/// the error names the first step missing and the one command that does it.
+public enum Requirement: Int, Sendable, CaseIterable, Comparable {
+    case dataset, split, model
+
+    /// What is missing and the command that provides it: one hint per requirement, shown everywhere.
+    public var missing: String {
+        switch self {
+        case .dataset: return "no data loaded; try 'load ml-100k'"
+        case .split: return "no split yet; try 'split warm'"
+        case .model: return "no trained model yet; try 'train gcn'"
+        }
+    }
+
+    func isMet(by session: Session) -> Bool {
+        switch self {
+        case .dataset: return session.dataset != nil && session.graph != nil
+        case .split: return session.split != nil && session.graph != nil
+        case .model: return !session.models.isEmpty
+        }
+    }
+
+    /// The error `command` gives when this step is missing.
+    func error(_ command: String) -> ShellError { .message("\(command): \(missing)") }
+
+    /// The first step `requirements` (and the steps before them) need that `session` lacks.
+    static func firstUnmet(_ requirements: [Requirement], in session: Session) -> Requirement? {
+        guard let last = requirements.max() else { return nil }
+        return allCases.first { $0 <= last && !$0.isMet(by: session) }
+    }
+
+    public static func < (a: Requirement, b: Requirement) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// What runs when the command is entered.
 public enum CommandAction: Sendable {
     /// An ordinary command: a function of the session.
@@ -97,13 +133,15 @@ public struct CommandSpec: Sendable {
     public var details: [String]
     public var arguments: [ArgumentSpec]
     public var options: [OptionSpec]
+    /// What the session must hold before the handler runs.
+    public var requires: [Requirement]
     /// One example a user can type as is.
     public var example: String
     public var action: CommandAction
 
     public init(name: String, aliases: [String] = [], group: String, synopsis: String, summary: String,
                 details: [String] = [], arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
-                example: String, action: CommandAction) {
+                requires: [Requirement] = [], example: String, action: CommandAction) {
         self.name = name
         self.aliases = aliases
         self.group = group
@@ -112,16 +150,25 @@ public struct CommandSpec: Sendable {
         self.details = details
         self.arguments = arguments
         self.options = options
+        self.requires = requires
         self.example = example
         self.action = action
     }
 
     public init(name: String, aliases: [String] = [], group: String, synopsis: String, summary: String,
                 details: [String] = [], arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
-                example: String, handler: @escaping CommandHandler) {
+                requires: [Requirement] = [], example: String, handler: @escaping CommandHandler) {
         self.init(name: name, aliases: aliases, group: group, synopsis: synopsis, summary: summary,
-                  details: details, arguments: arguments, options: options, example: example,
+                  details: details, arguments: arguments, options: options, requires: requires, example: example,
                   action: .handler(handler))
+    }
+
+    /// Runs `handler` once the session holds what the spec requires; the one
+    /// place requirements are checked, for the shell and the page alike.
+    public func run(_ handler: CommandHandler, _ session: inout Session, _ parsed: ParsedCommand,
+                    _ context: Context) throws -> CommandResult {
+        if let unmet = Requirement.firstUnmet(requires, in: session) { throw unmet.error(name) }
+        return try handler(&session, parsed, context)
     }
 
     public func option(named key: String) -> OptionSpec? { options.first { $0.name == key } }

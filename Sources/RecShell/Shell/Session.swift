@@ -46,9 +46,7 @@ public struct Session: Sendable {
             }
             return m
         }
-        guard let last = models.last else {
-            throw ShellError.message("\(command): no trained model yet; try 'train gcn'")
-        }
+        guard let last = models.last else { throw Requirement.model.error(command) }
         return last
     }
 
@@ -66,15 +64,25 @@ public struct Session: Sendable {
         }
     }
 
-    /// The loaded data set, or an error telling the user to load one.
+    // The accessors below hand a handler what its spec's `requires:` the
+    // dispatcher has already checked; they throw that same error rather
+    // than unwrap, for a handler reached some other way.
+
+    /// The loaded data set (`requires: [.dataset]`).
     public func requireDataset(_ command: String) throws -> Dataset {
-        guard let dataset else { throw ShellError.message("\(command): no data loaded; try 'load ml-100k'") }
+        guard let dataset else { throw Requirement.dataset.error(command) }
         return dataset
     }
 
-    /// The split, or an error telling the user to make one.
+    /// The graph of the loaded data set: all positives, or the train ones once split (`requires: [.dataset]`).
+    public func requireGraph(_ command: String) throws -> InteractionGraph {
+        guard let graph else { throw Requirement.dataset.error(command) }
+        return graph
+    }
+
+    /// The split (`requires: [.split]`).
     public func requireSplit(_ command: String) throws -> Split {
-        guard let split else { throw ShellError.message("\(command): no split yet; try 'split warm'") }
+        guard let split else { throw Requirement.split.error(command) }
         return split
     }
 }

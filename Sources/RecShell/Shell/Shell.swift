@@ -159,7 +159,7 @@ public final class Shell {
             let started = Date()
             var result: CommandResult
             do {
-                result = try runHandler(handler, parsed, name: spec.name)
+                result = try runHandler(handler, parsed, spec: spec)
             } catch ShellError.confirmation(let question) {
                 // Asked only where someone can answer (context.canAsk); yes runs it again with `force`.
                 let answer = ask?(question + " [y/N] ")?.trimmingSpaces().lowercased() ?? ""
@@ -167,7 +167,7 @@ public final class Shell {
                     var forced = parsed
                     forced.arguments.append("force")
                     forced.argumentColumns.append(0)
-                    do { result = try runHandler(handler, forced, name: spec.name) } catch {
+                    do { result = try runHandler(handler, forced, spec: spec) } catch {
                         result = .failure(spec.name, located(String(describing: error), origin))
                     }
                 } else {
@@ -189,10 +189,10 @@ public final class Shell {
     }
 
     /// Runs a handler on a copy of the session and keeps the copy only when it returns.
-    private func runHandler(_ handler: CommandHandler, _ parsed: ParsedCommand, name: String) throws -> CommandResult {
+    private func runHandler(_ handler: CommandHandler, _ parsed: ParsedCommand, spec: CommandSpec) throws -> CommandResult {
         var copy = session
-        var result = try handler(&copy, parsed, context)
-        result.command = name
+        var result = try spec.run(handler, &copy, parsed, context)
+        result.command = spec.name
         // `consume` ends the copy here: were it still alive, the transcript append in
         // `emit` would find its buffer shared and copy every entry (quadratic scripts).
         session = consume copy
