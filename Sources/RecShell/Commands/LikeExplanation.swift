@@ -84,10 +84,10 @@ struct LikeExplanation {
                 : fifth > 0 ? String(format: "%.1fx apart", Double(first / fifth)) : "the fifth does not raise it at all"
             var line = "\(dataset.movies[c.movies[0]].title): first contributor \(Self.signed(first)), fifth \(Self.signed(fifth)): \(ratio)"
             if first > 0 {
-                let total = raising.reduce(0, +), five = raising.prefix(5).reduce(0, +)
+                let total = raising.reduce(0, +), share = raising.prefix(5).reduce(0, +) / total
                 line += String(format: "; %d of %d likes raise it and the top 5 carry %.0f%% of their lift", raising.count,
-                               c.likes.count, Double(five / total) * 100)
-                if fifth > 0 && first / fifth < 10 { line += " (the lift is spread over many likes: no single one decides)" }
+                               c.likes.count, Double(share) * 100)
+                if share < 0.5 { line += " (spread over many likes: no single one decides)" }
             }
             notes.append(line)
         }
