@@ -97,13 +97,18 @@ public struct LikeContributions: Sendable {
         return nil
     }
 
-    /// The likes behind `movies[position]`, strongest pull first (largest
-    /// delta; ties by movie index), at most `count`.
-    public func top(_ position: Int, count: Int) -> [(movie: Int, delta: Float)] {
+    /// The likes behind `movies[position]`, strongest first, at most `count`.
+    /// With `rival` (a position in `movies`), ranked by `lead`: how much each
+    /// like holds up the movie's lead over that movie, delta minus the rival's
+    /// delta, so a like that lifts every movie alike counts 0; without, by the
+    /// plain delta. Ties by movie index.
+    public func top(_ position: Int, count: Int, over rival: Int? = nil) -> [(movie: Int, delta: Float, lead: Float)] {
         guard position >= 0 && position < movies.count else { return [] }
         let row = deltas.row(position)
-        let order = likes.indices.sorted { a, b in row[a] > row[b] || (row[a] == row[b] && likes[a] < likes[b]) }
-        return order.prefix(max(0, count)).map { (likes[$0], row[$0]) }
+        let base = rival.flatMap { $0 >= 0 && $0 < movies.count ? deltas.row($0) : nil } ?? [Float](repeating: 0, count: likes.count)
+        let lead = likes.indices.map { row[$0] - base[$0] }
+        let order = likes.indices.sorted { a, b in lead[a] > lead[b] || (lead[a] == lead[b] && likes[a] < likes[b]) }
+        return order.prefix(max(0, count)).map { (likes[$0], row[$0], lead[$0]) }
     }
 }
 

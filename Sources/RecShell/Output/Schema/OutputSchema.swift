@@ -200,13 +200,14 @@ public enum OutputSchema {
 
         // Explore
         "recommend": .object([
-            req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("attention_paths", .bool),
+            req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("rival", id),
+            opt("attention_paths", .bool),
             req("method", .string), req("cold_users", .string),
             req("items", .array(.object([
                 req("rank", .int), req("movie", id), req("title", .string), req("score", .number),
                 req("genres", strings), req("held_out", .nullable(.string)),
                 opt("because", .array(.object([req("movie", id), req("title", .string), opt("delta", .number),
-                                               opt("similarity", .number)]))),
+                                               opt("lead_delta", .number), opt("similarity", .number)]))),
                 opt("paths", .any), opt("path_weight_total", .number), opt("path_count", .int),
             ]))),
         ]),
