@@ -27,6 +27,7 @@ import Tensors
         ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "features": "off"], true),
         ("ease", [:], true),
         ("itemknn", [:], true),
+        ("als", ["factors": "4", "iterations": "3"], true),
         ("lightgcn", ["dim": "4", "epochs": "2", "batch": "64", "negatives": "3"], false),
     ]
 
@@ -106,6 +107,7 @@ struct LeaveOneOutShortcutOnMovieLensTests {
         ("gat", ["epochs": "1", "ids": "on"]),
         ("lightgcn", ["epochs": "1"]),
         ("ease", [:]),
+        ("als", [:]),
     ]
 
     @Test(arguments: cases.indices)

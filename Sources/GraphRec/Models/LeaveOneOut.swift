@@ -12,11 +12,15 @@ import Tensors
 ///   (z_u - z_u without j) . z_m, with z_u without j rebuilt from u's liked
 ///   movies' states on the full graph (see GCN+LeaveOneOut, GAT+LeaveOneOut).
 ///
+/// - ALS: the user step is a k x k solve; without like j its system loses one
+///   rank-one term, so each like costs one small solve, not a refit of every user.
+///
 /// Other cases (deeper GNNs, a liked movie among the explained ones, a user
 /// with one like) return nil and `LikeContributions` runs the forward pass
-/// per like. LightGCN has no such shortcut: its symmetric normalisation
-/// 1/sqrt(d_u d_m) puts the degrees of u and j into every two-hop path, so
-/// removing one like moves every movie that shares a user with j.
+/// per like, as it does for PureSVD, MF and NCF (still exact, slower).
+/// LightGCN has no such shortcut: its symmetric normalisation 1/sqrt(d_u d_m)
+/// puts the degrees of u and j into every two-hop path, so removing one like
+/// moves every movie that shares a user with j.
 public protocol LeaveOneOutShortcut: Recommender {
     /// Each of `movies`' scores for `user` on `graph`, and the movies x likes
     /// deltas score - score without that like; nil when no exact shortcut applies.
@@ -92,5 +96,42 @@ extension ItemKNN: LeaveOneOutShortcut {
         }
         let all = scorer(graph).scores(user: user)
         return (movies.map { all[$0] }, deltas)
+    }
+}
+
+/// ALS scores a user by one user step on the fixed movie factors Y,
+///
+///     x_u = (Y^T Y + reg I + alpha sum_{l in L} y_l y_l^T)^-1 (1 + alpha) sum_{l in L} y_l
+///
+/// so without like j the system loses alpha y_j y_j^T and the right-hand side
+/// (1 + alpha) y_j: one k x k solve per like instead of refitting every user,
+/// and the movie factors (hence the delta (x_u - x_u(-j)) . y_m) are exact for
+/// every movie, liked or not.
+extension ALS: LeaveOneOutShortcut {
+    public func leaveOneOut(user: Int, likes: [Int], movies: [Int], graph: InteractionGraph) -> (scores: [Float], deltas: Matrix)? {
+        guard user < graph.userCount, graph.movieCount == items.rows else { return nil }
+        let k = items.cols, n = likes.count
+        let mine = items.gatherRows(likes)
+        var system = BLAS.matmul(items, transposeA: true, items)          // Y^T Y + reg I + alpha Y_u^T Y_u
+        for d in 0..<k { system[d, d] += regularization }
+        if n > 0 { BLAS.gemm(mine, transposeA: true, mine, alpha: alpha, beta: 1, into: &system) }
+        let sums = n > 0 ? mine.columnSums().storage : [Float](repeating: 0, count: k)
+        // The user step without like j (nil: with every like).
+        func solve(without j: Int?) -> [Float] {
+            var a = system
+            var x = (0..<k).map { d in (sums[d] - (j.map { mine[$0, d] } ?? 0)) * (1 + alpha) }
+            if let j { for r in 0..<k { for c in 0..<k { a[r, c] -= alpha * mine[j, r] * mine[j, c] } } }
+            if n - (j == nil ? 0 : 1) == 0 { return [Float](repeating: 0, count: k) }   // no likes: the step leaves zeros
+            let info = a.storage.withUnsafeMutableBufferPointer { p in
+                x.withUnsafeMutableBufferPointer { LAPACK.solvePositiveDefinite(order: k, rightHandSides: 1, a: p.baseAddress!, b: $0.baseAddress!) }
+            }
+            return info == 0 ? x : [Float](repeating: 0, count: k)
+        }
+        let xu = solve(without: nil)
+        var without = Matrix(rows: n, cols: k)
+        for j in 0..<n { let x = solve(without: j); for d in 0..<k { without[j, d] = x[d] } }
+        let rows = items.gatherRows(movies)
+        return (LeaveOneOut.scores(items: rows, user: xu, itemBias: nil, movies: movies),
+                LeaveOneOut.deltas(items: rows, user: xu, without: without))
     }
 }
