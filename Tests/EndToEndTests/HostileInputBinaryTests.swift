@@ -124,6 +124,7 @@ import TestSupport
         try copy("huge-min-rating", manifest(#""min_rating"\s*:\s*[0-9.]+"#, #""min_rating" : 1e300"#))
         try copy("negative-seed", manifest(#""seed"\s*:\s*0(\s*[,}])"#, #""seed" : -1$1"#))
         try copy("seed-2-64", manifest(#""seed"\s*:\s*0(\s*[,}])"#, #""seed" : 18446744073709551616$1"#))
+        try copy("repeated-key", manifest(#"^\{"#, #"{ "format_version" : 0,"#))
         return sessions
     }
 
@@ -135,6 +136,7 @@ import TestSupport
         ("huge-min-rating", "manifest.json", "dataset.min_rating: 1e+300 is out of range"),
         ("negative-seed", "manifest.json", "seed: -1 is not a whole number"),
         ("seed-2-64", "manifest.json", "seed: 18446744073709551616 is not a whole number"),
+        ("repeated-key", "manifest.json", "format_version appears more than once"),
     ]
 
     @Test func damagedBundlesAreRefusedAndListedAsUnreadable() throws {

@@ -124,6 +124,10 @@ import Glibc
             (original.replacingOccurrences(of: "\"best_epoch\" : 3", with: "\"best_epoch\" : \"three\""),
              "\(file): models[0].history.best_epoch: expected Int"),
             (original.replacingOccurrences(of: "2026-09-21T14:13:20Z", with: "yesterday"), "\(file): created_at:"),
+            // A repeated key: JSONSerialization reads the last value, JSONDecoder the first.
+            ("{\"format_version\": 0," + original.dropFirst(), "\(file): format_version appears more than once"),
+            (original.replacingOccurrences(of: "\"kind\" : \"gcn\"", with: "\"kind\" : \"gcn\", \"k\\u0069nd\" : \"mf\""),
+             "\(file): models[0].kind appears more than once"),
         ]
         for (text, expected) in cases {
             let message = try damage(text)
@@ -135,6 +139,14 @@ import Glibc
         #expect(try damage(mismatched)?.hasPrefix("\(path)/tensors.safetensors: checksum mismatch") == true)
         try FileManager.default.removeItem(atPath: file)
         #expect(Self.readError(dir) == "\(file): missing: the bundle is incomplete or damaged")
+    }
+
+    @Test func repeatedKeysAreFoundWithTheirPath() {
+        func key(_ text: String) -> String? { Manifest.repeatedKey(in: Data(text.utf8)) }
+        #expect(key(#"{"a": 1, "b": [{"c": 1}, {"c": 2, "d": "x\"c\":", "c": 3}]}"#) == "b[1].c")
+        #expect(key(#"{"a": {"a": {"a": 1}}, "b": ["a", "a"], "s": "\\", "t": 1}"#) == nil)
+        #expect(key(#"{"x": 1, "\u0078": 2}"#) == "x")
+        #expect(key(#"[{"m": 1}, {"m": 1}, {"n": [1, {"m": 0, "m": 1}]}]"#) == "[2].n[1].m")
     }
 
     @Test func missingBundleIsAClearError() {

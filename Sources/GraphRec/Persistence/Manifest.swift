@@ -239,6 +239,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         guard let object = json as? [String: Any] else {
             throw RecError("\(file): not a recsh session manifest (not a JSON object)")
         }
+        if let key = repeatedKey(in: data) {
+            throw RecError("\(file): \(key) appears more than once (the keys of a JSON object must differ)")
+        }
         guard let versionValue = object["format_version"] else {
             throw RecError("\(file): no format_version: not a recsh session manifest")
         }
@@ -288,6 +291,53 @@ public struct Manifest: Codable, Sendable, Equatable {
         for (i, model) in ((object["models"] as? [Any]) ?? []).enumerated() {
             let history = (model as? [String: Any])?["history"] as? [String: Any]
             if let p = check(history?["best_epoch"], "models[\(i)].history.best_epoch", wholeRange, whole: true) { return p }
+        }
+        return nil
+    }
+
+    /// The path ("models[0].name") of the first key that appears twice in
+    /// one object of `data` (valid JSON). JSONSerialization keeps a repeated
+    /// key's last value and JSONDecoder its first, so the checks above and
+    /// the decoder would read two different manifests.
+    static func repeatedKey(in data: Data) -> String? {
+        struct Level {
+            var isObject: Bool
+            var path: String
+            var keys: Set<String> = []
+            var lastKey = ""
+            var index = 0
+            /// The path of the value now being read inside this object or array.
+            var child: String { isObject ? (path.isEmpty ? lastKey : path + "." + lastKey) : "\(path)[\(index)]" }
+        }
+        let bytes = [UInt8](data)
+        var levels: [Level] = []
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                levels.append(Level(isObject: bytes[i] == UInt8(ascii: "{"), path: levels.last?.child ?? ""))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = levels.popLast()
+            case UInt8(ascii: ","):
+                if let last = levels.indices.last, !levels[last].isObject { levels[last].index += 1 }
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while i < bytes.count && bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                let end = min(i + 1, bytes.count)
+                var next = end
+                while next < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+                guard let last = levels.indices.last, levels[last].isObject,
+                      next < bytes.count, bytes[next] == UInt8(ascii: ":") else { break }
+                let token = Data(bytes[start..<end])
+                let key = (try? JSONSerialization.jsonObject(with: token, options: .fragmentsAllowed)) as? String
+                    ?? String(decoding: token, as: UTF8.self)
+                levels[last].lastKey = key
+                if !levels[last].keys.insert(key).inserted { return levels[last].child }
+            default:
+                break
+            }
+            i += 1
         }
         return nil
     }
