@@ -235,4 +235,35 @@ import Tensors
         #expect(!Tuner.isClearlyWorse([0.0, 0.0], earlier: []))           // nothing to compare with
         #expect(Tuner.isClearlyWorse([0.1, 0.2, 0.2, 0.23], earlier: leader))  // the leader ended at 0.3
     }
+
+    @Test func aStepAlwaysMovesAndARepeatOfAnEarlierTrialIsDrawnAgain() throws {
+        var rng = SeededGenerator(seed: 2)
+        for kind in ModelRegistry.kinds {
+            for d in SearchSpace(kind: kind, fixed: []).dimensions {
+                let r: ClosedRange<Double>
+                switch d.option.scale {
+                case .linear(let range), .log(let range): r = range
+                case .fixed, .values: continue
+                }
+                for bound in [d.value(r.lowerBound), d.value(r.upperBound)] {
+                    #expect((0..<20).allSatisfy { _ in d.neighbour(of: bound, using: &rng) != bound }, "\(kind.name).\(d.option.name)")
+                }
+            }
+        }
+        // Only ids and holdout searched; the best as trained carries sampler=full (written back), the
+        // proposals sampler=auto. Single toggles were tried already, so a step from the best turns both on.
+        let space = SearchSpace(kind: GCN.self, fixed: Set(GCN.options.map(\.name)).subtracting(["ids", "holdout"]))
+        let start = try ModelRegistry.options("gcn", text: [:])
+        var best = start
+        best["sampler"] = .word("full")
+        var ids = start, holdout = start
+        ids["ids"] = .flag(true)
+        holdout["holdout"] = .flag(true)
+        for seed in 0..<5 {
+            var rng = SeededGenerator(seed: UInt64(seed))
+            let next = Tuner.propose(number: 2, starts: [start], base: start, space: space, best: best,
+                                     tried: [start, ids, holdout], using: &rng)
+            #expect(next["ids"] == .flag(true) && next["holdout"] == .flag(true))
+        }
+    }
 }

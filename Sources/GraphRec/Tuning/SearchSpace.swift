@@ -35,11 +35,16 @@ public struct SearchSpace: Sendable {
             }
         }
 
-        /// A value near `current`: a step of up to a quarter of the range
-        /// (a factor of up to the range's fourth root on a log scale), the
-        /// next value up or down of numbers listed in order, or another word.
+        /// A value near `current`, never `current` itself where the range
+        /// allows another: a step of a fortieth to a quarter of the range (a
+        /// factor of up to the range's fourth root on a log scale), the other way when
+        /// that one is cut off by a bound, one unit for a whole number the step
+        /// would round back to; the next value up or down of numbers listed in
+        /// order; another word.
         public func neighbour(of current: OptionValue, using rng: inout SeededGenerator) -> OptionValue {
-            let step = rng.nextDouble() * 2 - 1
+            // At least a tenth of the largest step, so a rounded value does not stay where it was.
+            let u = rng.nextDouble() * 2 - 1
+            let step = (u < 0 ? -1 : 1) * (0.1 + 0.9 * abs(u))
             switch option.scale {
             case .fixed: return current
             case .values:
@@ -49,13 +54,27 @@ public struct SearchSpace: Sendable {
                 }
                 let others = choices.filter { $0 != current }
                 return others.isEmpty ? current : others[rng.nextInt(below: others.count)]
-            case .linear(let range):
+            case .linear(let range), .log(let range):
                 let x = Self.number(current) ?? range.lowerBound
-                return value(min(range.upperBound, max(range.lowerBound, x + step * (range.upperBound - range.lowerBound) / 4)))
-            case .log(let range):
-                let x = max(Self.number(current) ?? range.lowerBound, range.lowerBound)
-                let factor = exp(step * Foundation.log(range.upperBound / range.lowerBound) / 4)
-                return value(min(range.upperBound, max(range.lowerBound, x * factor)))
+                var moves: [Double]
+                if case .log = option.scale {
+                    let factor = exp(step * Foundation.log(range.upperBound / range.lowerBound) / 4)
+                    let from = max(x, range.lowerBound)
+                    moves = [from * factor, from / factor]
+                } else {
+                    let delta = step * (range.upperBound - range.lowerBound) / 4
+                    moves = [x + delta, x - delta]
+                }
+                if isWhole { moves += step >= 0 ? [x + 1, x - 1] : [x - 1, x + 1] }
+                return moves.lazy.map { value(min(range.upperBound, max(range.lowerBound, $0))) }
+                    .first { $0 != current } ?? current
+            }
+        }
+
+        var isWhole: Bool {
+            switch option.type {
+            case .int, .intOrOff: true
+            default: false
             }
         }
 
@@ -91,6 +110,12 @@ public struct SearchSpace: Sendable {
     }
 
     public var names: [String] { dimensions.map(\.option.name) }
+
+    /// Whether `a` and `b` hold the same values in every searched option
+    /// (what else they hold, such as choices a model wrote back, aside).
+    public func same(_ a: ModelOptions, _ b: ModelOptions) -> Bool {
+        dimensions.allSatisfy { a[$0.option.name] == b[$0.option.name] }
+    }
 
     /// The dimensions that can change a model trained with `options`: those
     /// whose `searchedWith` conditions hold there.

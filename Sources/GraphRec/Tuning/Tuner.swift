@@ -164,6 +164,7 @@ public enum Tuner {
                                          result.bestIndex = result.trials.count
                                      }
                                  })
+            tried.append(trial.options)
             result.trials.append(trial)
             onTrial(trial)
             if trial.outcome == .interrupted { result.stoppedBy = "interrupted"; break }
@@ -191,7 +192,8 @@ public enum Tuner {
     /// The options of trial `number`: the starting points first; after them,
     /// of every three trials the first two step from the best so far (one or
     /// two of the options that matter there) and the third is a random draw
-    /// from `base`. A proposal equal to an earlier trial is drawn again (a few times).
+    /// from `base`. A proposal whose searched options equal an earlier
+    /// trial's (as proposed or as trained) is drawn again (a few times).
     static func propose(number: Int, starts: [ModelOptions], base: ModelOptions, space: SearchSpace, best: ModelOptions?,
                         tried: [ModelOptions], using rng: inout SeededGenerator) -> ModelOptions {
         if number <= starts.count { return starts[number - 1] }
@@ -213,7 +215,7 @@ public enum Tuner {
             } else {
                 for d in space.dimensions { candidate[d.option.name] = d.sample(using: &rng) }
             }
-            if !tried.contains(candidate) { break }
+            if !tried.contains(where: { space.same($0, candidate) }) { break }
         }
         return candidate
     }
