@@ -100,7 +100,7 @@ public enum ScaleBenchmark {
                                                     ("batches_per_epoch", .int(timing.batchesPerEpoch)),
                                                     ("timed_batches", .int(timing.timedBatches)),
                                                     ("batch", .int(options.batchSize)),
-                                                    ("lr", .double(Double(options.learningRate)))]
+                                                    ("lr", .double(Double("\(options.learningRate)") ?? Double(options.learningRate)))]
             if let cpu = timing.cpuSecondsPerEpoch { details.append(("cpu_seconds_per_epoch", .double(cpu))) }
             if options.sampler == .neighbors { details.append(("fanout", .string(options.fanout.map(String.init).joined(separator: ",")))) }
             report.measurements.append(Measurement(

@@ -78,7 +78,7 @@ public struct TrainOptions: Sendable, Equatable {
         ModelOption("sampler", .choice(NeighborSampling.Choice.allCases.map(\.rawValue)), default: .word("auto"),
                     "message passing per batch: the full graph, sampled neighbourhoods (batch positives hidden), "
                     + "or auto: the full graph, over \(NeighborSampling.largeGraphEdges) train edges in large batches "
-                    + "(<= \(NeighborSampling.largeBatchSteps) a epoch, lr \(NeighborSampling.largeBatchLearningRate) "
+                    + "(<= \(NeighborSampling.largeBatchSteps) steps an epoch, lr \(NeighborSampling.largeBatchLearningRate) "
                     + "unless batch/lr are set)", scale: .fixed),
         ModelOption("fanout", .counts(1...100_000), default: .word("15,10"),
                     "neighbours sampled per node and layer with sampler=neighbors, from the batch's nodes outwards"),
