@@ -4,14 +4,14 @@ import FuzzTargets
 
 // recsh-fuzz TARGET [CORPUS_DIR ...] [-max_total_time=S] [-artifact_prefix=DIR/] [-seed=N] [-runs=N]
 //
-// Built with `-sanitize=fuzzer -DFUZZING` (`make fuzz`) the program is
-// libFuzzer's: its `main` parses the flags, `LLVMFuzzerInitialize` takes
-// TARGET off the command line and `LLVMFuzzerTestOneInput` runs it
-// (coverage-guided, crashes saved as DIR/crash-<sha1>). libFuzzer links its
-// own `main` whole, so this file has none in that build. Built plainly
-// (every `swift build`), it is a seeded mutator over the corpus with the
-// same options, so the targets always compile and CI can run them without
-// a second build.
+// Built with `-sanitize=fuzzer -DFUZZING` (`make fuzz`) the program hands
+// the rest of its command line to libFuzzer through `LLVMFuzzerRunDriver`
+// (coverage-guided, crashes saved as DIR/crash-<sha1>). It keeps its own
+// `main` because SwiftPM links every executable with `main` aliased to the
+// module's renamed entry point, which overrides libFuzzer's `main`. Built
+// plainly (every `swift build`), it is a seeded mutator over the corpus
+// with the same options, so the targets always compile and CI can run them
+// without a second build.
 
 /// The usage line and the targets, for a missing or unknown TARGET.
 func usage() -> Never {
@@ -24,23 +24,24 @@ func usage() -> Never {
 /// The target libFuzzer drives, chosen once before the first input.
 nonisolated(unsafe) var selected: FuzzTargets.Target?
 
-@_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
-                             _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
-    guard argc.pointee >= 2, let arguments = argv.pointee, let first = arguments[1],
-          let target = FuzzTargets.named(String(cString: first)) else { usage() }
-    selected = target
-    // libFuzzer reads its flags and corpus directories after this returns: drop TARGET (argv ends in a null).
-    for i in 1..<Int(argc.pointee) { arguments[i] = arguments[i + 1] }
-    argc.pointee -= 1
-    atexit { FuzzTargets.removeScratch() }
-    return 0
-}
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    selected?.run(size == 0 || data == nil ? Data() : Data(bytes: data!, count: size))
-    return 0
+@main enum LibFuzzerDriver {
+    static func main() {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 2, let target = FuzzTargets.named(arguments[1]) else { usage() }
+        selected = target
+        atexit { FuzzTargets.removeScratch() }
+        // libFuzzer reads its flags and corpus directories from argv without TARGET; the strings live until exit.
+        var argv: [UnsafeMutablePointer<CChar>?] = ([arguments[0]] + arguments.dropFirst(2)).map { strdup($0) } + [nil]
+        var argc = Int32(argv.count - 1)
+        let status = argv.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var base = buffer.baseAddress
+            return LLVMFuzzerRunDriver(&argc, &base) { data, size in
+                selected?.run(size == 0 || data == nil ? Data() : Data(bytes: data!, count: size))
+                return 0
+            }
+        }
+        exit(status)
+    }
 }
 #else
 @main enum SeededFuzzer {

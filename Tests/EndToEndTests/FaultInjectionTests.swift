@@ -159,6 +159,7 @@ import Tensors
             "train gat epochs=1 layers=8 heads=64 hidden=512",
             "train gcn dim=4096 hidden=4096 layers=8 epochs=1",
             "train mf epochs=1 negatives=1000 batch=10000000 dim=4096",
+            "train ncf factors=1024 mlp=4096,4096,4096 negatives=1000",
             "set memory-limit=50m",
             "train lightgcn epochs=1 dim=4096 layers=8",
             "lsh bench items=10000000 runs=1",

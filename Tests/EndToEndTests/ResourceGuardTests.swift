@@ -54,6 +54,9 @@ import TestSupport
         ("train gat epochs=1 heads=64 dim=4096", "memory"),
         ("train gcn dim=4096 hidden=4096 layers=8 epochs=1", "GFLOP"),
         ("train mf epochs=1 negatives=1000 batch=10000000 dim=4096", "GFLOP"),
+        ("train ncf factors=1024 mlp=4096,4096,4096 negatives=1000", "memory"),
+        ("train ncf epochs=1 negatives=1000 batch=10000000", "memory"),
+        ("train ncf epochs=1 mlp=1024,4096,4096", "GFLOP"),
     ])
     func trainingOptionProductsAreRefused(command: String, limit: String) throws {
         let (r, last) = try Self.afterSplit(command + "; models")
@@ -109,6 +112,35 @@ import TestSupport
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         return (process.terminationStatus, last)
+    }
+
+    /// NCF's refusal offers MLP widths as a list, and that setting trains under the same limit.
+    @Test(.enabled(if: dataAvailable)) func ncfUnderAMemoryLimitOffersWidthsThatFit() throws {
+        let (r, last) = try Self.afterSplit("set memory-limit=40m; train ncf epochs=1 mlp=4096,2048,1024")
+        #expect(r.status == 1)
+        let message = Self.error(last)
+        #expect(message.hasPrefix("train ncf: estimated cost: needs about"), "\(message)")
+        #expect(message.contains("more than the 40 MB available (memory-limit)"), "\(message)")
+        let mlp = try #require(message.split(separator: " ").first { $0.hasPrefix("mlp=") }, "\(message)")
+        #expect(mlp.split(separator: ",").count == 3)
+        let (again, trained) = try Self.afterSplit("set memory-limit=40m; train ncf epochs=1 \(mlp)")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(trained["command"] as? String == "train" && trained["ok"] as? Bool != false)
+    }
+
+    /// Long training within the budget runs batch by batch and stops on
+    /// Ctrl-C: the model kept with `interrupted`, or (stopped in its first
+    /// epoch) an error saying so.
+    @Test(.enabled(if: dataAvailable), arguments: ["train ncf epochs=100000", "train lightgcn epochs=1 dim=4096 layers=8"])
+    func longTrainingStopsOnCtrlC(command: String) throws {
+        let r = try Self.interrupted("load ml-100k path=\"\(Self.data)\"; split warm; \(command)", delay: 4)
+        let last = try #require(r.last)
+        #expect(last["command"] as? String == "train")
+        if r.status == 0 {
+            #expect(last["interrupted"] as? Bool == true, "\(last)")
+        } else {
+            #expect(r.status == 1 && Self.error(last).contains("interrupted"), "\(last)")
+        }
     }
 
     /// Ten million items fit; generating them polls Ctrl-C.

@@ -65,6 +65,13 @@ import Tensors
         #expect(top.count == min(2, c.likes.count))
         #expect(top.map(\.delta) == top.map(\.delta).sorted(by: >))
         #expect(c.top(movies.count, count: 3).isEmpty)
+        // Against a rival: each like's lead is its delta minus the rival's, strongest first.
+        let led = c.top(0, count: c.likes.count, over: 1)
+        #expect(led.map(\.lead) == led.map(\.lead).sorted(by: >))
+        for entry in led {
+            let l = try #require(c.likes.firstIndex(of: entry.movie))
+            #expect(entry.delta == c.deltas[0, l] && entry.lead == c.deltas[0, l] - c.deltas[1, l])
+        }
         #expect(throws: RecError.self) {
             _ = try LikeContributions.measure(user: graph.userCount, movies: [0], graph: graph, scorer: forward)
         }

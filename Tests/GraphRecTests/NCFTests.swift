@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Tensors
 @testable import GraphRec
@@ -114,6 +115,51 @@ import Tensors
         let control = RunControl(shouldStop: { true })
         let fit = try NCF.fit(graph: graph, options: Self.options(), control: control)
         #expect(fit.history.interrupted && fit.history.epochs == 0)
+    }
+
+    /// Each batch reports progress, and a stop request is seen before the next batch.
+    @Test func trainingReportsEachBatchAndStopsBetweenBatches() throws {
+        let updates = Mutex<[ProgressUpdate]>([])
+        let control = RunControl(shouldStop: { updates.withLock { $0.count >= 5 } },
+                                 report: { u in updates.withLock { $0.append(u) } })
+        let fit = try NCF.fit(graph: graph, options: Self.options(["batch": "1", "epochs": "50"]), control: control)
+        let seen = updates.withLock { $0 }
+        #expect(fit.history.interrupted && seen.count == 5)
+        #expect(seen.map(\.done) == [1, 2, 3, 4, 5] && seen.allSatisfy { $0.label == "ncf epoch 1/50" && $0.total == graph.edgeCount })
+    }
+
+    /// The estimate follows the products of options (batch x negatives pairs
+    /// through each MLP width times the next), and a refusal names a smaller
+    /// setting, MLP widths spelled as a list, that passes the same check.
+    @Test func costEstimateRefusesOptionProductsAndOffersASettingThatFits() throws {
+        let counts = TrainingCost.Counts(users: 943, movies: 1682, edges: 80_000, featureWidth: 0)
+        let small = NCF.trainingCost(NCFOptions(), counts)
+        #expect(small.bytes < 50e6 && small.stepSeconds < 1)
+        var huge = NCFOptions()
+        huge.factors = 1024
+        huge.mlp = [4096, 4096, 4096]
+        huge.negatives = 1000
+        #expect(NCF.trainingCost(huge, counts).bytes > 50e9)
+        var pairs = NCFOptions()
+        pairs.negatives = 1000
+        pairs.batchSize = 10_000_000
+        #expect(NCF.trainingCost(pairs, counts).bytes > 100 * small.bytes)
+        var widths = NCFOptions()
+        widths.mlp = [1024, 4096, 4096]
+        #expect(NCF.trainingCost(widths, counts).stepSeconds > 600)    // the scoring pass: every pair through 4096 x 4096
+
+        let big = InteractionGraph(userCount: 943, movieCount: 1682, edges: (0..<80_000).map { Edge($0 % 943, $0 % 1682) })
+        let budget = ResourceBudget(memoryLimit: 200e6, system: { SystemMemory(bytes: 64e9, source: "test") })
+        var wide = NCFOptions()
+        wide.mlp = [4096, 2048, 1024]
+        let error = try #require(throws: RecError.self) { try NCF.checkCost(wide, graph: big, budget: budget) }
+        #expect(error.message.hasPrefix("estimated cost: needs about") && error.message.contains("200 MB available (memory-limit)"))
+        let suggested = try #require(error.message.split(separator: " ").first { $0.hasPrefix("mlp=") })
+        var fitting = wide
+        fitting.mlp = try NCFOptions.parseWidths(String(suggested.dropFirst(4)))
+        #expect(fitting.mlp.count == 3 && fitting.mlp[0] < 4096 && fitting.mlp[0] % 2 == 0)
+        try NCF.checkCost(fitting, graph: big, budget: budget)
+        try NCF.checkCost(NCFOptions(), graph: big, budget: budget)
     }
 
     @Test func pretrainingStartsNeuMFFromBothTowers() throws {

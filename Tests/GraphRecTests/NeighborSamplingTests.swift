@@ -184,15 +184,30 @@ import Tensors
 
     // MARK: Choosing the sampler
 
-    @Test func autoKeepsSmallGraphsOnTheFullGraphAndSamplesLargeOnes() {
-        #expect(NeighborSampling.resolve(.auto, graph: graph).choice == .full)
-        #expect(NeighborSampling.resolve(.neighbors, graph: graph).choice == .neighbors)
-        let edges = NeighborSampling.autoEdgeThreshold + 1, users = 1000, movies = edges / users + 1
+    @Test func autoKeepsSmallGraphsAsTheyAreAndTrainsLargeOnesInLargeBatches() {
+        var options = TrainOptions()
+        let small = NeighborSampling.resolve(options, graph: graph).options
+        #expect(small.sampler == .full && small.batchSize == options.batchSize && small.learningRate == options.learningRate)
+        options.sampler = .neighbors
+        #expect(NeighborSampling.resolve(options, graph: graph).options.sampler == .neighbors)
+
+        let edges = NeighborSampling.largeGraphEdges + 1, users = 1000, movies = edges / users + 1
         let big = InteractionGraph(userCount: users, movieCount: movies,
                                    edges: (0..<edges).map { Edge($0 % users, $0 / users) })
         #expect(big.edgeCount == edges)
-        #expect(NeighborSampling.resolve(.auto, graph: big).choice == .neighbors)
-        #expect(NeighborSampling.resolve(.full, graph: big).choice == .full)
+        let large = NeighborSampling.resolve(TrainOptions(), graph: big).options
+        #expect(large.sampler == .full && large.learningRate == NeighborSampling.largeBatchLearningRate)
+        let steps = (edges + large.batchSize - 1) / large.batchSize
+        #expect(steps <= NeighborSampling.largeBatchSteps && steps > NeighborSampling.largeBatchSteps / 2)
+        #expect(large.batchSize.nonzeroBitCount == 1)
+
+        var chosen = TrainOptions()                 // a batch or lr set on purpose is kept
+        chosen.batchSize = 512
+        chosen.learningRate = 0.003
+        let kept = NeighborSampling.resolve(chosen, graph: big).options
+        #expect(kept.batchSize == 512 && kept.learningRate == 0.003 && kept.sampler == .full)
+        chosen.sampler = .full
+        #expect(NeighborSampling.resolve(chosen, graph: big).options.batchSize == 512)
     }
 
     @Test func badSamplerSettingsAreErrorsNamingTheOption() throws {
@@ -219,7 +234,8 @@ import Tensors
                                      userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures)
         let auto = try ModelRegistry.fit("gcn", options: ["epochs": "1", "hidden": "8", "dim": "4"], split: split, graph: train)
         #expect(auto.options["sampler"] == .word("full"))
-        #expect(auto.notes.contains { $0.hasPrefix("sampler: full graph (auto:") })
+        #expect(auto.notes.contains { $0.hasPrefix("sampler: full graph, batch 1024, lr 0.001 (auto:") })
+        #expect(auto.options["batch"] == .int(1024))
         let sampled = try ModelRegistry.fit("gat", options: ["epochs": "1", "hidden": "8", "dim": "4", "sampler": "neighbors",
                                                              "fanout": "4,4"], split: split, graph: train)
         #expect(sampled.options["sampler"] == .word("neighbors"))

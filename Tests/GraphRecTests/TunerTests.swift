@@ -158,4 +158,81 @@ import Tensors
             }
         }
     }
+
+    @Test func theBuiltInPresetAndTheOptionsAsGivenAreTheFirstTrialsAndRunToTheEnd() throws {
+        let (split, train) = try warm()
+        let fixed = ["epochs": "2", "batch": "64", "negatives": "3", "hidden": "8", "dim": "8"]
+        let result = try Tuner.run(TuneRequest(kind: "gcn", fixed: fixed, trials: 3), split: split, graph: train)
+        #expect(result.trials.count == 3)
+        let preset = result.trials[0].options, given = result.trials[1].options
+        // Trial 1: preset=best with the fixed options on top; trial 2: the defaults with them.
+        #expect(preset["loss"] == .word("softmax") && preset["ids"] == .flag(true) && preset["dropout"] == .number(0.3))
+        #expect(preset["negatives"] == .int(3) && preset["epochs"] == .int(2))
+        #expect(given["loss"] == .word("bpr") && given["negatives"] == .int(3) && given["patience"] == .int(5))
+        #expect(result.trials.prefix(2).allSatisfy { $0.outcome != .pruned && $0.ndcg != nil })
+        let best = try #require(result.bestTrial?.ndcg)
+        #expect(result.trials.prefix(2).allSatisfy { best >= ($0.ndcg ?? 1) })
+        // A one-trial budget runs the preset only; a preset of the user's (or preset=) is the only start.
+        let one = try Tuner.run(TuneRequest(kind: "gcn", fixed: fixed, trials: 1), split: split, graph: train)
+        #expect(one.trials.count == 1 && one.trials[0].options == preset)
+        let kind = try ModelRegistry.kind("gcn")
+        let chosen = TuneRequest(kind: "gcn", fixed: ["preset": "best"])
+        #expect(try Tuner.startingPoints(chosen, kind: kind, base: ModelRegistry.options("gcn", text: ["preset": "best"])).count == 1)
+        let lightgcn = try ModelRegistry.kind("lightgcn")
+        #expect(try Tuner.startingPoints(TuneRequest(kind: "lightgcn"), kind: lightgcn,
+                                         base: ModelRegistry.options("lightgcn", text: [:])).count == 1)
+    }
+
+    /// Proposals 2..n for a start `base` and a fixed best, as the search would draw them.
+    func proposals(_ count: Int, best: ModelOptions, seed: UInt64) -> [ModelOptions] {
+        let space = SearchSpace(kind: LightGCN.self, fixed: ["epochs"])
+        var rng = SeededGenerator(seed: seed, stream: "tune.proposals")
+        var tried = [best]
+        for number in 2...count {
+            tried.append(Tuner.propose(number: number, starts: [best], base: best, space: space, best: best,
+                                       tried: tried, using: &rng))
+        }
+        return Array(tried.dropFirst())
+    }
+
+    @Test func localStepsStartAtTrialTwoWithARandomDrawEveryThirdTrial() throws {
+        let space = SearchSpace(kind: LightGCN.self, fixed: ["epochs"])
+        let best = try ModelRegistry.options("lightgcn", text: ["lr": "0.005", "loss": "softmax"])
+        let drawn = proposals(10, best: best, seed: 3)
+        func changed(_ o: ModelOptions) -> Int { space.names.filter { o[$0] != best[$0] }.count }
+        for (i, o) in drawn.enumerated() {
+            let number = i + 2
+            if (number - 1) % 3 != 0 {
+                #expect((1...2).contains(changed(o)), "trial \(number) steps from the best")
+                #expect(o["margin"] == best["margin"], "margin does not matter with loss=softmax")
+            } else {
+                #expect(changed(o) > 2, "trial \(number) is a random draw")
+            }
+        }
+        #expect(proposals(10, best: best, seed: 3) == drawn)
+        #expect(proposals(10, best: best, seed: 4) != drawn)
+        // With the margin loss its margin is a step the search takes.
+        let margin = try ModelRegistry.options("lightgcn", text: ["loss": "margin"])
+        #expect(space.relevant(to: margin).contains { $0.option.name == "margin" })
+        #expect(!space.relevant(to: best).contains { $0.option.name == "margin" })
+    }
+
+    @Test func numbersListedInOrderStepToTheNextValue() throws {
+        let space = SearchSpace(kind: GCN.self, fixed: [])
+        let decay = try #require(space.dimensions.first { $0.option.name == "weight-decay" })
+        var rng = SeededGenerator(seed: 1)
+        let fromMiddle = Set((0..<40).map { _ in decay.neighbour(of: .number(0.0001), using: &rng).description })
+        #expect(fromMiddle == ["1e-05", "0.0003"])
+        #expect((0..<10).allSatisfy { _ in decay.neighbour(of: .number(0), using: &rng) == .number(0.00001) })
+        #expect(!space.names.contains("cold-share"))
+    }
+
+    @Test func aClearlyWorseCurveStopsFromTheSecondEpoch() {
+        let leader: [[Double]] = [[0.2, 0.25, 0.3], [0.1, 0.1]]
+        #expect(Tuner.isClearlyWorse([0.1, 0.15], earlier: leader))      // 0.15 < 0.8 x 0.25
+        #expect(!Tuner.isClearlyWorse([0.1, 0.21], earlier: leader))
+        #expect(!Tuner.isClearlyWorse([0.01], earlier: leader))           // one epoch is too early
+        #expect(!Tuner.isClearlyWorse([0.0, 0.0], earlier: []))           // nothing to compare with
+        #expect(Tuner.isClearlyWorse([0.1, 0.2, 0.2, 0.23], earlier: leader))  // the leader ended at 0.3
+    }
 }

@@ -99,7 +99,7 @@ import Testing
         #expect(h.out.contains("> user "))
         #expect(h.out.contains("path weight ="))
         #expect(h.out.contains("share of path weight"))
-        #expect(h.out.contains("score drop without that like"))
+        #expect(h.out.contains("lead over #101 lost without that like"))
     }
 
     @Test func whyForOtherModelsHasLeaveOneOutWithoutPaths() throws {
@@ -111,9 +111,13 @@ import Testing
         #expect(items.allSatisfy { $0["paths"] == nil })
         for item in items {
             let because = try #require(item["because"] as? [[String: Any]])
-            let deltas = because.compactMap { $0["delta"] as? Double }
-            #expect(because.count == 4 && deltas.count == 4 && deltas == deltas.sorted(by: >))
+            let leads = because.compactMap { $0["lead_delta"] as? Double }
+            #expect(because.count == 4 && leads.count == 4 && leads == leads.sorted(by: >))
         }
+        // The lead is measured against the best movie not shown: #4 of the same model's top 4.
+        #expect(h.shell.run(line: "recommend 1 model=c k=4"), "\(h.err)")
+        let four = try #require(h.objects.last?["items"] as? [[String: Any]])
+        #expect(json["rival"] as? Int != nil && json["rival"] as? Int == four.last?["movie"] as? Int)
     }
 
     @Test func whyForFixedUserVectorsFallsBackToCosineAndSaysSo() throws {

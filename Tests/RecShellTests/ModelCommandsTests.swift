@@ -86,8 +86,10 @@ struct ModelCommandsTests {
             let because = try #require(item["because"] as? [[String: Any]])
             #expect(because.count == 3)
             #expect(because.allSatisfy { trainIDs.contains($0["movie"] as? Int ?? -1) })
-            let deltas = because.compactMap { $0["delta"] as? Double }
-            #expect(deltas.count == 3 && deltas == deltas.sorted(by: >))
+            // Ranked by how much each like holds up the movie's lead over the best movie not shown.
+            let leads = because.compactMap { $0["lead_delta"] as? Double }
+            #expect(leads.count == 3 && leads == leads.sorted(by: >))
+            #expect(because.allSatisfy { $0["delta"] is Double })
         }
 
         #expect(h.shell.run(line: "similar 1 k=5"))

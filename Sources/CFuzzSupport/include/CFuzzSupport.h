@@ -11,4 +11,8 @@ void recsh_fuzz_install_crash_saver(const char *path);
 /// The input the crash saver writes if the process dies now (not copied).
 void recsh_fuzz_set_current_input(const uint8_t *data, size_t size);
 
+/// libFuzzer's entry point for a program with its own `main` (the fuzz
+/// build only; the plain build never calls it).
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+
 #endif

@@ -126,18 +126,22 @@ public struct GAT: TrainableModel {
     // h_v(0) = x_v P_type + p_type  (folded into W_1)
     // h_v(k) = act( sum_{u in N(v) ∪ {v}} a_vu W_k h_u(k-1) + b_k ),  per head
     // a_vu   = softmax_u LeakyReLU( (W_k h_u).a_src + (W_k h_v).a_dst )
-    /// The forward pass, also returning every layer's attention weights (nnz x heads).
-    func propagate(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (output: Variable, attention: [Variable]) {
+    /// The forward pass, also returning every layer's attention weights
+    /// (nnz x heads), layer 1's input rows and weight (`firstLayer`) and each
+    /// layer's output (`states`, the last one being `output`).
+    func propagate(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>)
+        -> (output: Variable, attention: [Variable], first: (h: Variable, w: Variable), states: [Variable]) {
         let first = firstLayer(tape, context, weights)
         var h = first.h
-        var attention: [Variable] = []
+        var attention: [Variable] = [], states: [Variable] = []
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1
             let out = attentionLayer(tape, k, context.attention, h, destinations: h, w: k == 1 ? first.w : layer.weight, layer)
             h = out.h
             attention.append(out.attention)
+            states.append(h)
         }
-        return (h, attention)
+        return (h, attention, first, states)
     }
 
     public var samplesNeighbors: Bool { true }

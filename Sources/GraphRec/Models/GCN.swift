@@ -86,11 +86,21 @@ public struct GCN: TrainableModel {
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
     public func forward(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (users: Variable, items: Variable) {
+        let h = layerStates(tape, context, weights: weights).last!
+        let n = h.rows
+        return ItemBias.append(tape, weights.itemBias,
+                               users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
+    }
+
+    /// h(0), then each layer's output h(1) ... h(L) (the last without an
+    /// activation and without the item bias): what `forward` scores from,
+    /// and the states the leave-one-out shortcut (GCN+LeaveOneOut) reads.
+    func layerStates(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> [Variable] {
         let a = context.mean
         let (h0, meanH) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,
                                        meanFeatures: context.meanFeatures, userCount: context.userCount,
                                        dropout: dropout, idMask: context.idMask)
-        var h = h0
+        var h = h0, states = [h0]
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1, (w, b, bias) = (layer.weight, layer.root, layer.bias)
             // One fused op (Tape+SAGE): it aggregates on the narrower side and
@@ -101,10 +111,9 @@ public struct GCN: TrainableModel {
                 tape.sageLayer(a, h, aggregated: k == 1 ? meanH : nil, weight: w, root: b, bias: bias)
             }
             h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
+            states.append(h)
         }
-        let n = h.rows
-        return ItemBias.append(tape, weights.itemBias,
-                               users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
+        return states
     }
 
     public var samplesNeighbors: Bool { true }

@@ -29,18 +29,39 @@ public struct LikeContributions: Sendable {
     /// movies.count x likes.count: deltas[i, l] = scores[i] - score of movies[i] without likes[l].
     public let deltas: Matrix
 
-    /// Measures every like of `user` in `graph` against `movies`.
-    /// `scorer` is the model's forward pass on a graph (for fold-in models,
-    /// with the user refitted); it is called once per like and once on `graph`.
-    public static func measure(user: Int, movies: [Int], graph: InteractionGraph,
-                               workers: Int = Parallel.defaultWorkers,
-                               scorer: @escaping @Sendable (InteractionGraph) -> any Scorer) throws -> LikeContributions {
+    /// Measures every like of `user` in `graph` against `movies` under
+    /// `recommender`: by its exact shortcut (`LeaveOneOutShortcut`) when it has
+    /// one for this case, else by its forward pass per like; nil for a model
+    /// whose user vectors are fixed at training (no edit can move its scores).
+    public static func measure(_ recommender: any Recommender, user: Int, movies: [Int],
+                               graph: InteractionGraph) throws -> LikeContributions? {
+        try check(user: user, movies: movies, graph: graph)
+        let likes = graph.movies(ofUser: user).map(Int.init)
+        if let shortcut = recommender as? any LeaveOneOutShortcut,
+           let fast = shortcut.leaveOneOut(user: user, likes: likes, movies: movies, graph: graph) {
+            return LikeContributions(user: user, likes: likes, movies: movies, scores: fast.scores, deltas: fast.deltas)
+        }
+        guard let forward = forwardPass(recommender, user: user) else { return nil }
+        return try measure(user: user, movies: movies, graph: graph, scorer: forward)
+    }
+
+    static func check(user: Int, movies: [Int], graph: InteractionGraph) throws {
         guard user >= 0 && user < graph.userCount else {
             throw RecError("explain: user index \(user) is outside the graph (\(graph.userCount) users)")
         }
         if let bad = movies.first(where: { $0 < 0 || $0 >= graph.movieCount }) {
             throw RecError("explain: movie index \(bad) is outside the graph (\(graph.movieCount) movies)")
         }
+    }
+
+    /// Measures every like of `user` in `graph` against `movies` by the
+    /// forward pass per like: the reference the shortcuts are tested against.
+    /// `scorer` is the model's forward pass on a graph (for fold-in models,
+    /// with the user refitted); it is called once per like and once on `graph`.
+    public static func measure(user: Int, movies: [Int], graph: InteractionGraph,
+                               workers: Int = Parallel.defaultWorkers,
+                               scorer: @escaping @Sendable (InteractionGraph) -> any Scorer) throws -> LikeContributions {
+        try check(user: user, movies: movies, graph: graph)
         let likes = graph.movies(ofUser: user).map(Int.init)
         // The user's edges are contiguous in the (user, movie)-sorted edge list.
         let first = graph.edges.partitioningIndex { Int($0.user) >= user }
@@ -76,13 +97,18 @@ public struct LikeContributions: Sendable {
         return nil
     }
 
-    /// The likes behind `movies[position]`, strongest pull first (largest
-    /// delta; ties by movie index), at most `count`.
-    public func top(_ position: Int, count: Int) -> [(movie: Int, delta: Float)] {
+    /// The likes behind `movies[position]`, strongest first, at most `count`.
+    /// With `rival` (a position in `movies`), ranked by `lead`: how much each
+    /// like holds up the movie's lead over that movie, delta minus the rival's
+    /// delta, so a like that lifts every movie alike counts 0; without, by the
+    /// plain delta. Ties by movie index.
+    public func top(_ position: Int, count: Int, over rival: Int? = nil) -> [(movie: Int, delta: Float, lead: Float)] {
         guard position >= 0 && position < movies.count else { return [] }
         let row = deltas.row(position)
-        let order = likes.indices.sorted { a, b in row[a] > row[b] || (row[a] == row[b] && likes[a] < likes[b]) }
-        return order.prefix(max(0, count)).map { (likes[$0], row[$0]) }
+        let base = rival.flatMap { $0 >= 0 && $0 < movies.count ? deltas.row($0) : nil } ?? [Float](repeating: 0, count: likes.count)
+        let lead = likes.indices.map { row[$0] - base[$0] }
+        let order = likes.indices.sorted { a, b in lead[a] > lead[b] || (lead[a] == lead[b] && likes[a] < likes[b]) }
+        return order.prefix(max(0, count)).map { (likes[$0], row[$0], lead[$0]) }
     }
 }
 

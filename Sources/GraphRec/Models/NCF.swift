@@ -247,6 +247,7 @@ extension NCF {
     /// plain SGD there).
     public static func fit(graph: InteractionGraph, options: NCFOptions, control: RunControl = .silent,
                            validation: ((any Scorer) -> Double)? = nil) throws -> (model: NCF, history: TrainingHistory) {
+        try checkCost(options, graph: graph, budget: control.budget)
         guard options.pretrain else {
             var model = NCF(users: graph.userCount, movies: graph.movieCount, options: options)
             let history = try model.train(on: graph, options: options, stage: "ncf", control: control, validation: validation)
@@ -523,6 +524,68 @@ extension NCF: ModelKind {
         let fit = try fit(graph: request.graph, options: try NCFOptions(request.options), control: request.control,
                           validation: request.validation)
         return FitResult(recommender: fit.model, history: fit.history, options: request.options)
+    }
+
+    /// Memory and work of training with `o` on data of `c`'s size, before
+    /// anything is allocated: the weights times six (gradients, Adam's two
+    /// moments, the best epoch's copy), one batch's pairs (each positive and
+    /// its negatives) through both towers forward and backward, and as the
+    /// longest step nothing interrupts the larger of one batch and one
+    /// scoring pass over every (user, movie) pair (validation each epoch).
+    /// Products of options count: batch x negatives pairs, each through
+    /// every MLP width times the next.
+    public static func trainingCost(_ o: NCFOptions, _ c: TrainingCost.Counts) -> ResourceEstimate {
+        let rows = Double(c.users + c.movies), f = Double(o.factors), bytesPerFloat = 4.0
+        let widths = o.mlp.map(Double.init), last = widths.last ?? 0
+        var parameters = rows * (f + widths[0] / 2) + f + last + 1
+        var layerFLOPs = 0.0, layerWidths = 0.0
+        for k in widths.indices.dropFirst() {
+            parameters += widths[k - 1] * widths[k] + widths[k]
+            layerFLOPs += 2 * widths[k - 1] * widths[k]
+            layerWidths += widths[k]
+        }
+        let batch = Double(min(o.batchSize, max(c.edges, 1))), pairs = batch * Double(1 + o.negatives)
+        // Per pair: gathered GMF rows and their product, the concatenated MLP input,
+        // each layer's product, bias and ReLU, the fused row; each with its gradient.
+        let activations = pairs * (3 * f + 2 * widths[0] + 3 * layerWidths + f + last + 1) * 2
+        let training = ResourceEstimate(
+            bytes: parameters * bytesPerFloat * 6 + activations * bytesPerFloat + pairs * 4 * 5,
+            denseFLOPs: pairs * (layerFLOPs + 2 * (f + last)) * 3,
+            streamFLOPs: activations * 2 + parameters * 12)     // Adam touches every weight each batch
+        let everyPair = Double(c.users) * Double(c.movies)
+        let scoring = ResourceEstimate(
+            bytes: 0,
+            denseFLOPs: everyPair * (2 * f + layerFLOPs - 2 * widths[0] * (widths.count > 1 ? widths[1] : 0) + 2 * last),
+            streamFLOPs: everyPair * (widths.count > 1 ? widths[1] : widths[0]) * 2)
+        guard scoring.stepSeconds > training.stepSeconds else { return training }
+        return ResourceEstimate(bytes: training.bytes, denseFLOPs: scoring.denseFLOPs, streamFLOPs: scoring.streamFLOPs)
+    }
+
+    /// Refuses options whose `trainingCost` exceeds `budget`, offering
+    /// smaller factors, negatives, batch or MLP widths (all scaled together)
+    /// down to their defaults.
+    static func checkCost(_ o: NCFOptions, graph: InteractionGraph, budget: ResourceBudget) throws {
+        let counts = TrainingCost.Counts(graph), defaults = NCFOptions()
+        let asked = ["factors": o.factors, "negatives": o.negatives, "batch": o.batchSize, "mlp": o.mlp[0]]
+        let floors = ["factors": min(o.factors, defaults.factors), "negatives": min(o.negatives, defaults.negatives),
+                      "batch": min(o.batchSize, defaults.batchSize), "mlp": min(o.mlp[0], defaults.mlp[0])]
+        /// The MLP widths with the first scaled to `first` and the others in proportion (the first stays even).
+        func widths(_ first: Int) -> [Int] {
+            o.mlp.enumerated().map { k, w in
+                let scaled = max(1, Int((Double(w) * Double(first) / Double(o.mlp[0])).rounded()))
+                return k == 0 ? max(2, scaled & ~1) : scaled
+            }
+        }
+        try budget.check("estimated cost", options: asked, shrinkable: floors, spell: { key, value in
+            key == "mlp" ? "mlp=" + widths(value).map(String.init).joined(separator: ",") : "\(key)=\(value)"
+        }) { s in
+            var shrunk = o
+            shrunk.factors = s["factors"] ?? o.factors
+            shrunk.negatives = s["negatives"] ?? o.negatives
+            shrunk.batchSize = s["batch"] ?? o.batchSize
+            shrunk.mlp = widths(s["mlp"] ?? o.mlp[0])
+            return trainingCost(shrunk, counts)
+        }
     }
 
     /// A fresh model's parameters: the final NeuMF has both towers, pretrained or not.

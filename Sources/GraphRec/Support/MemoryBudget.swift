@@ -118,14 +118,17 @@ public struct ResourceBudget: Sendable {
     /// estimate and the first smaller setting that fits: the options in
     /// `shrinkable` are halved one at a time (the halving that saves most
     /// first), never below their floor (callers pass the defaults, so only
-    /// what the user raised is offered smaller).
+    /// what the user raised is offered smaller). `spell` writes one changed
+    /// option as the user would type it (an option that is a list is
+    /// shrunk through one number standing for it).
     public func check(_ task: String, options: [String: Int], shrinkable: [String: Int] = [:],
+                      spell: (String, Int) -> String = { "\($0)=\($1)" },
                       estimate: ([String: Int]) -> ResourceEstimate) throws {
         guard let reason = problem(estimate(options)) else { return }
         var message = "\(task): \(reason)"
         if let fit = fitting(options, shrinkable: shrinkable, estimate: estimate) {
             let changed = fit.filter { options[$0.key] != $0.value }.sorted { $0.key < $1.key }
-            message += "; " + changed.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " fits"
+            message += "; " + changed.map { spell($0.key, $0.value) }.joined(separator: " ") + " fits"
         }
         if memoryLimit == nil, let memory, estimate(options).bytes > memory.bytes {
             message += " (set memory-limit= to choose the memory budget)"

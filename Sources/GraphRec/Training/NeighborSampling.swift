@@ -22,32 +22,63 @@ import Tensors
 public enum NeighborSampling {
     /// `sampler=`: how a batch's forward pass sees the graph.
     public enum Choice: String, Sendable, CaseIterable {
-        /// `full` on graphs small enough that whole-graph propagation per batch is cheaper, else `neighbors`.
+        /// The full graph; on a large graph in large batches (`resolve`).
         case auto
         case full
         case neighbors
     }
 
-    /// Train edges above which `auto` samples neighbourhoods. A full-graph step
-    /// walks every edge twice per layer; a sampled one walks the batch's nodes
-    /// times the fan-outs, but with 10 negatives per positive a batch of 1024
-    /// already reaches nearly every node of a graph of 10,000 nodes, so there the
-    /// dense products cost the same and only the sparse ones shrink. Measured on
-    /// synthetic-1m (580,744 train edges): 28.7 CPU s per epoch full, 29.9 sampled,
-    /// so up to a million edges the full graph (fastest on ML-100K, and the
-    /// reference) is kept.
-    public static let autoEdgeThreshold = 1_000_000
+    /// Train edges above which `auto` trains in large batches. A full-graph
+    /// step costs the graph whatever the batch, so the way to make an epoch
+    /// cost less is fewer steps, not smaller ones. Neighbour sampling does not
+    /// pay here: with 10 negatives per positive a batch of 1024 reaches nearly
+    /// every node of a graph of 10,000 nodes (synthetic-1m: 28.7 CPU s per
+    /// epoch full, 29.9 sampled, at batch 1024). ML-100K stays below, on the
+    /// reference's settings.
+    public static let largeGraphEdges = 200_000
+    /// `auto`'s steps per epoch on a large graph: the batch is the smallest
+    /// power of two giving at most this many (so between half and all of it).
+    public static let largeBatchSteps = 64
+    /// `auto`'s learning rate with large batches: fewer, larger steps need a
+    /// larger one (lr 0.001 at batch 16384 learns a tenth as fast per epoch).
+    public static let largeBatchLearningRate: Float = 0.01
 
-    /// The concrete choice for `graph`, and why.
-    public static func resolve(_ choice: Choice, graph: InteractionGraph) -> (choice: Choice, reason: String) {
-        switch choice {
-        case .full: return (.full, "sampler=full")
-        case .neighbors: return (.neighbors, "sampler=neighbors")
+    /// The concrete options `options` train with on `graph`, and why. `auto`
+    /// becomes `full`; on a graph over `largeGraphEdges` train edges it also
+    /// raises the batch to the `largeBatchSteps` batch and the learning rate to
+    /// `largeBatchLearningRate`, each only where it is at its declared default,
+    /// so a batch or lr set on purpose is kept.
+    public static func resolve(_ options: TrainOptions, graph: InteractionGraph) -> (options: TrainOptions, reason: String) {
+        var o = options
+        switch options.sampler {
+        case .full: return (o, "sampler=full")
+        case .neighbors: return (o, "sampler=neighbors")
         case .auto:
+            o.sampler = .full
             let edges = graph.edgeCount
-            return edges > autoEdgeThreshold
-                ? (.neighbors, "auto: \(edges) train edges > \(autoEdgeThreshold)")
-                : (.full, "auto: \(edges) train edges <= \(autoEdgeThreshold)")
+            guard edges > largeGraphEdges else { return (o, "auto: \(edges) train edges <= \(largeGraphEdges)") }
+            let defaults = TrainOptions()
+            if o.batchSize == defaults.batchSize { o.batchSize = largeBatch(edges: edges) }
+            if o.learningRate == defaults.learningRate { o.learningRate = largeBatchLearningRate }
+            return (o, "auto: \(edges) train edges > \(largeGraphEdges), so one full-graph propagation per large batch")
+        }
+    }
+
+    /// The smallest power of two that covers `edges` in at most `largeBatchSteps` batches.
+    static func largeBatch(edges: Int) -> Int {
+        var batch = 1
+        while batch * largeBatchSteps < edges { batch *= 2 }
+        return max(batch, TrainOptions().batchSize)
+    }
+
+    /// How a resolved plan reads in a train result.
+    public static func describe(_ options: TrainOptions, reason: String) -> String {
+        switch options.sampler {
+        case .neighbors:
+            return "sampler: neighbors, fanout \(options.fanout.map(String.init).joined(separator: ",")) (\(reason)); "
+                + "each batch's positives are hidden from its own message passing"
+        case .full, .auto:
+            return "sampler: full graph, batch \(options.batchSize), lr \(options.learningRate) (\(reason))"
         }
     }
 }

@@ -57,7 +57,8 @@ public struct TrainOptions: Sendable, Equatable {
         ModelOption("dim", .int(1...4096), default: .int(64), "output embedding width", scale: .log(32...128)),
         ModelOption("heads", .int(1...64), default: .int(1), "attention heads", scale: .linear(1...4)),
         ModelOption("negatives", .int(1...1000), default: .int(10), "sampled negatives per positive", scale: .log(4...200)),
-        ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log(0.01...1)),
+        ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log(0.01...1),
+                    searchedWith: ["loss": "margin"]),
         ModelOption("lr", .number(1e-8...10), default: .number(0.001), "Adam learning rate", scale: .log(0.0001...0.01)),
         ModelOption("weight-decay", .number(0...10), default: .number(0), "Adam weight decay",
                     scale: .values(["0", "0.00001", "0.0001", "0.0003", "0.001"])),
@@ -76,7 +77,9 @@ public struct TrainOptions: Sendable, Equatable {
                     "drop this share of edges from message passing per batch", scale: .linear(0...0.5)),
         ModelOption("sampler", .choice(NeighborSampling.Choice.allCases.map(\.rawValue)), default: .word("auto"),
                     "message passing per batch: the full graph, sampled neighbourhoods (batch positives hidden), "
-                    + "or auto by graph size", scale: .fixed),
+                    + "or auto: the full graph, over \(NeighborSampling.largeGraphEdges) train edges in large batches "
+                    + "(<= \(NeighborSampling.largeBatchSteps) a epoch, lr \(NeighborSampling.largeBatchLearningRate) "
+                    + "unless batch/lr are set)", scale: .fixed),
         ModelOption("fanout", .counts(1...100_000), default: .word("15,10"),
                     "neighbours sampled per node and layer with sampler=neighbors, from the batch's nodes outwards"),
         ModelOption("ema", .number(0...0.9999), default: .number(0),
@@ -92,8 +95,9 @@ public struct TrainOptions: Sendable, Equatable {
                     "tuned settings in one option (explicit options win)"),
         ModelOption("bias", .flag, default: .flag(false),
                     "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
+        // Not searched: it trades warm accuracy for new users, which a validation set of warm users cannot weigh.
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
-                    "share of each batch's users trained as new: edges hidden, ID zeroed", scale: .linear(0...0.8)),
+                    "share of each batch's users trained as new: edges hidden, ID zeroed"),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
@@ -160,17 +164,22 @@ public struct TrainOptions: Sendable, Equatable {
         coldShare = float("cold-share")
     }
 
-    /// Writes the fields a model may change (the input it could use, the sampler auto chose) back into `options`.
+    /// Writes the fields a model or `sampler=auto` may change (the input it
+    /// could use, the sampler, batch and learning rate) back into `options`.
     public func write(to options: inout ModelOptions) {
         options["features"] = .flag(features)
         options["ids"] = .flag(ids)
         options["sampler"] = .word(sampler.rawValue)
+        options["batch"] = .int(batchSize)
+        options["lr"] = Self.number(learningRate)
     }
+
+    /// A float as typed ("0.001", not its double expansion).
+    static func number(_ f: Float) -> OptionValue { .number(Double("\(f)") ?? Double(f)) }
 
     /// The options as `key=value` text (every declared key).
     public var asDictionary: [String: String] {
-        /// A float as typed ("0.001", not its double expansion).
-        func number(_ f: Float) -> OptionValue { .number(Double("\(f)") ?? Double(f)) }
+        let number = Self.number
         var o = ModelOptions(defaults: Self.declarations)
         o["loss"] = .word(loss.rawValue)
         o["layers"] = .int(layers); o["hidden"] = .int(hidden); o["dim"] = .int(dim); o["heads"] = .int(heads)

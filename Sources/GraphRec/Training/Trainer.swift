@@ -44,7 +44,14 @@ public struct Trainer {
     }
 
     /// Trains `model` on the edges of `graph` and returns what happened.
+    /// `sampler=auto` is resolved first (`NeighborSampling.resolve`), for the
+    /// models that have the choice.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
+        if options.sampler == .auto && model.samplesNeighbors {
+            var resolved = self
+            resolved.options = NeighborSampling.resolve(options, graph: graph).options
+            return try resolved.train(&model, on: graph)
+        }
         guard graph.edgeCount > 0 else { throw RecError("the training graph has no edges (load data and split first)") }
         if options.reg > 0 && model.parameters[EmbeddingRegularizer.userTable] == nil {
             throw RecError("reg: this model has no ID embeddings to regularise (use ids=on, or weight-decay=)")
@@ -154,7 +161,7 @@ public struct Trainer {
             }
             return nil
         }
-        guard NeighborSampling.resolve(options.sampler, graph: graph).choice == .neighbors else { return nil }
+        guard options.sampler == .neighbors else { return nil }
         guard options.fanout.count == options.layers else {
             throw RecError("fanout: give one number per layer (layers=\(options.layers), "
                 + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")

@@ -57,6 +57,10 @@ public enum TrainingCost {
                 o.batchSize = s["batch"] ?? o.batchSize
                 return neural(kind, o, counts)
             }
+        } else if kind == "ncf" {
+            guard let typed = try? ModelRegistry.options(kind, text: options.values),
+                  let parsed = try? NCFOptions(typed) else { return }
+            try NCF.checkCost(parsed, graph: graph, budget: budget)
         } else if kind == "ease" {
             try EASE.checkSize(graph, budget: budget)
         } else if ["pop", "itemknn", "svd", "als"].contains(kind), let declared = try? ModelRegistry.kind(kind) {

@@ -36,12 +36,17 @@ public struct SearchSpace: Sendable {
         }
 
         /// A value near `current`: a step of up to a quarter of the range
-        /// (a factor of up to the range's fourth root on a log scale), or another choice.
+        /// (a factor of up to the range's fourth root on a log scale), the
+        /// next value up or down of numbers listed in order, or another word.
         public func neighbour(of current: OptionValue, using rng: inout SeededGenerator) -> OptionValue {
             let step = rng.nextDouble() * 2 - 1
             switch option.scale {
             case .fixed: return current
             case .values:
+                if let i = choices.firstIndex(of: current), choices.allSatisfy({ Self.number($0) != nil }) {
+                    let next = [i - 1, i + 1].filter { choices.indices.contains($0) }
+                    return next.isEmpty ? current : choices[next[rng.nextInt(below: next.count)]]
+                }
                 let others = choices.filter { $0 != current }
                 return others.isEmpty ? current : others[rng.nextInt(below: others.count)]
             case .linear(let range):
@@ -86,4 +91,12 @@ public struct SearchSpace: Sendable {
     }
 
     public var names: [String] { dimensions.map(\.option.name) }
+
+    /// The dimensions that can change a model trained with `options`: those
+    /// whose `searchedWith` conditions hold there.
+    public func relevant(to options: ModelOptions) -> [Dimension] {
+        dimensions.filter { d in
+            d.option.searchedWith.allSatisfy { name, word in options[name]?.description == word }
+        }
+    }
 }

@@ -94,13 +94,17 @@ public struct TuneResult {
 /// A seeded search over the options a model kind declares, scored on
 /// validation NDCG@10.
 ///
-/// Trial 1 is the options as given (defaults, a preset, what the user
-/// fixed), so the search never reports worse than where it started. The
-/// first half of the trials draws every searched option at random on its
-/// declared scale; the second half changes one or two options of the best
-/// trial so far by a step. Trials stop early by `patience` and by the median
-/// rule: after `grace` epochs, a trial whose best NDCG is below the median of
-/// the earlier trials' best at the same epoch stops. Proposals depend only on
+/// The first trials are the starting points (`startingPoints`): the kind's
+/// built-in `best` preset where it has one, then the options as given. They
+/// run to the end, so the search never reports worse than either. After
+/// them, two of every three trials change one or two options of the best
+/// trial so far by a step (only options that matter there) and the third
+/// draws every searched option at random on its declared scale: local steps
+/// refine the best from the start while the draws keep looking elsewhere.
+/// Other trials stop early by `patience`, when clearly worse than the
+/// leader (`isClearlyWorse`, from epoch 2) and by the median rule: after
+/// `grace` epochs, a trial whose best NDCG is below the median of the
+/// earlier trials' best at the same epoch stops. Proposals depend only on
 /// the seed and earlier trials' scores, and training is seeded, so the same
 /// request gives the same trials; a time budget only decides how many run.
 public enum Tuner {
@@ -127,6 +131,7 @@ public enum Tuner {
             }
         }
         let baseOptions = try ModelRegistry.options(request.kind, text: base)
+        let starts = try startingPoints(request, kind: kind, base: baseOptions)
         let space = SearchSpace(kind: kind, fixed: Set(request.fixed.keys).subtracting(["preset"]))
         let plan = try ModelRegistry.ValidationPlan(kind: kind, options: baseOptions, split: split, graph: graph,
                                                     carveAlways: true)
@@ -147,11 +152,12 @@ public enum Tuner {
             if control.shouldStop() { result.stoppedBy = "interrupted"; break }
             if timeUp() { result.stoppedBy = "minutes"; break }
             let number = result.trials.count + 1
-            let options = propose(number: number, of: request.trials, base: baseOptions, space: space,
+            let options = propose(number: number, starts: starts, base: baseOptions, space: space,
                                   best: result.bestTrial?.options, tried: tried, using: &rng)
             tried.append(options)
             let trial = runTrial(number, kind: kind, options: options, space: space, plan: plan, score: score,
-                                 graph: graph, control: control, earlier: result.trials, grace: request.grace,
+                                 graph: graph, control: control, earlier: result.trials,
+                                 grace: number <= starts.count ? nil : request.grace,
                                  timeUp: timeUp, clock: clock, keep: { fitted, trial in
                                      if result.bestTrial.map({ (trial.ndcg ?? -1) > ($0.ndcg ?? -1) }) ?? (trial.ndcg != nil) {
                                          result.best = fitted
@@ -169,22 +175,39 @@ public enum Tuner {
 
     public static let wallClock: @Sendable () -> Double = { Date().timeIntervalSinceReferenceDate }
 
-    /// The options of trial `number`: the base first, then random draws for
-    /// the first half of the budget, then one or two steps from the best so
-    /// far. A draw equal to an earlier trial is drawn again (a few times).
-    static func propose(number: Int, of trials: Int, base: ModelOptions, space: SearchSpace, best: ModelOptions?,
+    /// Where the search starts: the kind's built-in `best` preset with the
+    /// options the user fixed on top, when the kind has one and the user
+    /// chose no preset, then `base` (the options as given). Tuning from the
+    /// defaults thus also retrains the settings known to work, and the winner
+    /// is never below them.
+    static func startingPoints(_ request: TuneRequest, kind: any ModelKind.Type, base: ModelOptions) throws -> [ModelOptions] {
+        guard request.start.isEmpty, request.fixed["preset"] == nil, TrainPreset.best.options(for: kind.name) != nil else {
+            return [base]
+        }
+        let preset = try ModelRegistry.options(request.kind, text: request.fixed.merging(["preset": "best"]) { $1 })
+        return preset == base ? [base] : [preset, base]
+    }
+
+    /// The options of trial `number`: the starting points first; after them,
+    /// of every three trials the first two step from the best so far (one or
+    /// two of the options that matter there) and the third is a random draw
+    /// from `base`. A proposal equal to an earlier trial is drawn again (a few times).
+    static func propose(number: Int, starts: [ModelOptions], base: ModelOptions, space: SearchSpace, best: ModelOptions?,
                         tried: [ModelOptions], using rng: inout SeededGenerator) -> ModelOptions {
-        if number == 1 || space.dimensions.isEmpty { return base }
+        if number <= starts.count { return starts[number - 1] }
+        if space.dimensions.isEmpty { return base }
+        let local = (number - starts.count) % 3 != 0
+        let dimensions = best.map(space.relevant) ?? []
         var candidate = base
         for _ in 0..<20 {
             candidate = base
-            if let best, number > max(2, trials / 2) {
+            if local, let best, !dimensions.isEmpty {
                 candidate = best
-                let steps = 1 + rng.nextInt(below: min(2, space.dimensions.count))
-                var order = Array(space.dimensions.indices)
+                let steps = 1 + rng.nextInt(below: min(2, dimensions.count))
+                var order = Array(dimensions.indices)
                 rng.shuffle(&order)
                 for i in order.prefix(steps) {
-                    let d = space.dimensions[i]
+                    let d = dimensions[i]
                     candidate[d.option.name] = d.neighbour(of: best[d.option.name] ?? d.option.defaultValue, using: &rng)
                 }
             } else {
@@ -211,7 +234,7 @@ public enum Tuner {
 
     static func runTrial(_ number: Int, kind: any ModelKind.Type, options: ModelOptions, space: SearchSpace,
                          plan: ModelRegistry.ValidationPlan, score: @escaping (any Scorer) -> Double,
-                         graph: InteractionGraph, control: RunControl, earlier: [TuneTrial], grace: Int,
+                         graph: InteractionGraph, control: RunControl, earlier: [TuneTrial], grace: Int?,
                          timeUp: @escaping @Sendable () -> Bool, clock: () -> Double,
                          keep: (ModelRegistry.Fitted, TuneTrial) -> Void) -> TuneTrial {
         let started = clock()
@@ -228,7 +251,9 @@ public enum Tuner {
             let fitted = try ModelRegistry.fit(kind, options: options, plan: plan, graph: graph, control: trialControl,
                                                onEpoch: { ndcg in
                                                    monitor.record(ndcg) { curve in
-                                                       shouldPrune(curve, earlier: curves, grace: grace)
+                                                       guard let grace else { return false }
+                                                       return isClearlyWorse(curve, earlier: curves)
+                                                           || shouldPrune(curve, earlier: curves, grace: grace)
                                                    }
                                                })
             let h = fitted.history
@@ -257,6 +282,19 @@ public enum Tuner {
     /// best so far is below the median of the earlier trials' best up to the
     /// same epoch (a trial that ended sooner counts with its final best).
     /// Needs at least three earlier curves to judge.
+    /// A trial's best so far under this share of the leader's best by the same epoch is clearly worse.
+    public static let clearlyWorseShare = 0.8
+
+    /// The early stop for a curve far below the leader: from epoch 2, when
+    /// the trial's best so far is under `clearlyWorseShare` of the best any
+    /// earlier trial reached by the same epoch. One earlier curve is enough;
+    /// a slow start that is merely below the median waits for the median rule.
+    static func isClearlyWorse(_ curve: [Double], earlier: [[Double]]) -> Bool {
+        guard curve.count >= 2, let mine = curve.max(),
+              let leader = earlier.compactMap({ $0.prefix(curve.count).max() }).max() else { return false }
+        return mine < clearlyWorseShare * leader
+    }
+
     static func shouldPrune(_ curve: [Double], earlier: [[Double]], grace: Int) -> Bool {
         guard curve.count >= grace, earlier.count >= 3, let mine = curve.max() else { return false }
         let others = earlier.map { $0.prefix(curve.count).max() ?? 0 }.sorted()

@@ -17,7 +17,7 @@ extension BenchCommands {
         let settings = ScaleBenchmark.Settings(shape: "synthetic-\(shape)", batches: batches,
                                                epochs: try command.options.int("epochs", default: 1, range: 1...1000),
                                                itemModels: try command.options.bool("items", default: true),
-                                               batchSize: try command.options.int("batch", default: 1024, range: 1...1_000_000))
+                                               batchSize: try command.options.int("batch", default: TrainOptions().batchSize, range: 1...1_000_000))
         let report = try ScaleBenchmark.run(settings, sessionsDirectory: session.settings.sessionsDirectory, control: context.run)
         func value(_ d: ScaleBenchmark.DetailValue) -> Value {
             switch d {

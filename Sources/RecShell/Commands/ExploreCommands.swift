@@ -15,9 +15,10 @@ public enum ExploreCommands {
             summary: "Top movies for a user with titles and scores; 'why' explains each from the user's own ratings.",
             details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
                       "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
-                      "'why' lists, for each movie, the user's liked movies that hold its score up most: each like is",
-                      "removed from the graph in turn, the model's forward pass runs again, and the score drop is that",
-                      "like's contribution (exact; a model with fixed user vectors falls back to embedding cosine).",
+                      "'why' lists, for each movie, the user's liked movies that hold it in the list most: each like is",
+                      "removed from the graph in turn and the model's score recomputed (exact), and the number is how much",
+                      "the movie's lead over the best movie not shown (#k+1) shrinks without it; a like that lifts every",
+                      "movie alike counts 0. A model with fixed user vectors falls back to embedding cosine.",
                       "For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->",
                       "the movie, each with its share of all such paths' weight to that movie (heads averaged)."],
             arguments: [ArgumentSpec("USER", "user id"), .flag("why", "explain each recommendation")],
@@ -70,6 +71,7 @@ public enum ExploreCommands {
                                    : (vectors: Matrix(rows: 0, cols: 0), source: "")
         let k = try command.options.int("k", default: session.settings.k, range: 1...max(1, dataset.movieCount))
         let seen = graph.movies(ofUser: u).map(Int.init)
+        let scores = scorer.scores(user: u)
         let top: [(index: Int, score: Float)]
         if let text = command.options["lsh"] {
             let configuration = try LSHSupport.configuration(planes: LSHSupport.planes(fromOption: text),
@@ -77,7 +79,7 @@ public enum ExploreCommands {
             top = try LSHSupport.recommend(model: model, user: u, k: k, excluding: seen, configuration: configuration)
                 .items.map { ($0.item, $0.score) }
         } else {
-            top = TopK.select(scorer.scores(user: u), k: k, excluding: seen)
+            top = TopK.select(scores, k: k, excluding: seen)
         }
         var heldOut: [Int: String] = [:]
         if let split = session.split {
@@ -87,7 +89,7 @@ public enum ExploreCommands {
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
         let topLikes = try command.options.int("top", default: 3, range: 1...max(1, dataset.movieCount))
-        let explained = why ? try LikeExplanation.make(model, graph: graph, user: u, movies: top.map(\.index)) : nil
+        let explained = why ? try LikeExplanation.make(model, graph: graph, user: u, movies: top.map(\.index), scores: scores) : nil
         let norms = explained == nil && why ? rowNorms(movieVectors.vectors) : []
         // A GAT (>= 2 layers) adds its attention paths as a second view.
         let paths = why ? AttentionWhy.make(model, graph: graph, user: u) : nil
@@ -105,12 +107,13 @@ public enum ExploreCommands {
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
             ]
             if let explained {
-                let likes = explained.contributions.top(rank, count: topLikes)
-                row.append(.string(likes.map { "\(dataset.movies[$0.movie].title) \(LikeExplanation.signed($0.delta))" }
+                let likes = explained.top(rank, count: topLikes)
+                row.append(.string(likes.map { "\(dataset.movies[$0.movie].title) \(LikeExplanation.signed($0.lead))" }
                     .joined(separator: "; ")))
                 object.append(("because", .array(likes.map {
                     .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
-                             ("delta", .double(Double($0.delta)))])
+                             ("delta", .double(Double($0.delta)))]
+                        + (explained.rival != nil ? [("lead_delta", .double(Double($0.lead)))] : []))
                 })))
             } else if why {
                 let reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms)
@@ -130,8 +133,8 @@ public enum ExploreCommands {
         }
         var columns: [Table.Column] = [.init("#", .integer), .init("movie", .integer), .init("title"), .init("genres"),
                                        .init("score", .number(decimals: 4)), .init("held out")]
-        if explained != nil {
-            columns.append(.init("because you liked (score drop without that like)", wraps: true))
+        if let explained {
+            columns.append(.init(explained.column, wraps: true))
         } else if why {
             let label = model.embeddings == nil ? "because you liked (cosine of \(movieVectors.source))" : "because you liked (cosine)"
             columns.append(.init(label, wraps: true))
@@ -157,7 +160,8 @@ public enum ExploreCommands {
             ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
             ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
             ("items", .array(items)),
-        ] + (why ? [("why", .string(whyKind))] : []) + (paths != nil ? [("attention_paths", .bool(true))] : []), notes: notes)
+        ] + (why ? [("why", .string(whyKind))] : [])
+            + (explained?.rivalMovie.map { [("rival", .id(dataset.movies[$0].id))] } ?? []) + (paths != nil ? [("attention_paths", .bool(true))] : []), notes: notes)
     }
 
 

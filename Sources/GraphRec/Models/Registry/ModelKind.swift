@@ -134,13 +134,10 @@ extension GraphModelKind {
         var model = Self(graph: request.graph, options: trainOptions)
         var notes: [String] = []
         if model.samplesNeighbors && Self.options.contains(where: { $0.name == "sampler" }) {
-            // Resolved here so the options recorded and shown say which one ran, and why.
-            let (choice, reason) = NeighborSampling.resolve(trainOptions.sampler, graph: request.graph)
-            trainOptions.sampler = choice
-            notes.append(choice == .neighbors
-                ? "sampler: neighbors, fanout \(trainOptions.fanout.map(String.init).joined(separator: ",")) (\(reason)); "
-                    + "each batch's positives are hidden from its own message passing"
-                : "sampler: full graph (\(reason))")
+            // Resolved here so the options recorded and shown say what ran, and why.
+            let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph)
+            trainOptions = resolved
+            notes.append(NeighborSampling.describe(resolved, reason: reason))
         }
         let trainer = Trainer(options: trainOptions, control: request.control,
                               validation: request.validation.map { score in { score($0) } })

@@ -85,14 +85,18 @@ public struct ModelOption: Sendable, Equatable {
     public var defaultValue: OptionValue
     public var help: String
     public var scale: SearchScale
+    /// Options (name to value as typed) that must hold for this one to matter, so
+    /// a search varies it only then (a loss's margin only with that loss).
+    public var searchedWith: [String: String]
 
     public init(_ name: String, _ type: OptionType, default defaultValue: OptionValue, _ help: String,
-                scale: SearchScale = .fixed) {
+                scale: SearchScale = .fixed, searchedWith: [String: String] = [:]) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.help = help
         self.scale = scale
+        self.searchedWith = searchedWith
     }
 
     /// `text` as this option's value; errors name the option ("lr: expected a number, got 'fast'").

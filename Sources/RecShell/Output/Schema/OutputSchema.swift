@@ -200,13 +200,14 @@ public enum OutputSchema {
 
         // Explore
         "recommend": .object([
-            req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("attention_paths", .bool),
+            req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("rival", id),
+            opt("attention_paths", .bool),
             req("method", .string), req("cold_users", .string),
             req("items", .array(.object([
                 req("rank", .int), req("movie", id), req("title", .string), req("score", .number),
                 req("genres", strings), req("held_out", .nullable(.string)),
                 opt("because", .array(.object([req("movie", id), req("title", .string), opt("delta", .number),
-                                               opt("similarity", .number)]))),
+                                               opt("lead_delta", .number), opt("similarity", .number)]))),
                 opt("paths", .any), opt("path_weight_total", .number), opt("path_count", .int),
             ]))),
         ]),
@@ -294,6 +295,7 @@ public enum OutputSchema {
                 opt("users", .int), opt("workers", .int),
                 opt("seconds", .number), opt("sampler", .string), opt("fanout", .string), opt("timed_batches", .int),
                 opt("ratings", .int), opt("train_edges", .int), opt("movies", .int), opt("bytes", .int), opt("batch", .int),
+                opt("lr", .number),
             ]))),
             req("load_average", .nullable(.array(.number))),
             opt("shape", .string), opt("peak_rss_bytes", .nullable(.int)), opt("bundle_bytes", .nullable(.int)),

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import Tensors
+@testable import GraphRec
+
+/// The exact shortcuts (`LeaveOneOutShortcut`) give the deltas of the
+/// reference: the model's forward pass on the graph without each like
+/// (`LikeContributions.measure(scorer:)`), on a small fixture for every
+/// shape the shortcut covers and on ML-100K.
+@Suite struct LeaveOneOutShortcutTests {
+    let graph = TinyGraph.make(users: 24, movies: 18)
+
+    var split: Split {
+        Split(kind: .official("u1"), ratios: [], seed: 0, train: graph.edges, validation: [], test: [graph.edges[0]])
+    }
+
+    /// Model kind, options, and whether the shortcut must apply (false: the forward pass per like answers).
+    static let cases: [(kind: String, options: [String: String], shortcut: Bool)] = [
+        ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3"], true),
+        ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "ids": "on", "bias": "on"], true),
+        ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "layers": "1"], true),
+        ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "layers": "3"], false),
+        ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3"], true),
+        ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "ids": "on", "bias": "on"], true),
+        ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "heads": "3"], true),
+        ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "layers": "1", "heads": "2"], true),
+        ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "features": "off"], true),
+        ("ease", [:], true),
+        ("itemknn", [:], true),
+        ("als", ["factors": "4", "iterations": "3"], true),
+        ("lightgcn", ["dim": "4", "epochs": "2", "batch": "64", "negatives": "3"], false),
+    ]
+
+    /// max |a - b| over the deltas, relative to max(1, |score|) per movie.
+    static func worst(_ a: LikeContributions, _ b: LikeContributions) -> Float {
+        var worst: Float = 0
+        for i in 0..<a.movies.count {
+            let scale = max(1, abs(b.scores[i]))
+            for l in 0..<a.likes.count { worst = max(worst, abs(a.deltas[i, l] - b.deltas[i, l]) / scale) }
+        }
+        return worst
+    }
+
+    @Test(arguments: cases.indices)
+    func shortcutEqualsTheForwardPassPerLike(index: Int) throws {
+        let c = Self.cases[index]
+        let fitted = try ModelRegistry.fit(c.kind, options: c.options, split: split, graph: graph)
+        let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: 0))
+        for user in [3, 7] {
+            let likes = graph.movies(ofUser: user).map(Int.init)
+            try #require(likes.count >= 3)
+            let movies = (0..<graph.movieCount).filter { !likes.contains($0) }
+            let shortcut = (fitted.recommender as? any LeaveOneOutShortcut)?
+                .leaveOneOut(user: user, likes: likes, movies: movies, graph: graph)
+            #expect((shortcut != nil) == c.shortcut, "\(c.kind) \(c.options)")
+            let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
+            let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph,
+                                                          scorer: LikeContributions.forwardPass(fitted.recommender, user: user) ?? forward)
+            #expect(fast.likes == reference.likes && fast.movies == reference.movies)
+            #expect(Self.worst(fast, reference) <= 1e-4, "\(c.kind) \(c.options) user \(user)")
+            for i in movies.indices { #expect(abs(fast.scores[i] - reference.scores[i]) <= 1e-4 * max(1, abs(reference.scores[i]))) }
+            #expect(fast.deltas.storage.contains { $0 != 0 }, "\(c.kind): no like moves any score")
+        }
+    }
+
+    /// A liked movie among the explained ones moves with the user's state: the
+    /// graph shortcuts step aside and the forward pass answers, still exact.
+    @Test(arguments: ["gcn", "gat"])
+    func aLikedMovieFallsBackToTheForwardPass(kind: String) throws {
+        let options = ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3"]
+        let fitted = try ModelRegistry.fit(kind, options: options, split: split, graph: graph)
+        let user = 3, likes = graph.movies(ofUser: user).map(Int.init)
+        let movies = Array(0..<graph.movieCount)
+        let shortcut = try #require(fitted.recommender as? any LeaveOneOutShortcut)
+        #expect(shortcut.leaveOneOut(user: user, likes: likes, movies: movies, graph: graph) == nil)
+        let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: user))
+        let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
+        let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, scorer: forward)
+        #expect(fast.deltas == reference.deltas)
+    }
+
+    /// A user with one like loses every edge without it (and its ID row with
+    /// ids=on): the forward pass answers that case.
+    @Test func aSingleLikeFallsBackToTheForwardPass() throws {
+        var edges = graph.edges.filter { $0.user != 5 }
+        edges.append(Edge(5, 2))
+        let g = InteractionGraph(userCount: graph.userCount, movieCount: graph.movieCount, edges: edges,
+                                 userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures)
+        let s = Split(kind: .official("u1"), ratios: [], seed: 0, train: g.edges, validation: [], test: [g.edges[0]])
+        let fitted = try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1", "ids": "on"], split: s, graph: g)
+        let movies = (0..<g.movieCount).filter { $0 != 2 }
+        let shortcut = try #require(fitted.recommender as? any LeaveOneOutShortcut)
+        #expect(shortcut.leaveOneOut(user: 5, likes: [2], movies: movies, graph: g) == nil)
+        let fast = try #require(try LikeContributions.measure(fitted.recommender, user: 5, movies: movies, graph: g))
+        let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: 5))
+        #expect(fast.deltas == (try LikeContributions.measure(user: 5, movies: movies, graph: g, scorer: forward)).deltas)
+    }
+}
+
+/// The same on ML-100K (warm split of the test loader): one epoch of training
+/// at the default widths, a user with about 30 likes, every movie they do not like.
+@Suite(.serialized, .enabled(if: ML100KTestData.available))
+struct LeaveOneOutShortcutOnMovieLensTests {
+    static let cases: [(kind: String, options: [String: String])] = [
+        ("gcn", ["epochs": "1"]),
+        ("gat", ["epochs": "1"]),
+        ("gat", ["epochs": "1", "ids": "on"]),
+        ("lightgcn", ["epochs": "1"]),
+        ("ease", [:]),
+        ("als", [:]),
+    ]
+
+    @Test(arguments: cases.indices)
+    func shortcutEqualsTheForwardPassPerLike(index: Int) throws {
+        let c = Self.cases[index]
+        let d = try ML100KTestData.load()
+        let graph = d.graph
+        let split = Split(kind: .official("u1"), ratios: [], seed: 0, train: graph.edges, validation: [], test: [graph.edges[0]])
+        let fitted = try ModelRegistry.fit(c.kind, options: c.options, split: split, graph: graph)
+        let user = try #require((0..<graph.userCount).first { (28...32).contains(graph.degree(user: $0)) })
+        let likes = graph.movies(ofUser: user).map(Int.init)
+        let movies = (0..<graph.movieCount).filter { !likes.contains($0) }
+        let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
+        let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: user))
+        let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, scorer: forward)
+        let worst = LeaveOneOutShortcutTests.worst(fast, reference)
+        print("leave-one-out shortcut \(c.kind) \(c.options): user \(user) (\(likes.count) likes), max |fast - reference| \(worst)")
+        #expect(worst <= 1e-4, "\(c.kind) \(c.options)")
+        #expect(fast.deltas.storage.contains { $0 != 0 })
+    }
+}
