@@ -7,10 +7,8 @@ import RecShell
 /// returns to the prompt; the page reads a snapshot of the session taken
 /// when `serve` starts, and nothing it does changes the session.
 public enum ServeCommand {
-    public static let usage = "serve [port=8080] [host=127.0.0.1]"
-
     public static let spec = CommandSpec(
-        name: "serve", group: "Explore", synopsis: usage,
+        name: "serve", group: "Explore",
         summary: "Serve the session as a web page until Ctrl-C: recommendations, attention, LSH and what-ifs.",
         details: ["Open the printed address in a browser: pick a user (or build a new one from features and likes)",
                   "and see every trained model's top-K with why; the user's GAT attention neighbourhood as a graph",

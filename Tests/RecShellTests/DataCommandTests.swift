@@ -209,10 +209,10 @@ import Testing
             ("split warm train=a.tsv", "split warm: option 'train=' does not apply (accepted: ratios, seed)"),
             ("split warm seed=-1", "split: seed=-1 is not a whole number >= 0"),
             ("split warm ratios=90/20/10", "ratios: percentages must be >= 0 and sum to 100, got '90/20/10'"),
-            ("split warm u1", "split: unexpected argument 'u1' at column 12; usage: split warm [ratios=80/10/10] [seed=0]"),
-            ("split official", "split: missing NAME; usage: split official u1|...|ub"),
+            ("split warm u1", "split: unexpected argument 'u1' at column 12; usage: split warm|cold [ratios=80/10/10] [seed=0]"),
+            ("split official", "split: missing NAME; usage: split official NAME"),
             ("split official u9", "split official: unknown split 'u9' (known: u1, u2, u3, u4, u5, ua, ub)"),
-            ("split files test=x.tsv", "split files: needs train=FILE and test=FILE (val=FILE optional)"),
+            ("split files test=x.tsv", "split: missing train=FILE; usage: split files train=FILE test=FILE [val=FILE]"),
             ("split sideways", "split: KIND=sideways is not one of warm|cold|seed-study|official|files"),
         ]
         for (line, message) in bad {

@@ -103,7 +103,7 @@ enum OutsideTool {
 @Suite struct NotebookExportTests {
     /// A command with one of each block kind, so the notebook needs no data set.
     static let demo = CommandSpec(
-        name: "demo", group: "Test", synopsis: "demo", summary: "fields, a table and a chart", example: "demo",
+        name: "demo", group: "Test", summary: "fields, a table and a chart", example: "demo",
         handler: { _, _, _ in
             let table = Table(name: "rows", title: "two <rows>", columns: [.init("model"), .init("ndcg", .number(decimals: 3))],
                               rows: [[.string("gcn & co"), .double(0.2981)], [.string("pop"), .double(0.1)]])

@@ -144,8 +144,8 @@ struct LSHCommandTests {
         #expect((h.json("lsh sweep planes=0..4")?["error"] as? String)?.contains("out of range 1...64") == true)
         #expect((h.json("lsh planes=3 model=nope")?["error"] as? String)?.contains("no model named 'nope'") == true)
         #expect((h.json("lsh planes=3 probe=both")?["error"] as? String)?.contains("probe") == true)
-        #expect((h.json("lsh planes=3 items=10")?["error"] as? String)?.contains("unknown option 'items'") == true)
-        #expect((h.json("lsh bench items=1000 model=svd")?["error"] as? String)?.contains("unknown option 'model'") == true)
+        #expect((h.json("lsh planes=3 items=10")?["error"] as? String)?.contains("lsh: option 'items=' does not apply") == true)
+        #expect((h.json("lsh bench items=1000 model=svd")?["error"] as? String)?.contains("lsh bench: option 'model=' does not apply") == true)
         #expect(h.json("plot lsh")?["error"] as? String == "plot lsh: no LSH sweep yet; try 'lsh sweep planes=1..16'")
         #expect(h.shell.session.lastLSHSweep == nil)
     }

@@ -29,13 +29,13 @@ final class Harness {
 
 /// Test commands: one that changes the session and succeeds, one that changes it and then fails.
 let mutatingSpecs: [CommandSpec] = [
-    CommandSpec(name: "bump", group: "Test", synopsis: "bump", summary: "sets k to 99 and a session name",
+    CommandSpec(name: "bump", group: "Test", summary: "sets k to 99 and a session name",
                 example: "bump", handler: { session, _, _ in
                     session.settings.k = 99
                     session.lastSessionName = "bumped"
                     return CommandResult(command: "bump", blocks: [.text(["bumped"])])
                 }),
-    CommandSpec(name: "breaks", group: "Test", synopsis: "breaks", summary: "changes things then throws",
+    CommandSpec(name: "breaks", group: "Test", summary: "changes things then throws",
                 example: "breaks", handler: { session, _, _ in
                     session.settings.k = 42
                     session.settings.format = .csv
@@ -185,7 +185,7 @@ let mutatingSpecs: [CommandSpec] = [
     }
 
     @Test func interruptFlagReachesRunControl() {
-        let spec = CommandSpec(name: "spin", group: "Test", synopsis: "spin", summary: "polls shouldStop",
+        let spec = CommandSpec(name: "spin", group: "Test", summary: "polls shouldStop",
                                example: "spin", handler: { _, _, context in
                                    Interrupt.raise()  // what Ctrl-C does mid-command
                                    return CommandResult(command: "spin", blocks: [.text(["stopped: \(context.run.shouldStop())"])])

@@ -278,58 +278,24 @@ extension NCF {
         let sampler = try NegativeSampler(graph)
         let positives = graph.edges
         let batchSize = min(options.batchSize, positives.count)
-        let batches = (positives.count + batchSize - 1) / batchSize
         var shuffleRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).shuffle")
         var negativeRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).negatives")
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
         let layers = mlpLayers
-        var order = Array(0..<positives.count)
-        var history = TrainingHistory()
-        var best: (ndcg: Double, parameters: [String: Matrix])?
-        var sinceBest = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        func seconds(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
-
-        training: for epoch in 1...options.epochs {
-            let epochStart = DispatchTime.now().uptimeNanoseconds
-            shuffleRNG.shuffle(&order)
-            var lossSum = 0.0
-            for b in 0..<batches {
-                if control.shouldStop() { history.interrupted = true; break training }
-                let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
-                let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives, sampler: sampler, rng: &negativeRNG)
-                let tape = Tape()
-                let w = parameters.mapValues { tape.parameter($0) }
-                let loss = NCF.loss(tape, w, batch, options.loss, mlpLayers: layers)
-                tape.backward(loss)
-                lossSum += Double(tape.value(loss).storage[0])
-                adam.step(&parameters, gradients: w.compactMapValues { tape.gradient($0) })
-                control.report(ProgressUpdate(label: "\(stage) epoch \(epoch)/\(options.epochs)", done: b + 1, total: batches,
-                                              detail: String(format: "loss %.4f  %.1fs", lossSum / Double(b + 1), seconds(since: start))))
-            }
-            history.loss.append(lossSum / Double(batches))
-            history.epochSeconds.append(seconds(since: epochStart))
-            history.bestEpoch = epoch
-            guard let validation else { continue }
-            let ndcg = validation(scorer(graph))
-            history.validationNDCG.append(ndcg)
-            if best == nil || ndcg > best!.ndcg {
-                best = (ndcg, parameters)
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-                if let patience = options.patience, sinceBest >= patience {
-                    history.stoppedEarly = epoch < options.epochs
-                    break
-                }
-            }
+        let loop = EpochLoop(epochs: options.epochs, batchSize: batchSize, patience: options.patience,
+                             label: "\(stage) ", control: control)
+        let (history, best) = loop.run(positives: positives.count, shuffle: &shuffleRNG, validates: validation != nil) { slice in
+            let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives, sampler: sampler, rng: &negativeRNG)
+            let tape = Tape()
+            let w = parameters.mapValues { tape.parameter($0) }
+            let loss = NCF.loss(tape, w, batch, options.loss, mlpLayers: layers)
+            tape.backward(loss)
+            adam.step(&parameters, gradients: w.compactMapValues { tape.gradient($0) })
+            return Double(tape.value(loss).storage[0])
+        } validate: {
+            (validation?(scorer(graph)) ?? 0, parameters)
         }
-        if let best {
-            parameters = best.parameters
-            history.bestEpoch = (history.validationNDCG.firstIndex(of: best.ndcg) ?? 0) + 1
-        } else if history.interrupted {
-            history.bestEpoch = history.loss.count
-        }
+        if let best { parameters = best }
         return history
     }
 }

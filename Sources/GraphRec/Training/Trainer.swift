@@ -61,7 +61,6 @@ public struct Trainer {
         let context = model.makeContext(graph)
         let positives = graph.edges
         let batchSize = min(options.batchSize, positives.count)
-        let batches = (positives.count + batchSize - 1) / batchSize
         var shuffleRNG = SeededGenerator(seed: options.seed, stream: "train.shuffle")
         var negativeRNG = SeededGenerator(seed: options.seed, stream: "train.negatives")
         var dropoutRNG = SeededGenerator(seed: options.seed, stream: "train.dropout")
@@ -73,84 +72,52 @@ public struct Trainer {
         var coldRNG = SeededGenerator(seed: options.seed, stream: "train.cold")
         let edgesOfUser = options.coldShare > 0 ? Self.edgeOffsets(positives: graph.edges, users: graph.userCount) : []
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
-        var order = Array(0..<positives.count)
-        var history = TrainingHistory()
-        var best: (ndcg: Double, parameters: [String: Matrix])?
         var average: WeightAverage?
-        var epochsSinceBest = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
-
-        training: for epoch in 1...options.epochs {
-            let epochStart = DispatchTime.now().uptimeNanoseconds
-            shuffleRNG.shuffle(&order)
-            var lossSum = 0.0
-            for b in 0..<batches {
-                if control.shouldStop() { history.interrupted = true; break training }
-                let slice = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
-                let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
-                                      sampler: sampler, rng: &negativeRNG)
-                let tape = Tape(training: dropoutRNG)
-                let (loss, stepGradients): (Double, [String: Matrix])
-                if let neighbors {
-                    let (sample, local) = batch.sampled(by: neighbors, userCount: graph.userCount,
-                                                        workspace: &workspace, using: &neighborRNG)
-                    (loss, stepGradients) = sampledStep(model, context, sample, local, on: tape)
-                } else {
-                    var batchContext = context
-                    if options.coldShare > 0 {
-                        var newUsers = Set<Int32>()
-                        for u in Set(batch.users).sorted() where coldRNG.nextFloat() < options.coldShare { newUsers.insert(u) }
-                        let userEdges = newUsers.sorted().flatMap { edgesOfUser[Int($0)] }
-                        let others = hiding.hidesEdges ? hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG) : []
-                        let messages = others.isEmpty ? graph : graph.removing(edgesAt: others)
-                        batchContext = model.batchContext(messages, coldFrom: graph.removing(edgesAt: userEdges))
-                    } else if hiding.hidesEdges {
-                        let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
-                        batchContext = model.batchContext(graph.removing(edgesAt: hidden), coldFrom: graph)
-                    }
-                    (loss, stepGradients) = step(model, batchContext, batch, on: tape)
+        let loop = EpochLoop(epochs: options.epochs, batchSize: batchSize, patience: options.patience, control: control)
+        let (history, best) = loop.run(positives: positives.count, shuffle: &shuffleRNG, validates: validation != nil) { slice in
+            let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives,
+                                  sampler: sampler, rng: &negativeRNG)
+            let tape = Tape(training: dropoutRNG)
+            let (loss, stepGradients): (Double, [String: Matrix])
+            if let neighbors {
+                let (sample, local) = batch.sampled(by: neighbors, userCount: graph.userCount,
+                                                    workspace: &workspace, using: &neighborRNG)
+                (loss, stepGradients) = sampledStep(model, context, sample, local, on: tape)
+            } else {
+                var batchContext = context
+                if options.coldShare > 0 {
+                    var newUsers = Set<Int32>()
+                    for u in Set(batch.users).sorted() where coldRNG.nextFloat() < options.coldShare { newUsers.insert(u) }
+                    let userEdges = newUsers.sorted().flatMap { edgesOfUser[Int($0)] }
+                    let others = hiding.hidesEdges ? hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG) : []
+                    let messages = others.isEmpty ? graph : graph.removing(edgesAt: others)
+                    batchContext = model.batchContext(messages, coldFrom: graph.removing(edgesAt: userEdges))
+                } else if hiding.hidesEdges {
+                    let hidden = hiding.hidden(batch: slice, edgeCount: positives.count, using: &edgeRNG)
+                    batchContext = model.batchContext(graph.removing(edgesAt: hidden), coldFrom: graph)
                 }
-                dropoutRNG = tape.trainingGenerator!
-                var gradients = stepGradients
-                if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
-                    _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
-                }
-                adam.step(&model.parameters, gradients: gradients)
-                if options.ema > 0 {
-                    if average == nil { average = WeightAverage(decay: options.ema, parameters: model.parameters) }
-                    else { average!.update(with: model.parameters) }
-                }
-                lossSum += loss
-                control.report(ProgressUpdate(
-                    label: "epoch \(epoch)/\(options.epochs)", done: b + 1, total: batches,
-                    detail: String(format: "loss %.4f  %.1fs", lossSum / Double(b + 1), elapsed(since: start))))
+                (loss, stepGradients) = step(model, batchContext, batch, on: tape)
             }
-            history.loss.append(lossSum / Double(batches))
-            history.epochSeconds.append(elapsed(since: epochStart))
-            history.bestEpoch = epoch
-            guard let validation else { continue }
+            dropoutRNG = tape.trainingGenerator!
+            var gradients = stepGradients
+            if options.reg > 0 {    // history.loss stays the ranking loss; R only adds its gradient
+                _ = EmbeddingRegularizer.apply(model.parameters, lambda: options.reg, batch: batch, to: &gradients)
+            }
+            adam.step(&model.parameters, gradients: gradients)
+            if options.ema > 0 {
+                if average == nil { average = WeightAverage(decay: options.ema, parameters: model.parameters) }
+                else { average!.update(with: model.parameters) }
+            }
+            return loss
+        } validate: {
             var candidate = model            // the weights this epoch offers: the average when there is one
             if let average { candidate.parameters = average.parameters }
-            let ndcg = validation(candidate.embed(context: context))
-            history.validationNDCG.append(ndcg)
-            if best == nil || ndcg > best!.ndcg {
-                best = (ndcg, candidate.parameters)
-                epochsSinceBest = 0
-            } else {
-                epochsSinceBest += 1
-                if let patience = options.patience, epochsSinceBest >= patience {
-                    history.stoppedEarly = epoch < options.epochs
-                    break
-                }
-            }
+            return (validation?(candidate.embed(context: context)) ?? 0, candidate.parameters)
         }
         if let best {
-            model.parameters = best.parameters
-            history.bestEpoch = history.validationNDCG.firstIndex(of: best.ndcg)! + 1
-        } else {
-            if let average { model.parameters = average.parameters }
-            if history.interrupted { history.bestEpoch = history.loss.count }
+            model.parameters = best
+        } else if let average {
+            model.parameters = average.parameters
         }
         return history
     }

@@ -11,20 +11,12 @@ enum AttentionCommand {
         let (name, gat) = try gatModel(session, command.options["model"])
         let attention = gat.attention(on: graph)
         let layers = try pick(command.options, "layer", count: attention.count)
-        let kind = command.argument(0) ?? "summary"
-        if kind == "summary" {
-            return summary(attention, layers: layers, heads: command.options, model: name)
-        }
-        guard let token = command.argument(1) else {
-            throw ShellError.missingArgument(command: "attention", argument: kind == "user" ? "USER" : "MOVIE",
-                                             usage: "attention user USER | movie MOVIE | summary")
-        }
+        let kind = command.subcommand ?? "summary", token = command.argument(0) ?? ""
         let node: Int
         switch kind {
         case "user": node = try dataset.resolveUser(token)
         case "movie": node = graph.userCount + (try dataset.resolveMovie(token))
-        default:
-            throw ShellError.badValue(command: "attention", option: "KIND", value: kind, accepted: ["user", "movie", "summary"])
+        default: return summary(attention, layers: layers, heads: command.options, model: name)
         }
         let top = try command.options.int("top", default: 10, range: 1...100_000)
         var blocks: [CommandResult.Block] = []

@@ -6,7 +6,7 @@ import Tensors
 public enum BenchCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "bench", group: "Bench", synopsis: "bench [train|gat|eval|kernels|lsh|scale|all] [runs=5] [shape=1m|10m|25m]",
+            name: "bench", group: "Bench",
             summary: "Time training, evaluation and kernels on this machine; medians of repeated runs.",
             details: ["kernels: sgemm GFLOP/s on the shapes a GCN step multiplies (one BLAS thread, recsh's default).",
                       "train: GCN+BPR seconds per epoch at the seed hyperparameters on 'split warm seed=0', with 1 and",
@@ -20,8 +20,14 @@ public enum BenchCommands {
                       "trains them, EASE and ItemKNN fit seconds, exact eval users/s, saved bundle bytes, peak RSS.",
                       "An epoch's time is the median batch time (after a warm-up batch, batches= of them) times the",
                       "batches in an epoch, or with batches=all the median of epochs= whole epochs. Not in 'all'."],
-            arguments: [ArgumentSpec("WHAT", "what to time", required: false,
-                                     values: ["train", "gat", "eval", "kernels", "lsh", "scale", "all"])],
+            subcommands: [Subcommand("train", "GCN (1 and 2 threads) and GAT seconds per epoch"),
+                          Subcommand("gat", "GAT seconds per epoch with 1 and 4 heads"),
+                          Subcommand("eval", "exact evaluation users/second"),
+                          Subcommand("kernels", "sgemm GFLOP/s"),
+                          Subcommand("lsh", "points to 'lsh bench'"),
+                          Subcommand("scale", "a synthetic data set of shape="),
+                          Subcommand("all", "kernels, train, gat and eval")],
+            defaultSubcommand: "all",
             options: [OptionSpec("runs", "N", default: "5", "repetitions per measurement"),
                       OptionSpec("heads", "1|4|1,4", default: "1,4", "GAT head counts 'bench gat' times"),
                       OptionSpec("shape", "1m|10m|25m", default: "1m", "scale: the synthetic data set"),
@@ -43,11 +49,7 @@ public enum BenchCommands {
     }
 
     static func bench(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let what = command.argument(0) ?? "all"
-        let known = ["train", "gat", "eval", "kernels", "lsh", "scale", "all"]
-        guard known.contains(what) else {
-            throw ShellError.badValue(command: "bench", option: "WHAT", value: what, accepted: known)
-        }
+        let what = command.subcommand ?? "all"
         if what == "scale" { return try scale(session, command, context) }
         if what == "lsh" { throw ShellError.message("bench lsh: LSH is timed by 'lsh bench items=1000000' (a synthetic catalogue, recall and speedup against exact) and 'lsh sweep' (this data set)") }
         let runs = try command.options.int("runs", default: 5, range: 1...100)

@@ -5,52 +5,25 @@ import GraphRec
 extension DataCommands {
     static func split(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("split")
-        var command = command
-        let force = command.arguments.contains("force")
-        if let i = command.arguments.lastIndex(of: "force") {
-            command.arguments.remove(at: i)
-            if i < command.argumentColumns.count { command.argumentColumns.remove(at: i) }
-        }
-        let kind = command.argument(0) ?? "warm"
+        let force = command.hasFlag("force")
+        let kind = command.subcommand ?? "warm"
         let options = command.options
-        let applicable: [String: [String]] = [
-            "warm": ["ratios", "seed"], "cold": ["ratios", "seed"], "seed-study": ["seed"], "official": [],
-            "files": ["train", "val", "test"],
-        ]
-        if let allowed = applicable[kind] {
-            // An option another kind uses would be silently ignored: say so instead.
-            for key in options.values.keys.sorted() where !allowed.contains(key) {
-                throw ShellError.message("split \(kind): option '\(key)=' does not apply"
-                    + (allowed.isEmpty ? " (it takes none)" : " (accepted: \(allowed.joined(separator: ", ")))"))
-            }
-        }
         let split: Split
         switch kind {
         case "warm", "cold":
-            try rejectArgument(command, at: 1, usage: "split \(kind) [ratios=80/10/10] [seed=0]")
             let ratios = try Split.parseRatios(options.string("ratios", default: "80/10/10"))
             let seed = try seedOption(options, default: session.settings.seed)
             split = kind == "warm"
                 ? try Split.warm(positives: dataset.positives, ratios: ratios, seed: seed)
                 : try Split.cold(positives: dataset.positives, ratios: ratios, seed: seed)
         case "seed-study":
-            try rejectArgument(command, at: 1, usage: "split seed-study [seed=0]")
             split = try Split.cold(positives: dataset.positives, ratios: [80, 10, 10],
                                    seed: try seedOption(options, default: session.settings.seed))
         case "official":
-            guard let name = command.argument(1) else {
-                throw ShellError.missingArgument(command: "split", argument: "NAME", usage: "split official u1|...|ub")
-            }
-            split = try Split.official(name, dataset: dataset)
-        case "files":
-            try rejectArgument(command, at: 1, usage: "split files train=F [val=F] test=F")
-            guard let train = options["train"], let test = options["test"] else {
-                throw ShellError.message("split files: needs train=FILE and test=FILE (val=FILE optional)")
-            }
-            split = try Split.files(train: train, validation: options["val"], test: test, dataset: dataset)
+            split = try Split.official(command.argument(0) ?? "", dataset: dataset)
         default:
-            throw ShellError.badValue(command: "split", option: "KIND", value: kind,
-                                      accepted: ["warm", "cold", "seed-study", "official", "files"])
+            split = try Split.files(train: options.string("train", default: ""), validation: options["val"],
+                                    test: options.string("test", default: ""), dataset: dataset)
         }
         let dropped = session.models.map(\.name)
         if !dropped.isEmpty && !force && context.canAsk {
@@ -98,12 +71,5 @@ extension DataCommands {
             ("val_edges", .int(s.validationEdges)), ("test_edges", .int(s.testEdges)),
             ("users_in_test", .int(s.usersInTest)), ("users_without_test", .int(s.usersWithoutTest)),
         ]
-    }
-
-    static func rejectArgument(_ command: ParsedCommand, at index: Int, usage: String) throws {
-        if let extra = command.argument(index) {
-            throw ShellError.unexpectedArgument(command: command.name, argument: extra,
-                                                column: command.argumentColumns[index], usage: usage)
-        }
     }
 }

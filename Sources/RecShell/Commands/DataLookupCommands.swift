@@ -9,7 +9,7 @@ extension DataCommands {
         let d = try session.requireDataset("find")
         let text = command.arguments.joined(separator: " ").trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else {
-            throw ShellError.missingArgument(command: "find", argument: "TEXT", usage: "find TEXT [limit=25]")
+            throw ShellError.missingArgument(command: "find", argument: "TEXT", usage: context.usage(of: command))
         }
         let limit = try command.options.int("limit", default: 25, range: 1...100_000)
         let found = d.findMovies(matching: text)

@@ -5,7 +5,7 @@ import GraphRec
 public enum EvaluationCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "eval", group: "Evaluation", synopsis: "eval [NAME ...] [on=val|test] [k=10] [lsh=PLANES] [protocol=honest|seed]",
+            name: "eval", group: "Evaluation",
             summary: "Precision, recall, NDCG, MRR, hit rate and MAP at K for each model (all models when none named).",
             details: ["Each user with a positive in the chosen part is ranked over every movie, excluding their",
                       "train positives (and validation positives when on=test). lsh=PLANES ranks LSH candidates only.",
@@ -22,7 +22,7 @@ public enum EvaluationCommands {
             requires: [.dataset, .split, .model],
             example: "eval gcn on=test k=10", handler: eval),
         CommandSpec(
-            name: "compare", group: "Evaluation", synopsis: "compare [NAME ...] [seeds=0,1,2] [on=val|test] [k=10]",
+            name: "compare", group: "Evaluation",
             summary: "Metrics of several models side by side; with seeds=, retrained per seed as mean ± std.",
             details: ["Without seeds= the trained models are evaluated as they are on the current split.",
                       "With seeds=S,S,... each named model's kind and options are retrained for every seed: the data",
@@ -31,7 +31,7 @@ public enum EvaluationCommands {
                       "A paired t-test and sign test on per-user NDCG compare the best model with each other one",
                       "(on the first seed)."],
             arguments: [ArgumentSpec("NAME", "model name", required: false, variadic: true, completion: .models)],
-            options: [OptionSpec("seeds", "S,S,...", default: "none", "retrain with each seed (split and model)"),
+            options: [OptionSpec("seeds", "S,S,...", "retrain with each seed (split and model); without it, as trained"),
                       OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K")],
             requires: [.dataset, .split, .model],
@@ -103,47 +103,20 @@ public enum EvaluationCommands {
         }
         let table = Table(
             name: "results", title: "ranking metrics on \(part.rawValue), K = \(k)",
-            columns: [.init("model"), .init("users", .integer), .init("P@\(k)", .number(decimals: 4)),
-                      .init("R@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
-                      .init("MRR@\(k)", .number(decimals: 4)), .init("mrr_full", .number(decimals: 4)),
-                      .init("HR@\(k)", .number(decimals: 4)), .init("MAP@\(k)", .number(decimals: 4)),
-                      .init("seconds", .number(decimals: 4)), .init("users/s", .number(decimals: 0))],
+            columns: metricColumns(k, full: true)
+                + [.init("seconds", .number(decimals: 4)), .init("users/s", .number(decimals: 0))],
             rows: rows)
         return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))], notes: notes)
     }
 
-    /// `eval lsh=N`: the same metrics over LSH candidate lists (no mrr_full:
-    /// LSH ranks only its candidates), with recall of the exact top K and speed.
-    static func evalLSH(_ models: [TrainedModel], planes: Int, set: EvaluationSet, part: Split.Part, k: Int,
-                        seed: UInt64) throws -> CommandResult {
-        let configuration = try LSHSupport.configuration(planes: planes, defaultSeed: seed)
-        var rows: [[Value]] = []
-        var objects: [Value] = []
-        for model in models {
-            let r = LSHEvaluation.report(embeddings: try model.requireEmbeddings("eval lsh="), set: set,
-                                         configuration: configuration, k: k, runs: 1)
-            let m = r.metrics
-            rows.append([.string(model.name), .int(r.users), .double(m.precision), .double(m.recall), .double(m.ndcg),
-                         .double(m.mrr), .double(m.hitRate), .double(m.map), .double(r.candidatesPerUser),
-                         .double(r.recallVsExact), .double(r.usersPerSecond)])
-            objects.append(.object([
-                ("model", .string(model.name)), ("on", .string(part.rawValue)), ("k", .int(k)), ("users", .int(r.users)),
-                ("precision", .double(m.precision)), ("recall", .double(m.recall)), ("ndcg", .double(m.ndcg)),
-                ("mrr", .double(m.mrr)), ("mrr_full", .null), ("hit_rate", .double(m.hitRate)), ("map", .double(m.map)),
-                ("seconds", .double(r.seconds)), ("users_per_second", .double(r.usersPerSecond)),
-                ("lsh_planes", .int(planes)), ("candidates_per_user", .double(r.candidatesPerUser)),
-                ("recall_vs_exact", .double(r.recallVsExact)),
-            ]))
-        }
-        let table = Table(
-            name: "results", title: "ranking metrics on \(part.rawValue) with LSH (\(configuration.summary)), K = \(k)",
-            columns: [.init("model"), .init("users", .integer), .init("P@\(k)", .number(decimals: 4)),
-                      .init("R@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
-                      .init("MRR@\(k)", .number(decimals: 4)), .init("HR@\(k)", .number(decimals: 4)),
-                      .init("MAP@\(k)", .number(decimals: 4)), .init("cand/user", .number(decimals: 1)),
-                      .init("recall vs exact", .number(decimals: 3)), .init("users/s", .number(decimals: 0))],
-            rows: rows)
-        return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))])
+    /// Model, users and the metrics at K in the contract's order; `full` adds
+    /// mrr_full (the rank of the first target in the whole ranking).
+    static func metricColumns(_ k: Int, full: Bool) -> [Table.Column] {
+        [.init("model"), .init("users", .integer), .init("P@\(k)", .number(decimals: 4)),
+         .init("R@\(k)", .number(decimals: 4)), .init("NDCG@\(k)", .number(decimals: 4)),
+         .init("MRR@\(k)", .number(decimals: 4))]
+            + (full ? [.init("mrr_full", .number(decimals: 4))] : [])
+            + [.init("HR@\(k)", .number(decimals: 4)), .init("MAP@\(k)", .number(decimals: 4))]
     }
 
     /// `eval protocol=seed`: per model, the honest metrics and each step
@@ -193,5 +166,4 @@ public enum EvaluationCommands {
         }
         return CommandResult(command: "eval", blocks: [.table(table)], payload: [("results", .array(objects))], notes: notes)
     }
-
 }

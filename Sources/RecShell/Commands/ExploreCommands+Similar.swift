@@ -6,7 +6,7 @@ extension ExploreCommands {
     static func similar(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("similar")
         let model = try session.model(command.options["model"], command: "similar")
-        let m = try dataset.resolveMovie(command.argument(0)!)
+        let m = try dataset.resolveMovie(command.argument(0) ?? "")
         let (vectors, source) = try comparableVectors(of: model, for: "similar", budget: context.run.budget)
         guard vectors.rows == dataset.movieCount else {
             throw ShellError.message("similar: model '\(model.name)' has \(vectors.rows) movie embeddings, the data \(dataset.movieCount)")

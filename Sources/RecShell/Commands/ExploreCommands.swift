@@ -11,7 +11,7 @@ public enum ExploreCommands {
 
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "recommend", group: "Explore", synopsis: "recommend USER [model=NAME] [k=10] [lsh=PLANES] [why]",
+            name: "recommend", group: "Explore",
             summary: "Top movies for a user with titles and scores; 'why' explains each from the user's own ratings.",
             details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
                       "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
@@ -21,32 +21,33 @@ public enum ExploreCommands {
                       "movie alike counts 0. A model with fixed user vectors falls back to embedding cosine.",
                       "For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->",
                       "the movie, each with its share of all such paths' weight to that movie (heads averaged)."],
-            arguments: [ArgumentSpec("USER", "user id"),
-                        ArgumentSpec("why", "explain each recommendation", required: false, values: ["why"])],
-            options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies"),
+            arguments: [ArgumentSpec("USER", "user id"), .flag("why", "explain each recommendation")],
+            options: [.model,
+                      .topK,
                       OptionSpec("lsh", "PLANES", "search LSH candidates instead of all movies"),
                       OptionSpec("top", "N", default: "3", "with why: contributing likes shown per movie")],
             requires: [.dataset, .split, .model],
             example: "recommend 1 k=5 why", handler: recommend),
         CommandSpec(
-            name: "similar", group: "Explore", synopsis: "similar MOVIE [model=NAME] [k=10]",
+            name: "similar", group: "Explore",
             summary: "Nearest movies in the model's embedding space (cosine). MOVIE is an id or a quoted title.",
             arguments: [ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)],
-            options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies")],
+            options: [.model,
+                      .topK],
             requires: [.dataset, .split, .model],
             example: "similar \"Star Wars (1977)\" k=5", handler: similar),
         CommandSpec(
             name: "attention", group: "Explore",
-            synopsis: "attention user USER | movie MOVIE | summary [model=NAME] [layer=L] [head=H] [top=N]",
             summary: "GAT attention weights over a node's neighbours, heaviest first; or how uniform attention is overall.",
             details: ["Shows each neighbour's weight a_vu (the self-loop marked), the total (1 per head), the",
                       "entropy against the uniform maximum ln(|N(v)|+1), and the 1/|N(v)| a GCN mean would give.",
                       "'attention summary' reports, per layer and head, the entropy distribution against uniform",
                       "and how attention correlates with neighbour degree. Without layer=/head=, every one is shown."],
-            arguments: [ArgumentSpec("KIND", "user, movie or summary", values: ["user", "movie", "summary"]),
-                        ArgumentSpec("ID", "user id, movie id or title", required: false, completion: .movieTitles)],
+            subcommands: [Subcommand("user", "a user's neighbours", arguments: [ArgumentSpec("USER", "user id")]),
+                          Subcommand("movie", "a movie's neighbours", arguments: [
+                              ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)]),
+                          Subcommand("summary", "entropy and degree correlation per layer and head")],
+            defaultSubcommand: "summary", subcommandLabel: "KIND",
             options: [OptionSpec("model", "NAME", default: "last gat", "a GAT model", completion: .models),
                       OptionSpec("layer", "L", default: "all", "layer (1-based)"),
                       OptionSpec("head", "H", default: "all", "attention head (1-based)"),
@@ -57,14 +58,9 @@ public enum ExploreCommands {
 
     static func recommend(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("recommend")
-        let usage = "recommend USER [model=NAME] [k=10] [lsh=PLANES] [why]"
-        if command.arguments.count > 1, command.arguments[1] != "why" {
-            throw ShellError.unexpectedArgument(command: "recommend", argument: command.arguments[1],
-                                                column: command.argumentColumns[1], usage: usage)
-        }
         let model = try session.model(command.options["model"], command: "recommend")
         let graph = try session.requireGraph("recommend")
-        let u = try dataset.resolveUser(command.argument(0)!)
+        let u = try dataset.resolveUser(command.argument(0) ?? "")
         let scorer = model.scorer
         guard u < scorer.userCount, scorer.itemCount == dataset.movieCount else {
             throw ShellError.message("recommend: model '\(model.name)' has no scores for user \(dataset.users[u].id)")

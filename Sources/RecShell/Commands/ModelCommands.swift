@@ -7,7 +7,7 @@ public enum ModelCommands {
 
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "train", group: "Models", synopsis: "train MODEL [as NAME] [key=value ...]",
+            name: "train", group: "Models",
             summary: "Train a model on the split's train graph; Ctrl-C stops and keeps the best model so far.",
             details: ["MODEL is one of \(modelKinds.joined(separator: ", ")). 'as NAME' names it (default: MODEL);",
                       "a model with the same name is replaced. Defaults are the seed study's hyperparameters.",
@@ -21,19 +21,18 @@ public enum ModelCommands {
                       "preset=cold (gcn, gat) sets \(presetText(.cold)) (gat: all but dropout):",
                       "for users the model never saw (chosen on validation NDCG@10 of 'split cold seed=0')."],
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
-                        ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
-                        ArgumentSpec("NAME", "name for the trained model", required: false)],
-            options: modelOptionSpecs, requires: [.dataset, .split],
+                        ArgumentSpec("NAME", "name for the trained model", required: false, keyword: "as")],
+            options: modelOptionSpecs, usageOptions: 0, requires: [.dataset, .split],
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
         CommandSpec(
-            name: "models", group: "Models", synopsis: "models",
+            name: "models", group: "Models",
             summary: "Trained models with their settings and last metrics.",
             example: "models", handler: models),
     ]
 
     static func train(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let kind = command.argument(0)!
-        let name = try modelName(command, defaultName: kind, usage: "train MODEL [as NAME] [key=value ...]")
+        let kind = command.argument(0) ?? ""
+        let name = try modelName(command, defaultName: kind)
         guard modelKinds.contains(kind) else {
             throw ShellError.message("train: unknown model '\(kind)' (known: \(modelKinds.joined(separator: ", ")))")
         }
@@ -59,24 +58,13 @@ public enum ModelCommands {
         ModelRegistry.kinds.map { "  \($0.name): \($0.summary); \($0.options.map(\.name).joined(separator: " "))" }
     }
 
-    /// `train KIND` / `tune KIND` (the name is `defaultName`) or `... KIND as NAME`;
-    /// anything else is an error naming `usage`.
-    static func modelName(_ command: ParsedCommand, defaultName: String, usage: String) throws -> String {
-        let verb = command.name
-        switch command.arguments.count {
-        case 1: return defaultName
-        case 3 where command.arguments[1] == "as":
-            let name = command.arguments[2]
-            guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw ShellError.message("\(verb): model name '\(name)' must start with a letter and use letters, digits, - _ .")
-            }
-            return name
-        case 2 where command.arguments[1] == "as":
-            throw ShellError.missingArgument(command: verb, argument: "NAME", usage: usage)
-        default:
-            throw ShellError.unexpectedArgument(command: verb, argument: command.arguments[1],
-                                                column: command.argumentColumns[1], usage: usage)
+    /// The name after `as` in `train KIND as NAME` / `tune KIND as NAME`, else `defaultName`.
+    static func modelName(_ command: ParsedCommand, defaultName: String) throws -> String {
+        guard let name = command.keyword("as") else { return defaultName }
+        guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ShellError.message("\(command.name): model name '\(name)' must start with a letter and use letters, digits, - _ .")
         }
+        return name
     }
 
     /// A preset for gcn as `key=value` text, for the help.

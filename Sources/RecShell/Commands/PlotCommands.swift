@@ -5,33 +5,34 @@ import GraphRec
 public enum PlotCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "plot", group: "Plots", synopsis: "plot loss|metrics|lsh [model=NAME] [svg=FILE]",
+            name: "plot", group: "Plots",
             summary: "Chart loss curves, metrics or an LSH sweep in the terminal, optionally also as an SVG file.",
             details: ["loss: training loss per epoch, one chart per kind of loss (bpr, softmax, the ALS objective, ...)",
                       "since their scales differ, then validation NDCG@10 per epoch. metrics: each model's last metrics",
                       "(from train or eval), one table per evaluation set, bars scaled to the best in the set.",
                       "svg=FILE writes the same charts as panels of one SVG file (metrics: grouped bars per model).",
                       "Each series has its own marker, so charts read without colour."],
-            arguments: [ArgumentSpec("WHAT", "what to chart", values: ["loss", "metrics", "lsh"])],
+            subcommands: [Subcommand("loss", "loss and validation NDCG per epoch", options: ["model", "svg"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("metrics", "each model's last metrics", options: ["model", "svg"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("lsh", "the last 'lsh sweep'", options: ["svg"])],
             options: [OptionSpec("model", "NAME", default: "all", "which model", completion: .models),
                       OptionSpec("svg", "FILE", "also write the chart as SVG", completion: .files)],
             example: "plot loss svg=loss.svg", handler: plot),
     ]
 
     static func plot(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        switch command.argument(0)! {
+        switch command.subcommand {
         case "loss": return try loss(session, command)
         case "metrics": return try metrics(session, command)
-        case "lsh": return try LSHSupport.plotLastSweep(session, command)
-        case let other:
-            throw ShellError.badValue(command: "plot", option: "WHAT", value: other, accepted: ["loss", "metrics", "lsh"])
+        default: return try LSHSupport.plotLastSweep(session, command)
         }
     }
 
     /// The named model, or every model.
     static func chosen(_ session: Session, _ command: ParsedCommand) throws -> [TrainedModel] {
         if let name = command.options["model"], name != "all" { return [try session.model(name, command: "plot")] }
-        guard !session.models.isEmpty else { throw ShellError.message("plot: no trained model yet; try 'train gcn'") }
         return session.models
     }
 

@@ -6,12 +6,11 @@ import GraphRec
 extension RetrievalCommands {
     // MARK: lsh bench
 
-    static let benchKeys = ["planes", "probe", "tables", "candidates", "mips", "bands", "k", "seed", "runs", "items", "dim",
+    static let benchKeys = ["items", "dim", "planes", "probe", "tables", "candidates", "mips", "bands", "k", "seed", "runs",
                             "queries", "clusters", "target"]
 
     static func bench(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let o = command.options
-        try o.checkKnown(benchKeys, command: "lsh bench")
         var s = LSHBenchmark.Settings()
         s.items = try o.int("items", default: 100_000, range: 100...10_000_000)
         s.dimension = try o.int("dim", default: 64, range: 2...1024)

@@ -6,7 +6,6 @@ extension RetrievalCommands {
     // MARK: lsh sweep
 
     static func sweep(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        try command.options.checkKnown(modelKeys + ["svg", "seeds"], command: "lsh sweep")
         if command.options["seed"] != nil && command.options["seeds"] != nil {
             throw ShellError.message("lsh sweep: give seed= or seeds=, not both")
         }

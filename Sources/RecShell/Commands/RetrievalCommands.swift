@@ -10,7 +10,6 @@ public enum RetrievalCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
             name: "lsh", group: "Retrieval",
-            synopsis: "lsh planes=N [model=NAME] [probe=hamming|bucket|multi] [tables=T] [mips=on|off] [bands=B] | lsh sweep [planes=1..16] | lsh bench items=N [dim=64]",
             summary: "Build LSH over movie embeddings; report candidates, recall of the exact top-K, metrics and speed.",
             details: ["probe=bucket takes the nearest non-empty bucket (the seed's method); probe=hamming widens",
                       "the Hamming radius until at least candidates= movies (default K). tables=T unions T independent",
@@ -28,10 +27,15 @@ public enum RetrievalCommands {
                       "'lsh bench items=N dim=64' measures a synthetic clustered catalogue of N items against exact",
                       "inner-product top-10; planes=, tables=, probe=, mips=, bands=, candidates= take lists (8,16 /",
                       "hamming,multi / both) to choose the grid."],
-            arguments: [ArgumentSpec("MODE", "sweep (many plane counts) or bench (synthetic catalogue)", required: false,
-                                     values: ["sweep", "bench"])],
+            subcommands: [Subcommand("", "one setting on a trained model", options: modelKeys,
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("sweep", "every plane count in a range, with a chart",
+                                     options: ["planes", "seeds", "svg"] + modelKeys.filter { $0 != "planes" },
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("bench", "a synthetic catalogue of any size", options: benchKeys)],
+            subcommandLabel: "MODE",
             options: [OptionSpec("planes", "N|A..B|A,B", "hyperplanes per table, 1...64 (a range or list for sweep and bench)"),
-                      OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
+                      .model,
                       OptionSpec("probe", "hamming|bucket|multi", default: "hamming", "candidate search (bench: a list, or both = bucket,hamming)",
                                  values: probeValues + ["both"], closed: false),
                       OptionSpec("tables", "T", default: "1", "independent hash tables (bench: a list)"),
@@ -53,12 +57,10 @@ public enum RetrievalCommands {
     ]
 
     static func lsh(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        switch command.argument(0) {
-        case nil: return try single(&session, command, context)
-        case "sweep"?: return try sweep(&session, command, context)
-        case "bench"?: return try bench(&session, command, context)
-        case let other?:
-            throw ShellError.badValue(command: "lsh", option: "MODE", value: other, accepted: ["sweep", "bench"])
+        switch command.subcommand {
+        case "sweep": return try sweep(&session, command, context)
+        case "bench": return try bench(&session, command, context)
+        default: return try single(&session, command, context)
         }
     }
 
@@ -69,7 +71,6 @@ public enum RetrievalCommands {
     /// What `lsh` and `lsh sweep` need from the session.
     static func inputs(_ session: Session, _ command: ParsedCommand, name: String)
         throws -> (model: TrainedModel, set: EvaluationSet, k: Int, runs: Int) {
-        _ = try session.requireDataset(name)
         let split = try session.requireSplit(name), graph = try session.requireGraph(name)
         let model = try session.model(command.options["model"], command: name)
         let set = try EvaluationSet(split: split, graph: graph, on: .test)
@@ -80,7 +81,6 @@ public enum RetrievalCommands {
     }
 
     static func single(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        try command.options.checkKnown(modelKeys, command: "lsh")
         let planes = try command.options.int("planes", default: 8)
         let config = try LSHSupport.configuration(planes: planes, options: command.options,
                                                   defaultSeed: session.settings.seed)

@@ -21,16 +21,8 @@ extension SessionCommands {
     ]
 
     static func export(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let usage = "export embeddings|recommendations|metrics|attention|notebook [model=NAME] [k=10] FILE"
-        let what = command.arguments[0]
-        guard let formats = exportFormats[what] else {
-            throw ShellError.badValue(command: "export", option: "WHAT", value: what,
-                                      accepted: ["embeddings", "recommendations", "metrics", "attention", "notebook"])
-        }
-        guard let file = command.argument(1) else {
-            throw ShellError.missingArgument(command: "export", argument: "FILE", usage: usage)
-        }
-        try DataCommands.rejectArgument(command, at: 2, usage: usage)
+        let what = command.subcommand ?? "", file = command.argument(0) ?? ""
+        let formats = exportFormats[what] ?? []
         let ext = URL(fileURLWithPath: file).pathExtension.lowercased()
         guard formats.contains(ext) else {
             throw ShellError.message("export \(what): cannot tell the format of '\(file)' "
@@ -65,7 +57,6 @@ extension SessionCommands {
             if let name = command.options["model"] {
                 models = [try session.model(name, command: "export")]
             } else {
-                guard !session.models.isEmpty else { throw ShellError.message("export: no trained model yet; try 'train gcn'") }
                 models = session.models
             }
             data = metricsData(models, format: ext)

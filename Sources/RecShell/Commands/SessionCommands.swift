@@ -5,7 +5,7 @@ import GraphRec
 public enum SessionCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "save", group: "Sessions", synopsis: "save [NAME]",
+            name: "save", group: "Sessions",
             summary: "Save the whole session (data identity, split, models, transcript) under the sessions directory.",
             details: ["Writes DIR/NAME/ (DIR: --sessions or 'set sessions=', default Sessions): manifest.json,",
                       "tensors.safetensors (weights, embeddings, split; readable by Python's safetensors) and",
@@ -17,7 +17,7 @@ public enum SessionCommands {
             requires: [.dataset],
             example: "save tour", handler: save),
         CommandSpec(
-            name: "restore", group: "Sessions", synopsis: "restore NAME",
+            name: "restore", group: "Sessions",
             summary: "Reload a saved session; on any mismatch the current session stays as it was.",
             details: ["Verifies the bundle (format, checksums, shapes), reloads the data set from the path in the",
                       "manifest and refuses if its rating file's sha256 differs, rebuilds split, graph and every",
@@ -28,11 +28,11 @@ public enum SessionCommands {
             arguments: [ArgumentSpec("NAME", "bundle name")],
             example: "restore tour", handler: restore),
         CommandSpec(
-            name: "sessions", group: "Sessions", synopsis: "sessions",
+            name: "sessions", group: "Sessions",
             summary: "List saved sessions: name, date, size, models and the best metric; unreadable ones say why.",
             example: "sessions", handler: sessions),
         CommandSpec(
-            name: "export", group: "Sessions", synopsis: "export embeddings|recommendations|metrics|attention|notebook [model=NAME] FILE",
+            name: "export", group: "Sessions",
             summary: "Write embeddings (.safetensors), recommendations (.csv), metrics (.json) or GAT attention (.csv), by the file's extension.",
             details: ["embeddings: .safetensors (F32 users/movies, I32 user_ids/movie_ids: original ids), .csv",
                       "(node, id, title, e0..), .json. recommendations: every user's top k (k=10) excluding their",
@@ -43,12 +43,22 @@ public enum SessionCommands {
                       "parallel arrays per layer and head). notebook: the session so far as a Jupyter notebook",
                       "(.ipynb): script comments as Markdown, commands as code cells, tables, plots as SVG.",
                       "Files are written atomically."],
-            arguments: [ArgumentSpec("WHAT", "what to write", values: ["embeddings", "recommendations", "metrics", "attention", "notebook"]),
-                        ArgumentSpec("FILE", "output file", completion: .files)],
-            options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
+            subcommands: [Subcommand("embeddings", "user and movie vectors", arguments: [file], options: ["model"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("metrics", "each model's last eval", arguments: [file], options: ["model"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("attention", "a GAT's weight of every edge", arguments: [file], options: ["model"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("recommendations", "every user's top k", arguments: [file], options: ["model", "k"],
+                                     requires: [.dataset, .split, .model]),
+                          Subcommand("notebook", "the session so far as a Jupyter notebook", arguments: [file],
+                                     options: [])],
+            options: [.model,
                       OptionSpec("k", "N", default: "10", "recommendations per user")],
             example: "export embeddings model=gcn gcn.safetensors", handler: export),
     ]
+
+    static let file = ArgumentSpec("FILE", "output file (its extension picks the format)", completion: .files)
 
     // MARK: save
 

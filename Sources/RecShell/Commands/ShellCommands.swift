@@ -5,33 +5,33 @@ import GraphRec
 public enum ShellCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "help", aliases: [".help", "\\?", "?"], group: "Shell", synopsis: "help [COMMAND]",
+            name: "help", aliases: [".help", "\\?", "?"], group: "Shell",
             summary: "List the commands, or show one command's usage, options and an example.",
             arguments: [ArgumentSpec("COMMAND", "a command name", required: false, completion: .commands)],
             example: "help train", handler: help),
         CommandSpec(
-            name: "set", group: "Shell", synopsis: "set KEY=VALUE ...",
+            name: "set", group: "Shell",
             summary: "Change settings (format, seed, k, timer, threads, width, expanded, echo, pager, hints, memory-limit, ...): see 'help set'.",
             details: ["Several keys may be set at once; if any value is bad, none is changed."],
-            options: Settings.keys, example: "set format=json k=20", handler: set),
+            options: Settings.keys, usageOptions: 0, example: "set format=json k=20", handler: set),
         CommandSpec(
-            name: "show", group: "Shell", synopsis: "show [KEY]",
+            name: "show", group: "Shell",
             summary: "Show all settings, or one.",
             arguments: [ArgumentSpec("KEY", "a setting name", required: false,
                                      values: Settings.keys.map(\.name), completion: .settings)],
             example: "show format", handler: show),
         CommandSpec(
-            name: "timer", group: "Shell", synopsis: "timer on|off",
+            name: "timer", group: "Shell",
             summary: "Print the wall time after each command.",
             arguments: [ArgumentSpec("STATE", "on or off", values: ["on", "off"])],
             example: "timer on", handler: timer),
         CommandSpec(
-            name: "format", group: "Shell", synopsis: "format table|json|csv|markdown",
+            name: "format", group: "Shell",
             summary: "Choose how results are written (the same as 'set format=').",
             arguments: [ArgumentSpec("FORMAT", "output format", values: OutputFormat.allCases.map(\.rawValue))],
             example: "format markdown", handler: format),
         CommandSpec(
-            name: "run", group: "Shell", synopsis: "run FILE",
+            name: "run", group: "Shell",
             summary: "Execute a script of commands, one or more per line.",
             details: ["Blank lines and '#' comments are allowed. Each command commits on its own; with --bail",
                       "the script stops at its first error. Errors name the file and line. Lines inside Markdown",
@@ -42,7 +42,7 @@ public enum ShellCommands {
             arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
             example: "run Sessions/tour.recsh", action: .runScript),
         CommandSpec(
-            name: "output", group: "Shell", synopsis: "output [FILE]",
+            name: "output", group: "Shell",
             summary: "Send results to FILE (replacing it) until 'output' alone sends them back to the screen.",
             details: ["Like sqlite's .output: errors, notes and progress stay on the terminal; results in the",
                       "file are plain text (no boxes, no colour, no width limit) in the current format."],
@@ -50,12 +50,12 @@ public enum ShellCommands {
                                      completion: .files)],
             example: "output results.csv", action: .output),
         CommandSpec(
-            name: "sleep", group: "Shell", synopsis: "sleep SECONDS",
+            name: "sleep", group: "Shell",
             summary: "Wait, with a progress bar; Ctrl-C stops it early. For demos and for trying Ctrl-C and progress.",
             arguments: [ArgumentSpec("SECONDS", "how long, up to 3600")],
             example: "sleep 2", handler: sleep),
         CommandSpec(
-            name: "quit", aliases: ["exit"], group: "Shell", synopsis: "quit",
+            name: "quit", aliases: ["exit"], group: "Shell",
             summary: "Leave recsh (Ctrl-D does the same). Unsaved work is not kept; 'save' first if you want it.",
             example: "quit", action: .quit),
     ]
@@ -71,7 +71,7 @@ public enum ShellCommands {
     static func set(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let pairs = command.options.values.sorted { $0.key < $1.key }
         guard !pairs.isEmpty else {
-            throw ShellError.missingArgument(command: "set", argument: "KEY=VALUE", usage: "set KEY=VALUE ...")
+            throw ShellError.missingArgument(command: "set", argument: "KEY=VALUE", usage: context.usage(of: command))
         }
         for (key, value) in pairs { try session.settings.set(key, to: value) }
         return settingsResult("set", keys: pairs.map(\.key), session.settings)

@@ -7,7 +7,7 @@ import GraphRec
 public enum TuneCommand {
     public static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "tune", group: "Models", synopsis: "tune MODEL [as NAME] [trials=20] [minutes=30] [key=value ...]",
+            name: "tune", group: "Models",
             summary: "Search a model's options on validation NDCG@10; keep the best as a model and a preset.",
             details: [
                 "Searches the options MODEL declares with a search range (help train lists them; options you",
@@ -24,22 +24,20 @@ public enum TuneCommand {
                 "it, and 'save' keeps the preset with the session. Same seed=, same trials.",
             ],
             arguments: [ArgumentSpec("MODEL", "model kind", values: ModelRegistry.names),
-                        ArgumentSpec("as", "the word 'as'", required: false, values: ["as"]),
-                        ArgumentSpec("NAME", "name of the kept model and preset", required: false)],
+                        ArgumentSpec("NAME", "name of the kept model and preset", required: false, keyword: "as")],
             options: [OptionSpec("trials", "N", default: "20", "at most N trials"),
                       OptionSpec("minutes", "X", default: "30", "no trial starts after X minutes; the running one stops there")]
                 + ModelCommands.modelOptionSpecs,
-            requires: [.dataset, .split],
+            usageOptions: 2, requires: [.dataset, .split],
             example: "tune lightgcn trials=12 minutes=20", handler: tune),
     ]
 
     static func tune(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
-        let kind = command.argument(0)!
+        let kind = command.argument(0) ?? ""
         guard ModelRegistry.names.contains(kind) else {
             throw ShellError.message("tune: unknown model '\(kind)' (known: \(ModelRegistry.names.joined(separator: ", ")))")
         }
-        let name = try ModelCommands.modelName(command, defaultName: "\(kind)-tuned",
-                                                  usage: "tune MODEL [as NAME] [trials=N] [minutes=X] [key=value ...]")
+        let name = try ModelCommands.modelName(command, defaultName: "\(kind)-tuned")
         guard !NamedPreset.reservedNames.contains(name) else {
             throw ShellError.message("tune: '\(name)' is a built-in preset name; choose another with 'as NAME'")
         }

@@ -8,10 +8,6 @@ extension WhatIfCommands {
 
     static func newuser(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("newuser")
-        if let extra = command.argument(0) {
-            throw ShellError.unexpectedArgument(command: "newuser", argument: extra, column: command.argumentColumns[0],
-                                                usage: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]")
-        }
         let o = command.options
         let age = o.has("age") ? try o.int("age", default: 0, range: 1...120) : nil
         let gender = o["gender"], occupation = o["occupation"]

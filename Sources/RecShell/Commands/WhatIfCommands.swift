@@ -14,7 +14,6 @@ public enum WhatIfCommands {
     public static let specs: [CommandSpec] = [
         CommandSpec(
             name: "whatif", group: "Explore",
-            synopsis: "whatif user USER likes|drops MOVIE ... [model=NAME] [k=10]",
             summary: "Add or remove a user's edges and show how recommendations move, without retraining.",
             details: ["The model's forward pass runs again on the edited training graph. Graph models also move",
                       "the neighbours' lists (the edit reaches them through shared movies): 'users affected' counts",
@@ -22,17 +21,15 @@ public enum WhatIfCommands {
                       "own row (MF and NCF fold the user in afresh before and after); popularity is global.",
                       "A movie that leaves the list because the user now likes it is marked 'now liked'.",
                       "The session's graph and models stay as they were."],
-            arguments: [ArgumentSpec("user", "the word 'user'", values: ["user"]),
-                        ArgumentSpec("USER", "user id"),
-                        ArgumentSpec("CHANGE", "likes or drops", values: ["likes", "drops"]),
+            arguments: [ArgumentSpec("USER", "user id", keyword: "user"),
+                        ArgumentSpec("CHANGE", "add or remove the edges", values: ["likes", "drops"], closed: true),
                         ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
-            options: [OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies")],
+            options: [.model,
+                      .topK],
             requires: [.dataset, .split, .model],
             example: "whatif user 1 likes 50 181", handler: whatif),
         CommandSpec(
             name: "newuser", group: "Explore",
-            synopsis: "newuser [age=A] [gender=F|M] [occupation=O] [likes=M,M,...] [model=NAME] [k=10]",
             summary: "Add a user from features and liked movies and recommend for them inductively.",
             details: ["The persona is added to a copy of the training graph (features from age, gender and",
                       "occupation; edges to the liked movies, ids or titles) and the model scores it by the method",
@@ -43,37 +40,20 @@ public enum WhatIfCommands {
                       OptionSpec("gender", "F|M", "gender", values: ["F", "M"]),
                       OptionSpec("occupation", "O", "occupation", values: ExploreCommands.occupations, closed: false),
                       OptionSpec("likes", "M,M,...", "liked movies: ids or titles, comma separated"),
-                      OptionSpec("model", "NAME", default: "last trained", "which model", completion: .models),
-                      OptionSpec("k", "N", default: "10", "how many movies")],
+                      .model,
+                      .topK],
             requires: [.dataset, .split, .model],
             example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
     ]
 
     // MARK: whatif
 
-    static let whatifUsage = "whatif user USER likes|drops MOVIE ... [model=NAME] [k=10]"
-
     static func whatif(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("whatif")
-        guard command.argument(0) == "user" else {
-            throw ShellError.message("whatif: expected 'user' first; usage: \(whatifUsage)")
-        }
-        guard let userToken = command.argument(1) else {
-            throw ShellError.missingArgument(command: "whatif", argument: "USER", usage: whatifUsage)
-        }
-        guard let change = command.argument(2) else {
-            throw ShellError.missingArgument(command: "whatif", argument: "likes|drops", usage: whatifUsage)
-        }
-        guard change == "likes" || change == "drops" else {
-            throw ShellError.badValue(command: "whatif", option: "CHANGE", value: change, accepted: ["likes", "drops"])
-        }
-        let movieTokens = Array(command.arguments.dropFirst(3))
-        guard !movieTokens.isEmpty else {
-            throw ShellError.missingArgument(command: "whatif", argument: "MOVIE", usage: whatifUsage)
-        }
-        let user = try dataset.resolveUser(userToken)
+        let change = command.argument(0) ?? ""
+        let user = try dataset.resolveUser(command.keyword("user") ?? "")
         var movies: [Int] = []
-        for token in movieTokens {
+        for token in command.arguments.dropFirst() {
             let m = try dataset.resolveMovie(token)
             if !movies.contains(m) { movies.append(m) }
         }

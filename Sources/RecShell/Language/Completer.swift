@@ -76,9 +76,8 @@ public struct Completer: Sendable {
         }
 
         // A positional word, or an option name.
-        let position = previous.filter { optionKey(of: $0) == nil }.count
         var candidates: [String] = []
-        if let argument = spec.argumentSpec(at: position) {
+        for argument in spec.nextArguments(after: Array(previous.filter { optionKey(of: $0) == nil })) {
             candidates += values(argument.values, argument.completion, typed: unquoted(current))
         }
         if !current.hasPrefix("\"") {

@@ -50,11 +50,22 @@ public enum Help {
         if !spec.details.isEmpty { head += [""] + paragraphs(spec.details) }
         if !spec.aliases.isEmpty { head += ["", "also: \(spec.aliases.joined(separator: ", "))"] }
         blocks.append(.text(head))
-        if !spec.arguments.isEmpty {
-            let rows = spec.arguments.map { a -> [Value] in
+        if !spec.subcommands.isEmpty {
+            let rows = spec.subcommands.map { form -> [Value] in
+                let words = [spec.name, form.name] + form.arguments.map(\.usage)
+                let note = form.name == spec.defaultSubcommand ? " (the default)" : ""
+                return [.string(words.filter { !$0.isEmpty }.joined(separator: " ")), .string(form.help + note)]
+            }
+            blocks.append(.table(Table(name: "forms", title: "forms",
+                                       columns: [.init("form"), .init("meaning", wraps: true)], rows: rows)))
+        }
+        let arguments = spec.allArguments
+        if !arguments.isEmpty {
+            let rows = arguments.map { a -> [Value] in
                 let name = a.required ? a.name : "[\(a.name)]"
-                let values = a.values.isEmpty ? "" : " (\(a.values.joined(separator: "|")))"
-                return [.string(a.variadic ? name + " ..." : name), .string(a.help + values)]
+                let label = a.kind == .positional ? (a.variadic ? name + " ..." : name) : a.usage
+                let values = a.values.isEmpty || a.kind == .flag ? "" : " (\(a.values.joined(separator: "|")))"
+                return [.string(label), .string(a.help + values)]
             }
             blocks.append(.table(Table(name: "arguments", title: "arguments",
                                        columns: [.init("argument"), .init("meaning", wraps: true)], rows: rows)))
@@ -68,7 +79,7 @@ public enum Help {
         }
         blocks.append(.text(["example:", "  \(spec.example)"]))
 
-        let arguments: [Value] = spec.arguments.map { a in
+        let argumentValues: [Value] = arguments.map { a in
             .object([("name", .string(a.name)), ("required", .bool(a.required)), ("variadic", .bool(a.variadic)),
                      ("values", .array(a.values.map { .string($0) })), ("help", .string(a.help))])
         }
@@ -80,7 +91,7 @@ public enum Help {
         return CommandResult(command: "help", blocks: blocks, payload: [
             ("name", .string(spec.name)), ("synopsis", .string(spec.synopsis)), ("summary", .string(spec.summary)),
             ("aliases", .array(spec.aliases.map { .string($0) })),
-            ("arguments", .array(arguments)), ("options", .array(options)), ("example", .string(spec.example)),
+            ("arguments", .array(argumentValues)), ("options", .array(options)), ("example", .string(spec.example)),
         ])
     }
 }

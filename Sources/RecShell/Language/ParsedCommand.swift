@@ -5,23 +5,34 @@ import GraphRec
 public struct ParsedCommand: Sendable, Equatable {
     /// The command's canonical name (aliases resolved: `exit` gives `quit`).
     public var name: String
-    /// Positional arguments in order (bare words such as `why` included).
+    /// The form the first word chose (`sweep` in `lsh sweep`; "" for the form without a word); nil: no forms.
+    public var subcommand: String?
+    /// Positional arguments in order, after the form's word; flags and keywords are apart.
     public var arguments: [String]
     /// 1-based columns of `arguments`, for error messages.
     public var argumentColumns: [Int]
+    /// Values after keywords: `["as": "gcn-m"]` for `train gcn as gcn-m`.
+    public var keywords: [String: String]
+    /// Bare words that switch something on (`why`, `force`).
+    public var flags: Set<String>
     /// `key=value` options, validated against the spec's option names.
     public var options: OptionValues
     /// The source text of this command.
     public var text: String
 
-    public init(name: String, arguments: [String] = [], argumentColumns: [Int]? = nil,
-                options: [String: String] = [:], text: String? = nil) {
+    public init(name: String, subcommand: String? = nil, arguments: [String] = [], argumentColumns: [Int]? = nil,
+                keywords: [String: String] = [:], flags: Set<String> = [], options: [String: String] = [:],
+                text: String? = nil) {
         self.name = name
+        self.subcommand = subcommand
         self.arguments = arguments
         self.argumentColumns = argumentColumns ?? arguments.map { _ in 0 }
+        self.keywords = keywords
+        self.flags = flags
         self.options = OptionValues(options)
-        self.text = text ?? ([name] + arguments + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-            .joined(separator: " ")
+        let words = [name, subcommand ?? ""] + arguments + keywords.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            + flags.sorted() + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        self.text = text ?? words.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// The argument at `index`, or nil.
@@ -30,12 +41,15 @@ public struct ParsedCommand: Sendable, Equatable {
     }
 
     /// True when a bare word (a flag such as `why`) was given.
-    public func hasFlag(_ word: String) -> Bool { arguments.contains(word) }
+    public func hasFlag(_ word: String) -> Bool { flags.contains(word) }
+
+    /// The value after `word` (`as` in `train gcn as gcn-m`), or nil.
+    public func keyword(_ word: String) -> String? { keywords[word] }
 }
 
 /// Turns a tokenized command into a `ParsedCommand`, checking it against the
 /// registry's spec: unknown command, unknown option, a value outside a
-/// closed set, too few or too many arguments. Nothing runs before this passes.
+/// closed set, the form, too few or too many arguments. Nothing runs before this passes.
 public enum CommandParser {
     public static func parse(_ raw: RawCommand, registry: CommandRegistry) throws -> (CommandSpec, ParsedCommand) {
         guard let head = raw.words.first else { throw ShellError.syntax("empty command", column: 1) }
@@ -45,8 +59,7 @@ public enum CommandParser {
         guard let spec = registry.spec(named: head.text) else {
             throw ShellError.unknownCommand(head.text, suggestion: registry.suggestion(for: head.text))
         }
-        var arguments: [String] = []
-        var columns: [Int] = []
+        var words: [(text: String, column: Int)] = []
         var options: [String: String] = [:]
         for word in raw.words.dropFirst() {
             if let key = word.optionKey, let value = word.optionValue {
@@ -62,13 +75,9 @@ public enum CommandParser {
                 }
                 options[key] = value
             } else {
-                arguments.append(word.text)
-                columns.append(word.column)
+                words.append((word.text, word.column))
             }
         }
-        try spec.checkArguments(arguments, columns: columns)
-        let parsed = ParsedCommand(name: spec.name, arguments: arguments, argumentColumns: columns,
-                                   options: options, text: raw.text)
-        return (spec, parsed)
+        return (spec, try spec.bind(words, options: options, text: raw.text))
     }
 }

@@ -11,6 +11,8 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingArgument(command: String, argument: String, usage: String)
     case unexpectedArgument(command: String, argument: String, column: Int, usage: String)
     case duplicateOption(command: String, option: String, column: Int)
+    /// An option of the command that the chosen form does not take (`split official seed=3`).
+    case inapplicableOption(command: String, option: String, accepted: [String])
     /// A message for anything else, already phrased for the user.
     case message(String)
     /// The command would lose work (`split` dropping trained models): the
@@ -34,6 +36,9 @@ public enum ShellError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(command): missing \(argument); usage: \(usage)"
         case .unexpectedArgument(let command, let argument, let column, let usage):
             return "\(command): unexpected argument '\(argument)' at column \(column); usage: \(usage)"
+        case .inapplicableOption(let command, let option, let accepted):
+            return "\(command): option '\(option)=' does not apply"
+                + (accepted.isEmpty ? " (it takes none)" : " (accepted: \(accepted.joined(separator: ", ")))")
         case .duplicateOption(let command, let option, let column):
             return "\(command): option '\(option)' given twice (again at column \(column))"
         case .message(let text):

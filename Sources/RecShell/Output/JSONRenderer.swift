@@ -1,3 +1,5 @@
+import GraphRec
+
 /// `--format json`: exactly one object per command, on one line, keys in
 /// snake_case: `{"command":"eval","ok":true,...}` or
 /// `{"command":"x","ok":false,"error":"..."}`.
@@ -77,26 +79,7 @@ public enum JSONRenderer {
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func writeString(_ s: String, to out: inout String) { JSONText.writeString(s, to: &out) }
 
     /// "secondsPerEpoch", "min-rating", "what it does" -> "seconds_per_epoch", "min_rating", "what_it_does".
     public static func snakeCased(_ key: String) -> String {

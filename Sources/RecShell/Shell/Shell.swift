@@ -165,8 +165,7 @@ public final class Shell {
                 let answer = ask?(question + " [y/N] ")?.trimmingSpaces().lowercased() ?? ""
                 if answer == "y" || answer == "yes" {
                     var forced = parsed
-                    forced.arguments.append("force")
-                    forced.argumentColumns.append(0)
+                    forced.flags.insert("force")
                     do { result = try runHandler(handler, forced, spec: spec) } catch {
                         result = .failure(spec.name, located(String(describing: error), origin))
                     }
