@@ -35,7 +35,9 @@ struct TuneEndToEndTests {
         let again = objects[3]
         #expect(again["ok"] as? Bool == true)
         let againOptions = try #require(again["options"] as? [String: Any])
-        #expect(NSDictionary(dictionary: againOptions) == NSDictionary(dictionary: options))
+        // `preset` itself differs: a trial started from preset=best records it, preset=lt expands to plain values.
+        #expect(NSDictionary(dictionary: againOptions.filter { $0.key != "preset" })
+                    == NSDictionary(dictionary: options.filter { $0.key != "preset" }))
         let againNDCG = try #require((again["val"] as? [String: Any])?["ndcg"] as? Double)
         #expect(abs(againNDCG - (result["ndcg"] as? Double ?? -1)) < 1e-6)
         // Saved and restored, the preset is still there; explicit options win; another kind is refused.

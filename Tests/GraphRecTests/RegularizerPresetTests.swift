@@ -104,7 +104,7 @@ import Tensors
         #expect(throws: RecError("preset: expected one of best|cold, got 'fast'")) {
             _ = try TrainPreset.expand(OptionValues(["preset": "fast"]), kind: "gcn")
         }
-        #expect(throws: RecError("preset: 'best' is defined for gcn only, not mf")) {
+        #expect(throws: RecError("preset: 'best' is defined for gcn, lightgcn only, not mf")) {
             _ = try TrainPreset.expand(OptionValues(["preset": "best"]), kind: "mf")
         }
     }

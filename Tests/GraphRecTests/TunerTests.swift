@@ -180,7 +180,10 @@ import Tensors
         #expect(try Tuner.startingPoints(chosen, kind: kind, base: ModelRegistry.options("gcn", text: ["preset": "best"])).count == 1)
         let lightgcn = try ModelRegistry.kind("lightgcn")
         #expect(try Tuner.startingPoints(TuneRequest(kind: "lightgcn"), kind: lightgcn,
-                                         base: ModelRegistry.options("lightgcn", text: [:])).count == 1)
+                                         base: ModelRegistry.options("lightgcn", text: [:])).count == 2)
+        let mf = try ModelRegistry.kind("mf")
+        #expect(try Tuner.startingPoints(TuneRequest(kind: "mf"), kind: mf,
+                                         base: ModelRegistry.options("mf", text: [:])).count == 1)
     }
 
     /// Proposals 2..n for a start `base` and a fixed best, as the search would draw them.

@@ -46,6 +46,6 @@ public struct LightGCN: TrainableModel {
 extension LightGCN: GraphModelKind {
     public static let name = "lightgcn"
     public static let summary = "LightGCN: ID embeddings smoothed over the graph"
-    public static let options = TrainOptions.options(["layers", "dim"])
+    public static let options = TrainOptions.options(["layers", "dim", "preset"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .foldIn), edits: .propagates, lossCurve: true)
 }

@@ -15,8 +15,9 @@ public enum ModelCommands {
                       "split has validation edges (with patience= and none, 10% of each user's train positives is",
                       "held out, seeded), and the best epoch's weights are kept.",
                       "Options are checked per model:"] + kindLines + [
-                      "preset=best (gcn) sets \(presetText(.best)) (chosen on",
-                      "validation NDCG@10 of 'split warm seed=0'); any option you give explicitly overrides it, e.g.",
+                      "preset=best (gcn) sets \(presetText(.best)); for lightgcn \(presetText(.best, kind: "lightgcn"))",
+                      "(both chosen on validation NDCG@10 of 'split warm seed=0'); any option you give explicitly",
+                      "overrides it, e.g.",
                       "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'.",
                       "preset=cold (gcn, gat) sets \(presetText(.cold)) (gat: all but dropout):",
                       "for users the model never saw (chosen on validation NDCG@10 of 'split cold seed=0')."],
@@ -68,8 +69,8 @@ public enum ModelCommands {
     }
 
     /// A preset for gcn as `key=value` text, for the help.
-    static func presetText(_ preset: TrainPreset) -> String {
-        (preset.options(for: "gcn") ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    static func presetText(_ preset: TrainPreset, kind: String = "gcn") -> String {
+        (preset.options(for: kind) ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: " ")
     }
 
