@@ -83,7 +83,8 @@ struct Recsh: ParsableCommand {
     func start() -> Int32 {
         var settings = Settings()
         settings.format = format
-        settings.dataDirectory = data
+        // --data wins over RECSH_DATA; an empty variable counts as unset.
+        settings.dataDirectory = data ?? ProcessInfo.processInfo.environment["RECSH_DATA"].flatMap { $0.isEmpty ? nil : $0 }
         if let sessions { settings.sessionsDirectory = sessions }
         let environment = ShellEnvironment.current(quiet: quiet)
         if quiet {

@@ -29,6 +29,19 @@ import TestSupport
         #expect(r.stdout.split(separator: "\n").count == 2)  // one line per command
     }
 
+    /// RECSH_DATA points `load ml-100k` at a directory as --data does (the
+    /// download error names it as the way to work offline); --data wins.
+    @Test func recshDataEnvironmentVariableIsRead() throws {
+        let r = try Recsh.run(["--format", "json", "-c", "load ml-100k"],
+                              environment: ["RECSH_DATA": Self.data, "HOME": NSTemporaryDirectory() + "/recsh-no-cache-\(UUID())"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.objects.first?["source"] as? String == "dataFlag" && r.objects.first?["users"] as? Int == 943)
+        let missing = NSTemporaryDirectory() + "/recsh-missing-\(UUID())"
+        let flag = try Recsh.run(["--format", "json", "--data", missing, "-c", "load ml-100k"],
+                                 environment: ["RECSH_DATA": Self.data])
+        #expect(flag.status == 1 && (flag.objects.first?["error"] as? String)?.contains(missing) == true, "\(flag.stdout)")
+    }
+
     @Test func sameSeedSameWarmSplit() throws {
         let r = try Self.json("split warm seed=5; split warm seed=5; info")
         #expect(r.status == 0)
