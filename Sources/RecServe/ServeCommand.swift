@@ -10,14 +10,16 @@ public enum ServeCommand {
     public static let spec = CommandSpec(
         name: "serve", group: "Explore",
         summary: "Serve the session as a web page until Ctrl-C: recommendations, attention, LSH and what-ifs.",
-        details: ["Open the printed address in a browser: pick a user (or build a new one from features and likes)",
-                  "and see every trained model's top-K with why; the user's GAT attention neighbourhood as a graph",
-                  "(edge width = weight, GCN's uniform 1/|N| beside it); an LSH planes slider with recall and time;",
-                  "like/unlike toggles that re-run the what-if. The page calls /api/COMMAND, which runs the read-only",
-                  "commands (recommend, attention, lsh, whatif, newuser, user, find, ...) through the shell and returns",
-                  "their --format json object; commands that change the session, write files or run long are refused.",
-                  "Listens on 127.0.0.1 only unless host= says otherwise (host=0.0.0.0 opens it to the network).",
-                  "The shell waits while serving; Ctrl-C stops the server and returns to the prompt, session intact."],
+        details: """
+            Open the printed address in a browser: pick a user (or build a new one from features and likes)
+            and see every trained model's top-K with why; the user's GAT attention neighbourhood as a graph
+            (edge width = weight, GCN's uniform 1/|N| beside it); an LSH planes slider with recall and time;
+            like/unlike toggles that re-run the what-if. The page calls /api/COMMAND, which runs the read-only
+            commands (recommend, attention, lsh, whatif, newuser, user, find, ...) through the shell and returns
+            their --format json object; commands that change the session, write files or run long are refused.
+            Listens on 127.0.0.1 only unless host= says otherwise (host=0.0.0.0 opens it to the network).
+            The shell waits while serving; Ctrl-C stops the server and returns to the prompt, session intact.
+            """,
         options: [OptionSpec("port", "N", default: "8080", "TCP port; 0 picks a free one"),
                   OptionSpec("host", "ADDRESS", default: "127.0.0.1", "IP address to listen on")],
         example: "serve port=8080", handler: serve)

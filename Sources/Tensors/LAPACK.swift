@@ -129,11 +129,6 @@ public struct LAPACKError: Error, Equatable, Sendable, CustomStringConvertible {
     public var routine: String
     public var info: Int
 
-    public init(routine: String, info: Int) {
-        self.routine = routine
-        self.info = info
-    }
-
     public var description: String {
         if info < 0 { return "\(routine): argument \(-info) is invalid" }
         switch routine {

@@ -1,5 +1,5 @@
 import Foundation
-import GraphRec
+@testable import GraphRec
 import Testing
 @testable import RecShell
 

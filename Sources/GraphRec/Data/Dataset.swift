@@ -218,13 +218,6 @@ public struct Rating: Sendable, Equatable {
     public var movie: Int32
     public var value: Float
     public var timestamp: Int64
-
-    public init(user: Int32, movie: Int32, value: Float, timestamp: Int64) {
-        self.user = user
-        self.movie = movie
-        self.value = value
-        self.timestamp = timestamp
-    }
 }
 
 /// A user-movie pair by dense indices: one positive interaction.

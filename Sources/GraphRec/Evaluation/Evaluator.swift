@@ -2,18 +2,16 @@ import Foundation
 import Tensors
 
 /// The outcome of one evaluation: means over users, speed, and per-user
-/// metrics for significance tests.
+/// metrics for significance tests. A metric reads as the mean's
+/// (`result.ndcg` is `result.mean.ndcg`), so the metrics are declared once,
+/// in `UserMetrics`.
+@dynamicMemberLookup
 public struct EvaluationResult: Sendable {
     public var k: Int
     /// Users evaluated (those with at least one target).
     public var users: Int
-    public var precision: Double
-    public var recall: Double
-    public var ndcg: Double
-    public var mrr: Double
-    public var mrrFull: Double
-    public var hitRate: Double
-    public var map: Double
+    /// Each metric's mean over the evaluated users.
+    public var mean: UserMetrics
     /// Wall time of scoring, selection and metrics.
     public var seconds: Double
     public var usersPerSecond: Double
@@ -21,11 +19,7 @@ public struct EvaluationResult: Sendable {
     public var userIndices: [Int]
     public var perUser: [UserMetrics]
 
-    /// The means as one `UserMetrics` value.
-    public var mean: UserMetrics {
-        UserMetrics(precision: precision, recall: recall, ndcg: ndcg, mrr: mrr,
-                    mrrFull: mrrFull, hitRate: hitRate, map: map)
-    }
+    public subscript<T>(dynamicMember metric: KeyPath<UserMetrics, T>) -> T { mean[keyPath: metric] }
 
     /// Per-user NDCG@K, aligned with `userIndices` (for `Significance`).
     public var perUserNDCG: [Double] { perUser.map(\.ndcg) }
@@ -91,8 +85,7 @@ public struct Evaluator: Sendable {
         let embeddings = scorer as? Embeddings     // the GEMM path, with per-worker scratch
         let users = set.users
         let n = users.count
-        let zero = UserMetrics(precision: 0, recall: 0, ndcg: 0, mrr: 0, mrrFull: 0, hitRate: 0, map: 0)
-        var perUser = [UserMetrics](repeating: zero, count: n)
+        var perUser = [UserMetrics](repeating: .zero, count: n)
         if n > 0 {
             let blocks = (n + blockSize - 1) / blockSize
             let workerCount = min(workers, blocks)
@@ -112,11 +105,8 @@ public struct Evaluator: Sendable {
             }
         }
         let seconds = (ContinuousClock.now - start).seconds
-        let m = UserMetrics.mean(perUser)
-        return EvaluationResult(
-            k: k, users: n, precision: m.precision, recall: m.recall, ndcg: m.ndcg, mrr: m.mrr,
-            mrrFull: m.mrrFull, hitRate: m.hitRate, map: m.map, seconds: seconds,
-            usersPerSecond: seconds > 0 ? Double(n) / seconds : 0, userIndices: users, perUser: perUser)
+        return EvaluationResult(k: k, users: n, mean: UserMetrics.mean(perUser), seconds: seconds,
+                                usersPerSecond: seconds > 0 ? Double(n) / seconds : 0, userIndices: users, perUser: perUser)
     }
 
     /// One worker's reusable buffers.

@@ -13,12 +13,6 @@ public enum Experiment {
         public var kind: String
         /// The options as recorded for the trained model (`seed` is replaced per run).
         public var options: [String: String]
-
-        public init(name: String, kind: String, options: [String: String]) {
-            self.name = name
-            self.kind = kind
-            self.options = options
-        }
     }
 
     /// One arm's evaluations, one per run (seed), in run order.
@@ -117,4 +111,9 @@ public enum Experiment {
         let ss = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         return (mean, (ss / Double(xs.count - 1)).squareRoot())
     }
+}
+
+extension Experiment.Arm {
+    /// Refits `model`'s kind with the options it was trained with, under its name.
+    public init(_ model: TrainedModel) { self.init(name: model.name, kind: model.kind, options: model.options) }
 }

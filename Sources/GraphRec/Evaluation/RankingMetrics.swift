@@ -21,17 +21,11 @@ public struct UserMetrics: Sendable, Equatable {
     /// Sum of precision at each hit rank within K, over min(|targets|, K).
     public var map: Double
 
-    public init(precision: Double, recall: Double, ndcg: Double, mrr: Double,
-                mrrFull: Double, hitRate: Double, map: Double) {
-        self.precision = precision
-        self.recall = recall
-        self.ndcg = ndcg
-        self.mrr = mrr
-        self.mrrFull = mrrFull
-        self.hitRate = hitRate
-        self.map = map
-    }
+    /// Every metric 0: no hit, no target ranked.
+    public static let zero = UserMetrics(precision: 0, recall: 0, ndcg: 0, mrr: 0, mrrFull: 0, hitRate: 0, map: 0)
+}
 
+extension UserMetrics {
     /// All metrics from the hit pattern of the top K.
     /// - Parameters:
     ///   - isHit: `isHit(r)` for ranks r = 1...listLength (listLength <= k; shorter when few items remain).
@@ -74,7 +68,7 @@ public struct UserMetrics: Sendable, Equatable {
 
     /// Means over users; all zero for an empty list.
     public static func mean(_ users: [UserMetrics]) -> UserMetrics {
-        var m = UserMetrics(precision: 0, recall: 0, ndcg: 0, mrr: 0, mrrFull: 0, hitRate: 0, map: 0)
+        var m = UserMetrics.zero
         guard !users.isEmpty else { return m }
         for u in users {
             m.precision += u.precision; m.recall += u.recall; m.ndcg += u.ndcg; m.mrr += u.mrr

@@ -12,7 +12,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The bundle format this recsh writes and reads.
     public static let currentFormatVersion = 1
 
-    public var formatVersion: Int
+    public var formatVersion = Manifest.currentFormatVersion
     public var recshVersion: String
     /// Creation time, whole seconds (what ISO 8601 in the file keeps).
     public var createdAt: Date
@@ -21,23 +21,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var settings: [String: String]
     public var models: [ModelEntry]
     /// Presets the user made (`tune ... as NAME`); absent in older manifests.
-    public var presets: [NamedPreset]
+    public var presets: [NamedPreset] = []
     /// Hex SHA-256 of `tensors.safetensors`; `SessionBundle.write` fills it in.
-    public var tensorsSHA256: String
-
-    public init(formatVersion: Int = Manifest.currentFormatVersion, recshVersion: String, createdAt: Date = Date(),
-                dataset: DatasetRecord, split: SplitRecord?, settings: [String: String], models: [ModelEntry],
-                presets: [NamedPreset] = [], tensorsSHA256: String = "") {
-        self.formatVersion = formatVersion
-        self.recshVersion = recshVersion
-        self.createdAt = Manifest.wholeSeconds(createdAt)
-        self.dataset = dataset
-        self.split = split
-        self.settings = settings
-        self.models = models
-        self.presets = presets
-        self.tensorsSHA256 = tensorsSHA256
-    }
+    public var tensorsSHA256 = ""
 
     /// `date` cut to whole seconds, what ISO 8601 in the file keeps, so a
     /// restored snapshot equals the one saved.
@@ -179,6 +165,11 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
     }
 
+}
+
+// The decoder and encoder live in an extension so that the memberwise
+// initialiser (with the defaults above) stays available.
+extension Manifest {
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recshVersion = "recsh_version", createdAt = "created_at"
         case dataset, split, settings, models, presets, tensorsSHA256 = "tensors_sha256"
@@ -203,7 +194,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
+            if let date = formatter.date(from: text) { return wholeSeconds(date) }
         }
         throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "'\(text)' is not an ISO 8601 date")
     }

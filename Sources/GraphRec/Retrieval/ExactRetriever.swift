@@ -4,10 +4,6 @@ import Tensors
 public struct ScoredItem: Sendable, Equatable {
     public var item: Int
     public var score: Float
-    public init(item: Int, score: Float) {
-        self.item = item
-        self.score = score
-    }
 }
 
 /// The K best items of each of several queries, flat: query q's list is

@@ -39,11 +39,6 @@ public struct SystemMemory: Sendable, Equatable {
     public var bytes: Double
     public var source: String
 
-    public init(bytes: Double, source: String) {
-        self.bytes = bytes
-        self.source = source
-    }
-
     /// Read now; nil where neither /proc/meminfo nor a cgroup says anything.
     @Sendable public static func current() -> SystemMemory? {
         var best: SystemMemory?

@@ -18,21 +18,16 @@ public enum ScaleBenchmark {
         /// "synthetic-1m", "synthetic-10m" or "synthetic-25m".
         public var shape: String
         /// Batches timed per model (after a warm-up batch); nil: whole epochs.
-        public var batches: Int?
+        public var batches: Int? = 20
         /// Whole epochs timed per model when `batches` is nil.
-        public var epochs: Int
+        public var epochs = 1
         /// Also fit EASE and ItemKNN (their cost grows with movies squared).
-        public var itemModels: Bool
+        public var itemModels = true
         /// Positives per batch of the graph models (the seed study's 1024 by default).
-        public var batchSize: Int
+        public var batchSize = TrainOptions().batchSize
 
-        public init(shape: String, batches: Int? = 20, epochs: Int = 1, itemModels: Bool = true, batchSize: Int = 1024) {
-            self.shape = shape
-            self.batches = batches
-            self.epochs = epochs
-            self.itemModels = itemModels
-            self.batchSize = batchSize
-        }
+        /// The defaults above for `shape`; callers change the fields they are given.
+        public init(shape: String) { self.shape = shape }
     }
 
     /// One measured thing: its name, seconds (a median, or the single run's),

@@ -19,18 +19,6 @@ public enum TrainingCost {
         /// Width of the user plus the movie feature rows (0 without features).
         public var featureWidth: Int
 
-        public init(users: Int, movies: Int, edges: Int, featureWidth: Int) {
-            self.users = users
-            self.movies = movies
-            self.edges = edges
-            self.featureWidth = featureWidth
-        }
-
-        public init(_ graph: InteractionGraph) {
-            self.init(users: graph.userCount, movies: graph.movieCount, edges: graph.edgeCount,
-                      featureWidth: (graph.userFeatures?.cols ?? 0) + (graph.movieFeatures?.cols ?? 0))
-        }
-
         var nodes: Double { Double(users + movies) }
     }
 
@@ -162,5 +150,13 @@ public enum TrainingCost {
         default:
             return ResourceEstimate(bytes: (users + items) * 8)
         }
+    }
+}
+
+extension TrainingCost.Counts {
+    /// The counts of `graph`, features included.
+    public init(_ graph: InteractionGraph) {
+        self.init(users: graph.userCount, movies: graph.movieCount, edges: graph.edgeCount,
+                  featureWidth: (graph.userFeatures?.cols ?? 0) + (graph.movieFeatures?.cols ?? 0))
     }
 }

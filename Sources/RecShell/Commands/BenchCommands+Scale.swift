@@ -6,18 +6,19 @@ extension BenchCommands {
     /// `bench scale`: parse, run `ScaleBenchmark`, render.
     static func scale(_ session: Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let shape = try command.options.choice("shape", default: "1m", from: ["1m", "10m", "25m"])
-        let batchesText = command.options["batches"] ?? "20"
-        var batches: Int?
-        if batchesText != "all" {
+        var settings = ScaleBenchmark.Settings(shape: "synthetic-\(shape)")
+        let batchesText = command.options["batches"] ?? settings.batches.map(String.init) ?? "all"
+        if batchesText == "all" {
+            settings.batches = nil
+        } else {
             guard let n = Int(batchesText), (1...100_000).contains(n) else {
                 throw ShellError.message("bench: batches: expected a whole number in 1...100000 or all, got '\(batchesText)'")
             }
-            batches = n
+            settings.batches = n
         }
-        let settings = ScaleBenchmark.Settings(shape: "synthetic-\(shape)", batches: batches,
-                                               epochs: try command.options.int("epochs", default: 1, range: 1...1000),
-                                               itemModels: try command.options.bool("items", default: true),
-                                               batchSize: try command.options.int("batch", default: TrainOptions().batchSize, range: 1...1_000_000))
+        settings.epochs = try command.options.int("epochs", default: settings.epochs, range: 1...1000)
+        settings.itemModels = try command.options.bool("items", default: settings.itemModels)
+        settings.batchSize = try command.options.int("batch", default: settings.batchSize, range: 1...1_000_000)
         let report = try ScaleBenchmark.run(settings, sessionsDirectory: session.settings.sessionsDirectory, control: context.run)
         func value(_ d: ScaleBenchmark.DetailValue) -> Value {
             switch d {

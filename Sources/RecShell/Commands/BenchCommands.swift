@@ -4,22 +4,23 @@ import Tensors
 
 /// Timing on this machine: medians of repeated runs.
 public enum BenchCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "bench", group: "Bench",
+    public static let specs = CommandSpec.group("Bench", [
+        CommandSpec(name: "bench",
             summary: "Time training, evaluation and kernels on this machine; medians of repeated runs.",
-            details: ["kernels: sgemm GFLOP/s on the shapes a GCN step multiplies (one BLAS thread, recsh's default).",
-                      "train: GCN+BPR seconds per epoch at the seed hyperparameters on 'split warm seed=0', with 1 and",
-                      "2 threads (median of max(3, runs) epochs each). eval: users/second of exact evaluation of all",
-                      "test users at K = 10 (median of max(5, runs) passes). Uses the session's data, else loads",
-                      "ml-100k the way 'load ml-100k' does; the session is not changed.",
-                      "train (and all) also times GAT+BPR with 1 head on 1 thread; 'bench gat' times GAT with 1 and",
-                      "4 heads (1 thread), apart because 4 heads take several seconds per epoch.",
-                      "scale: on the synthetic data set of that shape (seed 0, split warm 80/10/10): generate seconds,",
-                      "GCN seconds per epoch on the full graph and neighbour-sampled, GAT and LightGCN as sampler=auto",
-                      "trains them, EASE and ItemKNN fit seconds, exact eval users/s, saved bundle bytes, peak RSS.",
-                      "An epoch's time is the median batch time (after a warm-up batch, batches= of them) times the",
-                      "batches in an epoch, or with batches=all the median of epochs= whole epochs. Not in 'all'."],
+            details: """
+                kernels: sgemm GFLOP/s on the shapes a GCN step multiplies (one BLAS thread, recsh's default).
+                train: GCN+BPR seconds per epoch at the seed hyperparameters on 'split warm seed=0', with 1 and
+                2 threads (median of max(3, runs) epochs each). eval: users/second of exact evaluation of all
+                test users at K = 10 (median of max(5, runs) passes). Uses the session's data, else loads
+                ml-100k the way 'load ml-100k' does; the session is not changed.
+                train (and all) also times GAT+BPR with 1 head on 1 thread; 'bench gat' times GAT with 1 and
+                4 heads (1 thread), apart because 4 heads take several seconds per epoch.
+                scale: on the synthetic data set of that shape (seed 0, split warm 80/10/10): generate seconds,
+                GCN seconds per epoch on the full graph and neighbour-sampled, GAT and LightGCN as sampler=auto
+                trains them, EASE and ItemKNN fit seconds, exact eval users/s, saved bundle bytes, peak RSS.
+                An epoch's time is the median batch time (after a warm-up batch, batches= of them) times the
+                batches in an epoch, or with batches=all the median of epochs= whole epochs. Not in 'all'.
+                """,
             subcommands: [Subcommand("train", "GCN (1 and 2 threads) and GAT seconds per epoch"),
                           Subcommand("gat", "GAT seconds per epoch with 1 and 4 heads"),
                           Subcommand("eval", "exact evaluation users/second"),
@@ -31,12 +32,16 @@ public enum BenchCommands {
             options: [OptionSpec("runs", "N", default: "5", "repetitions per measurement"),
                       OptionSpec("heads", "1|4|1,4", default: "1,4", "GAT head counts 'bench gat' times"),
                       OptionSpec("shape", "1m|10m|25m", default: "1m", "scale: the synthetic data set"),
-                      OptionSpec("batches", "N|all", default: "20", "scale: batches timed per model (all: whole epochs)"),
-                      OptionSpec("epochs", "N", default: "1", "scale: whole epochs timed per model with batches=all"),
-                      OptionSpec("items", "on|off", default: "on", "scale: also fit EASE and ItemKNN"),
-                      OptionSpec("batch", "N", default: "1024", "scale: positives per batch of the graph models")],
+                      OptionSpec("batches", "N|all", default: scaleDefaults.batches.map(String.init) ?? "all",
+                                 "scale: batches timed per model (all: whole epochs)"),
+                      OptionSpec("epochs", "N", default: "\(scaleDefaults.epochs)", "scale: whole epochs timed per model with batches=all"),
+                      OptionSpec("items", "on|off", default: scaleDefaults.itemModels ? "on" : "off", "scale: also fit EASE and ItemKNN"),
+                      OptionSpec("batch", "N", default: "\(scaleDefaults.batchSize)", "scale: positives per batch of the graph models")],
             example: "bench kernels", handler: bench),
-    ]
+    ])
+
+    /// What `bench scale` runs with unless told otherwise, as the library declares it.
+    static let scaleDefaults = ScaleBenchmark.Settings(shape: "synthetic-1m")
 
     /// One measured thing.
     struct Measurement {

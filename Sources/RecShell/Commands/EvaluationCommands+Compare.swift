@@ -13,7 +13,7 @@ extension EvaluationCommands {
         let outcome: Experiment.Outcome
         do {
             if let text = command.options["seeds"] {
-                outcome = try Experiment.retrained(models.map { Experiment.Arm(name: $0.name, kind: $0.kind, options: $0.options) },
+                outcome = try Experiment.retrained(models.map(Experiment.Arm.init),
                                                    dataset: dataset, like: split, seeds: try parseSeeds(text),
                                                    on: part, k: k, control: context.run)
             } else {

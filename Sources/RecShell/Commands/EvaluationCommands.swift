@@ -3,16 +3,17 @@ import GraphRec
 
 /// Ranking metrics for trained models.
 public enum EvaluationCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "eval", group: "Evaluation",
+    public static let specs = CommandSpec.group("Evaluation", [
+        CommandSpec(name: "eval",
             summary: "Precision, recall, NDCG, MRR, hit rate and MAP at K for each model (all models when none named).",
-            details: ["Each user with a positive in the chosen part is ranked over every movie, excluding their",
-                      "train positives (and validation positives when on=test). lsh=PLANES ranks LSH candidates only.",
-                      "protocol=seed walks from this honest protocol to the seed study's, one change per row: the",
-                      "evaluated users' held-out edges in the message-passing graph (the leak), cosine scores, nothing",
-                      "excluded, MRR over users with a hit only. Use it on 'split seed-study' to see where the",
-                      "published figures came from."],
+            details: """
+                Each user with a positive in the chosen part is ranked over every movie, excluding their
+                train positives (and validation positives when on=test). lsh=PLANES ranks LSH candidates only.
+                protocol=seed walks from this honest protocol to the seed study's, one change per row: the
+                evaluated users' held-out edges in the message-passing graph (the leak), cosine scores, nothing
+                excluded, MRR over users with a hit only. Use it on 'split seed-study' to see where the
+                published figures came from.
+                """,
             arguments: [ArgumentSpec("NAME", "model name", required: false, variadic: true, completion: .models)],
             options: [OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K"),
@@ -21,22 +22,23 @@ public enum EvaluationCommands {
                                  "seed: also each step towards the seed study's leaky protocol", values: ["honest", "seed"])],
             requires: [.dataset, .split, .model],
             example: "eval gcn on=test k=10", handler: eval),
-        CommandSpec(
-            name: "compare", group: "Evaluation",
+        CommandSpec(name: "compare",
             summary: "Metrics of several models side by side; with seeds=, retrained per seed as mean ± std.",
-            details: ["Without seeds= the trained models are evaluated as they are on the current split.",
-                      "With seeds=S,S,... each named model's kind and options are retrained for every seed: the data",
-                      "is re-split (the current split's kind and ratios when warm or cold, else warm 80/10/10) with",
-                      "that seed, the model trained with seed=S, then evaluated. The session is left unchanged.",
-                      "A paired t-test and sign test on per-user NDCG compare the best model with each other one",
-                      "(on the first seed)."],
+            details: """
+                Without seeds= the trained models are evaluated as they are on the current split.
+                With seeds=S,S,... each named model's kind and options are retrained for every seed: the data
+                is re-split (the current split's kind and ratios when warm or cold, else warm 80/10/10) with
+                that seed, the model trained with seed=S, then evaluated. The session is left unchanged.
+                A paired t-test and sign test on per-user NDCG compare the best model with each other one
+                (on the first seed).
+                """,
             arguments: [ArgumentSpec("NAME", "model name", required: false, variadic: true, completion: .models)],
             options: [OptionSpec("seeds", "S,S,...", "retrain with each seed (split and model); without it, as trained"),
                       OptionSpec("on", "val|test", default: "test", "which part to evaluate on", values: ["val", "test"]),
                       OptionSpec("k", "N", default: "10", "cut-off K")],
             requires: [.dataset, .split, .model],
             example: "compare gcn pop seeds=0,1,2", handler: compare),
-    ]
+    ])
 
     /// The models a command names, or every model when none is named.
     static func namedModels(_ session: Session, _ names: [String], command: String) throws -> [TrainedModel] {

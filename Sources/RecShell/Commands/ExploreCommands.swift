@@ -9,18 +9,19 @@ public enum ExploreCommands {
                               "other", "programmer", "retired", "salesman", "scientist", "student", "technician",
                               "writer"]
 
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "recommend", group: "Explore",
+    public static let specs = CommandSpec.group("Explore", [
+        CommandSpec(name: "recommend",
             summary: "Top movies for a user with titles and scores; 'why' explains each from the user's own ratings.",
-            details: ["Scores are the model's dot products. The user's edges in the graph (their train positives)",
-                      "are never listed; validation and test positives may be, and are marked 'held out' (a hit).",
-                      "'why' lists, for each movie, the user's liked movies that hold it in the list most: each like is",
-                      "removed from the graph in turn and the model's score recomputed (exact), and the number is how much",
-                      "the movie's lead over the best movie not shown (#k+1) shrinks without it; a like that lifts every",
-                      "movie alike counts 0. A model with fixed user vectors falls back to embedding cosine.",
-                      "For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->",
-                      "the movie, each with its share of all such paths' weight to that movie (heads averaged)."],
+            details: """
+                Scores are the model's dot products. The user's edges in the graph (their train positives)
+                are never listed; validation and test positives may be, and are marked 'held out' (a hit).
+                'why' lists, for each movie, the user's liked movies that hold it in the list most: each like is
+                removed from the graph in turn and the model's score recomputed (exact), and the number is how much
+                the movie's lead over the best movie not shown (#k+1) shrinks without it; a like that lifts every
+                movie alike counts 0. A model with fixed user vectors falls back to embedding cosine.
+                For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->
+                the movie, each with its share of all such paths' weight to that movie (heads averaged).
+                """,
             arguments: [ArgumentSpec("USER", "user id"), .flag("why", "explain each recommendation")],
             options: [.model,
                       .topK,
@@ -28,21 +29,20 @@ public enum ExploreCommands {
                       OptionSpec("top", "N", default: "3", "with why: contributing likes shown per movie")],
             requires: [.dataset, .split, .model],
             example: "recommend 1 k=5 why", handler: recommend),
-        CommandSpec(
-            name: "similar", group: "Explore",
+        CommandSpec(name: "similar",
             summary: "Nearest movies in the model's embedding space (cosine). MOVIE is an id or a quoted title.",
             arguments: [ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)],
-            options: [.model,
-                      .topK],
+            options: [.model, .topK],
             requires: [.dataset, .split, .model],
             example: "similar \"Star Wars (1977)\" k=5", handler: similar),
-        CommandSpec(
-            name: "attention", group: "Explore",
+        CommandSpec(name: "attention",
             summary: "GAT attention weights over a node's neighbours, heaviest first; or how uniform attention is overall.",
-            details: ["Shows each neighbour's weight a_vu (the self-loop marked), the total (1 per head), the",
-                      "entropy against the uniform maximum ln(|N(v)|+1), and the 1/|N(v)| a GCN mean would give.",
-                      "'attention summary' reports, per layer and head, the entropy distribution against uniform",
-                      "and how attention correlates with neighbour degree. Without layer=/head=, every one is shown."],
+            details: """
+                Shows each neighbour's weight a_vu (the self-loop marked), the total (1 per head), the
+                entropy against the uniform maximum ln(|N(v)|+1), and the 1/|N(v)| a GCN mean would give.
+                'attention summary' reports, per layer and head, the entropy distribution against uniform
+                and how attention correlates with neighbour degree. Without layer=/head=, every one is shown.
+                """,
             subcommands: [Subcommand("user", "a user's neighbours", arguments: [ArgumentSpec("USER", "user id")]),
                           Subcommand("movie", "a movie's neighbours", arguments: [
                               ArgumentSpec("MOVIE", "movie id or title", completion: .movieTitles)]),
@@ -54,7 +54,7 @@ public enum ExploreCommands {
                       OptionSpec("top", "N", default: "10", "neighbours to show")],
             requires: [.dataset, .split, .model],
             example: "attention user 1 layer=1 top=5", handler: attention),
-    ]
+    ])
 
     static func recommend(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let dataset = try session.requireDataset("recommend")

@@ -5,31 +5,32 @@ public enum ModelCommands {
     /// Every model kind `train` names: the registry's, then those this build lacks.
     public static var modelKinds: [String] { ModelRegistry.names + ModelFitting.unavailable.keys.sorted() }
 
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "train", group: "Models",
+    public static let specs = CommandSpec.group("Models", [
+        CommandSpec(name: "train",
             summary: "Train a model on the split's train graph; Ctrl-C stops and keeps the best model so far.",
-            details: ["MODEL is one of \(modelKinds.joined(separator: ", ")). 'as NAME' names it (default: MODEL);",
-                      "a model with the same name is replaced. Defaults are the seed study's hyperparameters.",
-                      "Kinds with a loss curve train by epochs: validation NDCG@10 is measured each epoch when the",
-                      "split has validation edges (with patience= and none, 10% of each user's train positives is",
-                      "held out, seeded), and the best epoch's weights are kept.",
-                      "Options are checked per model:"] + kindLines + [
-                      "preset=best (gcn) sets \(presetText(.best)); for lightgcn \(presetText(.best, kind: "lightgcn"))",
-                      "(both chosen on validation NDCG@10 of 'split warm seed=0'); any option you give explicitly",
-                      "overrides it, e.g.",
-                      "'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'.",
-                      "preset=cold (gcn, gat) sets \(presetText(.cold)) (gat: all but dropout):",
-                      "for users the model never saw (chosen on validation NDCG@10 of 'split cold seed=0')."],
+            details: """
+                MODEL is one of \(modelKinds.joined(separator: ", ")). 'as NAME' names it (default: MODEL);
+                a model with the same name is replaced. Defaults are the seed study's hyperparameters.
+                Kinds with a loss curve train by epochs: validation NDCG@10 is measured each epoch when the
+                split has validation edges (with patience= and none, 10% of each user's train positives is
+                held out, seeded), and the best epoch's weights are kept.
+                Options are checked per model:
+                \(kindLines)
+                preset=best (gcn) sets \(presetText(.best)); for lightgcn \(presetText(.best, kind: "lightgcn"))
+                (both chosen on validation NDCG@10 of 'split warm seed=0'); any option you give explicitly
+                overrides it, e.g.
+                'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'.
+                preset=cold (gcn, gat) sets \(presetText(.cold)) (gat: all but dropout):
+                for users the model never saw (chosen on validation NDCG@10 of 'split cold seed=0').
+                """,
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("NAME", "name for the trained model", required: false, keyword: "as")],
             options: modelOptionSpecs, usageOptions: 0, requires: [.dataset, .split],
             example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
-        CommandSpec(
-            name: "models", group: "Models",
+        CommandSpec(name: "models",
             summary: "Trained models with their settings and last metrics.",
             example: "models", handler: models),
-    ]
+    ])
 
     static func train(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let kind = command.argument(0) ?? ""
@@ -55,8 +56,9 @@ public enum ModelCommands {
     }
 
     /// One line per kind: its name, what it is and the options it takes.
-    static var kindLines: [String] {
+    static var kindLines: String {
         ModelRegistry.kinds.map { "  \($0.name): \($0.summary); \($0.options.map(\.name).joined(separator: " "))" }
+            .joined(separator: "\n")
     }
 
     /// The name after `as` in `train KIND as NAME` / `tune KIND as NAME`, else `defaultName`.

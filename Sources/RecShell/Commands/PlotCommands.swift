@@ -3,15 +3,16 @@ import GraphRec
 
 /// Charts of training and evaluation, in the terminal or as SVG.
 public enum PlotCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "plot", group: "Plots",
+    public static let specs = CommandSpec.group("Plots", [
+        CommandSpec(name: "plot",
             summary: "Chart loss curves, metrics or an LSH sweep in the terminal, optionally also as an SVG file.",
-            details: ["loss: training loss per epoch, one chart per kind of loss (bpr, softmax, the ALS objective, ...)",
-                      "since their scales differ, then validation NDCG@10 per epoch. metrics: each model's last metrics",
-                      "(from train or eval), one table per evaluation set, bars scaled to the best in the set.",
-                      "svg=FILE writes the same charts as panels of one SVG file (metrics: grouped bars per model).",
-                      "Each series has its own marker, so charts read without colour."],
+            details: """
+                loss: training loss per epoch, one chart per kind of loss (bpr, softmax, the ALS objective, ...)
+                since their scales differ, then validation NDCG@10 per epoch. metrics: each model's last metrics
+                (from train or eval), one table per evaluation set, bars scaled to the best in the set.
+                svg=FILE writes the same charts as panels of one SVG file (metrics: grouped bars per model).
+                Each series has its own marker, so charts read without colour.
+                """,
             subcommands: [Subcommand("loss", "loss and validation NDCG per epoch", options: ["model", "svg"],
                                      requires: [.dataset, .split, .model]),
                           Subcommand("metrics", "each model's last metrics", options: ["model", "svg"],
@@ -20,7 +21,7 @@ public enum PlotCommands {
             options: [OptionSpec("model", "NAME", default: "all", "which model", completion: .models),
                       OptionSpec("svg", "FILE", "also write the chart as SVG", completion: .files)],
             example: "plot loss svg=loss.svg", handler: plot),
-    ]
+    ])
 
     static func plot(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         switch command.subcommand {

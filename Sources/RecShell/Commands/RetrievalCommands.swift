@@ -7,26 +7,27 @@ import GraphRec
 public enum RetrievalCommands {
     static let probeValues = ["hamming", "bucket", "multi"]
 
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "lsh", group: "Retrieval",
+    public static let specs = CommandSpec.group("Retrieval", [
+        CommandSpec(name: "lsh",
             summary: "Build LSH over movie embeddings; report candidates, recall of the exact top-K, metrics and speed.",
-            details: ["probe=bucket takes the nearest non-empty bucket (the seed's method); probe=hamming widens",
-                      "the Hamming radius until at least candidates= movies (default K). tables=T unions T independent",
-                      "hash tables; mips=on hashes with the simple-LSH transform so buckets follow the inner product.",
-                      "bands=B (with mips=on) is norm-ranging LSH: items split into B equal-count norm bands, each",
-                      "transformed with its own largest norm, so long vectors no longer crowd short ones into a few",
-                      "huge buckets. probe=multi ranks buckets of every band by estimated inner product (the band's",
-                      "largest norm times the cosine of a Hamming distance that weighs each differing bit by the",
-                      "query's margin on that plane: unsure bits flip first) and takes the best until candidates=",
-                      "movies over all tables; it is the setting that reaches recall 0.9 at scale, e.g.",
-                      "'lsh bench items=1000000 mips=on probe=multi planes=16 bands=256 tables=1 candidates=2000,4000,8000'.",
-                      "Quality is measured on the test split against exact search with the same exclusions.",
-                      "'lsh sweep' repeats for each plane count (planes=A..B or a list) with a chart; svg=FILE writes it;",
-                      "seeds=S,S,... averages every point over those seeds of the planes (one seed's curve is ragged).",
-                      "'lsh bench items=N dim=64' measures a synthetic clustered catalogue of N items against exact",
-                      "inner-product top-10; planes=, tables=, probe=, mips=, bands=, candidates= take lists (8,16 /",
-                      "hamming,multi / both) to choose the grid."],
+            details: """
+                probe=bucket takes the nearest non-empty bucket (the seed's method); probe=hamming widens
+                the Hamming radius until at least candidates= movies (default K). tables=T unions T independent
+                hash tables; mips=on hashes with the simple-LSH transform so buckets follow the inner product.
+                bands=B (with mips=on) is norm-ranging LSH: items split into B equal-count norm bands, each
+                transformed with its own largest norm, so long vectors no longer crowd short ones into a few
+                huge buckets. probe=multi ranks buckets of every band by estimated inner product (the band's
+                largest norm times the cosine of a Hamming distance that weighs each differing bit by the
+                query's margin on that plane: unsure bits flip first) and takes the best until candidates=
+                movies over all tables; it is the setting that reaches recall 0.9 at scale, e.g.
+                'lsh bench items=1000000 mips=on probe=multi planes=16 bands=256 tables=1 candidates=2000,4000,8000'.
+                Quality is measured on the test split against exact search with the same exclusions.
+                'lsh sweep' repeats for each plane count (planes=A..B or a list) with a chart; svg=FILE writes it;
+                seeds=S,S,... averages every point over those seeds of the planes (one seed's curve is ragged).
+                'lsh bench items=N dim=64' measures a synthetic clustered catalogue of N items against exact
+                inner-product top-10; planes=, tables=, probe=, mips=, bands=, candidates= take lists (8,16 /
+                hamming,multi / both) to choose the grid.
+                """,
             subcommands: [Subcommand("", "one setting on a trained model", options: modelKeys,
                                      requires: [.dataset, .split, .model]),
                           Subcommand("sweep", "every plane count in a range, with a chart",
@@ -54,7 +55,7 @@ public enum RetrievalCommands {
                       OptionSpec("clusters", "C", default: "1000", "bench: Gaussian clusters in the catalogue"),
                       OptionSpec("target", "R", default: "0.9", "bench: recall the best setting must reach")],
             example: "lsh planes=8 probe=bucket", handler: lsh),
-    ]
+    ])
 
     static func lsh(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         switch command.subcommand {

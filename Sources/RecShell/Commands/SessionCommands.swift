@@ -3,46 +3,48 @@ import GraphRec
 
 /// Saving, restoring and exporting sessions.
 public enum SessionCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "save", group: "Sessions",
+    public static let specs = CommandSpec.group("Sessions", [
+        CommandSpec(name: "save",
             summary: "Save the whole session (data identity, split, models, transcript) under the sessions directory.",
-            details: ["Writes DIR/NAME/ (DIR: --sessions or 'set sessions=', default Sessions): manifest.json,",
-                      "tensors.safetensors (weights, embeddings, split; readable by Python's safetensors) and",
-                      "transcript.md, the notebook. The write is atomic: an existing bundle is replaced only",
-                      "once the new one is complete. Without NAME: the last name used, else session-DATE-TIME.",
-                      "transcript.md replays with 'run DIR/NAME/transcript.md': each command is a line of its",
-                      "own and its output sits in a fenced block, which 'run' skips."],
+            details: """
+                Writes DIR/NAME/ (DIR: --sessions or 'set sessions=', default Sessions): manifest.json,
+                tensors.safetensors (weights, embeddings, split; readable by Python's safetensors) and
+                transcript.md, the notebook. The write is atomic: an existing bundle is replaced only
+                once the new one is complete. Without NAME: the last name used, else session-DATE-TIME.
+                transcript.md replays with 'run DIR/NAME/transcript.md': each command is a line of its
+                own and its output sits in a fenced block, which 'run' skips.
+                """,
             arguments: [ArgumentSpec("NAME", "bundle name (default: the last one used)", required: false)],
             requires: [.dataset],
             example: "save tour", handler: save),
-        CommandSpec(
-            name: "restore", group: "Sessions",
+        CommandSpec(name: "restore",
             summary: "Reload a saved session; on any mismatch the current session stays as it was.",
-            details: ["Verifies the bundle (format, checksums, shapes), reloads the data set from the path in the",
-                      "manifest and refuses if its rating file's sha256 differs, rebuilds split, graph and every",
-                      "model from its weights, and uses the saved embeddings: eval and recommend give the same",
-                      "results as before saving, without retraining. Keeps format, colour, progress, timer and",
-                      "directories as they are now; seed, k, threads and min-rating come from the bundle.",
-                      "'recsh --restore NAME' does this before anything else."],
+            details: """
+                Verifies the bundle (format, checksums, shapes), reloads the data set from the path in the
+                manifest and refuses if its rating file's sha256 differs, rebuilds split, graph and every
+                model from its weights, and uses the saved embeddings: eval and recommend give the same
+                results as before saving, without retraining. Keeps format, colour, progress, timer and
+                directories as they are now; seed, k, threads and min-rating come from the bundle.
+                'recsh --restore NAME' does this before anything else.
+                """,
             arguments: [ArgumentSpec("NAME", "bundle name")],
             example: "restore tour", handler: restore),
-        CommandSpec(
-            name: "sessions", group: "Sessions",
+        CommandSpec(name: "sessions",
             summary: "List saved sessions: name, date, size, models and the best metric; unreadable ones say why.",
             example: "sessions", handler: sessions),
-        CommandSpec(
-            name: "export", group: "Sessions",
+        CommandSpec(name: "export",
             summary: "Write embeddings (.safetensors), recommendations (.csv), metrics (.json) or GAT attention (.csv), by the file's extension.",
-            details: ["embeddings: .safetensors (F32 users/movies, I32 user_ids/movie_ids: original ids), .csv",
-                      "(node, id, title, e0..), .json. recommendations: every user's top k (k=10) excluding their",
-                      "train positives; .csv (user, rank, movie, title, score), .json, .safetensors. metrics: each",
-                      "model's last eval (all models unless model=); .csv or .json. attention: a GAT's weight of every",
-                      "edge (both directions and self-loops) per layer and head, original ids; .csv (layer, head,",
-                      "destination_kind, destination, source_kind, source, weight, self_loop) or .json (one block of",
-                      "parallel arrays per layer and head). notebook: the session so far as a Jupyter notebook",
-                      "(.ipynb): script comments as Markdown, commands as code cells, tables, plots as SVG.",
-                      "Files are written atomically."],
+            details: """
+                embeddings: .safetensors (F32 users/movies, I32 user_ids/movie_ids: original ids), .csv
+                (node, id, title, e0..), .json. recommendations: every user's top k (k=10) excluding their
+                train positives; .csv (user, rank, movie, title, score), .json, .safetensors. metrics: each
+                model's last eval (all models unless model=); .csv or .json. attention: a GAT's weight of every
+                edge (both directions and self-loops) per layer and head, original ids; .csv (layer, head,
+                destination_kind, destination, source_kind, source, weight, self_loop) or .json (one block of
+                parallel arrays per layer and head). notebook: the session so far as a Jupyter notebook
+                (.ipynb): script comments as Markdown, commands as code cells, tables, plots as SVG.
+                Files are written atomically.
+                """,
             subcommands: [Subcommand("embeddings", "user and movie vectors", arguments: [file], options: ["model"],
                                      requires: [.dataset, .split, .model]),
                           Subcommand("metrics", "each model's last eval", arguments: [file], options: ["model"],
@@ -56,7 +58,7 @@ public enum SessionCommands {
             options: [.model,
                       OptionSpec("k", "N", default: "10", "recommendations per user")],
             example: "export embeddings model=gcn gcn.safetensors", handler: export),
-    ]
+    ])
 
     static let file = ArgumentSpec("FILE", "output file (its extension picks the format)", completion: .files)
 

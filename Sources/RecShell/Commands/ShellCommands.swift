@@ -3,62 +3,57 @@ import GraphRec
 
 /// The shell's own commands: help, settings, timer, scripts, quit.
 public enum ShellCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "help", aliases: [".help", "\\?", "?"], group: "Shell",
+    public static let specs = CommandSpec.group("Shell", [
+        CommandSpec(name: "help", aliases: [".help", "\\?", "?"],
             summary: "List the commands, or show one command's usage, options and an example.",
             arguments: [ArgumentSpec("COMMAND", "a command name", required: false, completion: .commands)],
             example: "help train", handler: help),
-        CommandSpec(
-            name: "set", group: "Shell",
+        CommandSpec(name: "set",
             summary: "Change settings (format, seed, k, timer, threads, width, expanded, echo, pager, hints, memory-limit, ...): see 'help set'.",
-            details: ["Several keys may be set at once; if any value is bad, none is changed."],
+            details: "Several keys may be set at once; if any value is bad, none is changed.",
             options: Settings.keys, usageOptions: 0, example: "set format=json k=20", handler: set),
-        CommandSpec(
-            name: "show", group: "Shell",
+        CommandSpec(name: "show",
             summary: "Show all settings, or one.",
             arguments: [ArgumentSpec("KEY", "a setting name", required: false,
                                      values: Settings.keys.map(\.name), completion: .settings)],
             example: "show format", handler: show),
-        CommandSpec(
-            name: "timer", group: "Shell",
+        CommandSpec(name: "timer",
             summary: "Print the wall time after each command.",
             arguments: [ArgumentSpec("STATE", "on or off", values: ["on", "off"])],
             example: "timer on", handler: timer),
-        CommandSpec(
-            name: "format", group: "Shell",
+        CommandSpec(name: "format",
             summary: "Choose how results are written (the same as 'set format=').",
             arguments: [ArgumentSpec("FORMAT", "output format", values: OutputFormat.allCases.map(\.rawValue))],
             example: "format markdown", handler: format),
-        CommandSpec(
-            name: "run", group: "Shell",
+        CommandSpec(name: "run",
             summary: "Execute a script of commands, one or more per line.",
-            details: ["Blank lines and '#' comments are allowed. Each command commits on its own; with --bail",
-                      "the script stops at its first error. Errors name the file and line. Lines inside Markdown",
-                      "code fences (```) are skipped, so a saved notebook (Sessions/NAME/transcript.md: each",
-                      "command on its own line, its output in a fenced block) replays with 'run'.",
-                      "A line ending in '\\' continues on the next. With 'set echo=on' (or --echo) each line is",
-                      "printed before its output; a long script shows its progress on a terminal."],
+            details: """
+                Blank lines and '#' comments are allowed. Each command commits on its own; with --bail
+                the script stops at its first error. Errors name the file and line. Lines inside Markdown
+                code fences (```) are skipped, so a saved notebook (Sessions/NAME/transcript.md: each
+                command on its own line, its output in a fenced block) replays with 'run'.
+                A line ending in '\\' continues on the next. With 'set echo=on' (or --echo) each line is
+                printed before its output; a long script shows its progress on a terminal.
+                """,
             arguments: [ArgumentSpec("FILE", "a .recsh script", completion: .files)],
             example: "run Sessions/tour.recsh", action: .runScript),
-        CommandSpec(
-            name: "output", group: "Shell",
+        CommandSpec(name: "output",
             summary: "Send results to FILE (replacing it) until 'output' alone sends them back to the screen.",
-            details: ["Like sqlite's .output: errors, notes and progress stay on the terminal; results in the",
-                      "file are plain text (no boxes, no colour, no width limit) in the current format."],
+            details: """
+                Like sqlite's .output: errors, notes and progress stay on the terminal; results in the
+                file are plain text (no boxes, no colour, no width limit) in the current format.
+                """,
             arguments: [ArgumentSpec("FILE", "the file to write; none: back to stdout", required: false,
                                      completion: .files)],
             example: "output results.csv", action: .output),
-        CommandSpec(
-            name: "sleep", group: "Shell",
+        CommandSpec(name: "sleep",
             summary: "Wait, with a progress bar; Ctrl-C stops it early. For demos and for trying Ctrl-C and progress.",
             arguments: [ArgumentSpec("SECONDS", "how long, up to 3600")],
             example: "sleep 2", handler: sleep),
-        CommandSpec(
-            name: "quit", aliases: ["exit"], group: "Shell",
+        CommandSpec(name: "quit", aliases: ["exit"],
             summary: "Leave recsh (Ctrl-D does the same). Unsaved work is not kept; 'save' first if you want it.",
             example: "quit", action: .quit),
-    ]
+    ])
 
     static func help(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         guard let name = command.argument(0) else { return Help.overview(context.registry) }

@@ -5,24 +5,23 @@ import GraphRec
 /// on validation NDCG@10 (`Tuner`); the winner is kept as a model and as a
 /// preset of the same name.
 public enum TuneCommand {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "tune", group: "Models",
+    public static let specs = CommandSpec.group("Models", [
+        CommandSpec(name: "tune",
             summary: "Search a model's options on validation NDCG@10; keep the best as a model and a preset.",
-            details: [
-                "Searches the options MODEL declares with a search range (help train lists them; options you",
-                "give are held fixed). The first trials are where it starts: preset=best where MODEL has it",
-                "(with your options on top), then the options as given; they run to the end, so the winner is",
-                "never below them. Then two of every three trials step from the best so far and the third is a",
-                "random draw on each option's scale. Kinds trained by epochs get",
-                "epochs=\(Tuner.epochDefaults["epochs"] ?? "") patience=\(Tuner.epochDefaults["patience"] ?? "") unless given; a trial stops from epoch 2 when",
-                "under \(Int(Tuner.clearlyWorseShare * 100))% of the leader's best by the same epoch, and after 3 epochs when below the",
-                "median of the earlier ones. Without validation edges",
-                "\(ModelRegistry.carvedPercent)% of each user's train positives is held out (seeded) to search on.",
-                "A row prints as each trial finishes; Ctrl-C keeps the best so far. The winner is stored as",
-                "model NAME (default MODEL-tuned) and as preset NAME: 'train MODEL preset=NAME seed=1' retrains",
-                "it, and 'save' keeps the preset with the session. Same seed=, same trials.",
-            ],
+            details: """
+                Searches the options MODEL declares with a search range (help train lists them; options you
+                give are held fixed). The first trials are where it starts: preset=best where MODEL has it
+                (with your options on top), then the options as given; they run to the end, so the winner is
+                never below them. Then two of every three trials step from the best so far and the third is a
+                random draw on each option's scale. Kinds trained by epochs get
+                epochs=\(Tuner.epochDefaults["epochs"] ?? "") patience=\(Tuner.epochDefaults["patience"] ?? "") unless given; a trial stops from epoch 2 when
+                under \(Int(Tuner.clearlyWorseShare * 100))% of the leader's best by the same epoch, and after 3 epochs when below the
+                median of the earlier ones. Without validation edges
+                \(ModelRegistry.carvedPercent)% of each user's train positives is held out (seeded) to search on.
+                A row prints as each trial finishes; Ctrl-C keeps the best so far. The winner is stored as
+                model NAME (default MODEL-tuned) and as preset NAME: 'train MODEL preset=NAME seed=1' retrains
+                it, and 'save' keeps the preset with the session. Same seed=, same trials.
+                """,
             arguments: [ArgumentSpec("MODEL", "model kind", values: ModelRegistry.names),
                         ArgumentSpec("NAME", "name of the kept model and preset", required: false, keyword: "as")],
             options: [OptionSpec("trials", "N", default: "20", "at most N trials"),
@@ -30,7 +29,7 @@ public enum TuneCommand {
                 + ModelCommands.modelOptionSpecs,
             usageOptions: 2, requires: [.dataset, .split],
             example: "tune lightgcn trials=12 minutes=20", handler: tune),
-    ]
+    ])
 
     static func tune(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {
         let kind = command.argument(0) ?? ""

@@ -11,31 +11,32 @@ import Tensors
 /// These specs replace the `whatif`/`newuser` placeholders declared in
 /// ExploreCommands (the registry keeps the last spec of a name).
 public enum WhatIfCommands {
-    public static let specs: [CommandSpec] = [
-        CommandSpec(
-            name: "whatif", group: "Explore",
+    public static let specs = CommandSpec.group("Explore", [
+        CommandSpec(name: "whatif",
             summary: "Add or remove a user's edges and show how recommendations move, without retraining.",
-            details: ["The model's forward pass runs again on the edited training graph. Graph models also move",
-                      "the neighbours' lists (the edit reaches them through shared movies): 'users affected' counts",
-                      "the other users whose top-K changed. EASE, ItemKNN, ALS, SVD, MF and NCF read only the user's",
-                      "own row (MF and NCF fold the user in afresh before and after); popularity is global.",
-                      "A movie that leaves the list because the user now likes it is marked 'now liked'.",
-                      "The session's graph and models stay as they were."],
+            details: """
+                The model's forward pass runs again on the edited training graph. Graph models also move
+                the neighbours' lists (the edit reaches them through shared movies): 'users affected' counts
+                the other users whose top-K changed. EASE, ItemKNN, ALS, SVD, MF and NCF read only the user's
+                own row (MF and NCF fold the user in afresh before and after); popularity is global.
+                A movie that leaves the list because the user now likes it is marked 'now liked'.
+                The session's graph and models stay as they were.
+                """,
             arguments: [ArgumentSpec("USER", "user id", keyword: "user"),
                         ArgumentSpec("CHANGE", "add or remove the edges", values: ["likes", "drops"], closed: true),
                         ArgumentSpec("MOVIE", "movie ids or titles", variadic: true, completion: .movieTitles)],
-            options: [.model,
-                      .topK],
+            options: [.model, .topK],
             requires: [.dataset, .split, .model],
             example: "whatif user 1 likes 50 181", handler: whatif),
-        CommandSpec(
-            name: "newuser", group: "Explore",
+        CommandSpec(name: "newuser",
             summary: "Add a user from features and liked movies and recommend for them inductively.",
-            details: ["The persona is added to a copy of the training graph (features from age, gender and",
-                      "occupation; edges to the liked movies, ids or titles) and the model scores it by the method",
-                      "its kind declares for a new user (features, the likes, a fold-in, or popularity when it has",
-                      "nothing to go on); the output says which. The session is not changed, so several personas",
-                      "can be tried one after another. Omitted features stay zero (unknown)."],
+            details: """
+                The persona is added to a copy of the training graph (features from age, gender and
+                occupation; edges to the liked movies, ids or titles) and the model scores it by the method
+                its kind declares for a new user (features, the likes, a fold-in, or popularity when it has
+                nothing to go on); the output says which. The session is not changed, so several personas
+                can be tried one after another. Omitted features stay zero (unknown).
+                """,
             options: [OptionSpec("age", "A", "age in years (1...120)"),
                       OptionSpec("gender", "F|M", "gender", values: ["F", "M"]),
                       OptionSpec("occupation", "O", "occupation", values: ExploreCommands.occupations, closed: false),
@@ -44,7 +45,7 @@ public enum WhatIfCommands {
                       .topK],
             requires: [.dataset, .split, .model],
             example: "newuser age=25 gender=F occupation=student likes=50,181,172", handler: newuser),
-    ]
+    ])
 
     // MARK: whatif
 

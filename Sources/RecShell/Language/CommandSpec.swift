@@ -191,11 +191,12 @@ public enum CommandAction: Sendable {
 public struct CommandSpec: Sendable {
     public var name: String
     public var aliases: [String]
-    /// The family it belongs to in `help` ("Data", "Models", ...).
+    /// The family it belongs to in `help` ("Data", "Models", ...); a family's
+    /// file declares it once, with `CommandSpec.group`.
     public var group: String
     /// One sentence.
     public var summary: String
-    /// Further paragraphs for `help COMMAND`.
+    /// Further paragraphs for `help COMMAND`, line by line as written in the spec.
     public var details: [String]
     /// Positional arguments; with subcommands, only the flags and keywords every form takes.
     public var arguments: [ArgumentSpec]
@@ -214,15 +215,16 @@ public struct CommandSpec: Sendable {
     public var example: String
     public var action: CommandAction
 
-    public init(name: String, aliases: [String] = [], group: String, summary: String,
-                details: [String] = [], arguments: [ArgumentSpec] = [], subcommands: [Subcommand] = [],
+    /// `details` is prose, usually a multi-line literal: `help` joins its lines into paragraphs.
+    public init(name: String, aliases: [String] = [], group: String = "", summary: String,
+                details: String = "", arguments: [ArgumentSpec] = [], subcommands: [Subcommand] = [],
                 defaultSubcommand: String? = nil, subcommandLabel: String = "WHAT", options: [OptionSpec] = [],
                 usageOptions: Int? = nil, requires: [Requirement] = [], example: String, action: CommandAction) {
         self.name = name
         self.aliases = aliases
         self.group = group
         self.summary = summary
-        self.details = details
+        self.details = details.isEmpty ? [] : details.components(separatedBy: "\n")
         self.arguments = arguments
         self.subcommands = subcommands
         self.defaultSubcommand = defaultSubcommand
@@ -234,8 +236,8 @@ public struct CommandSpec: Sendable {
         self.action = action
     }
 
-    public init(name: String, aliases: [String] = [], group: String, summary: String,
-                details: [String] = [], arguments: [ArgumentSpec] = [], subcommands: [Subcommand] = [],
+    public init(name: String, aliases: [String] = [], group: String = "", summary: String,
+                details: String = "", arguments: [ArgumentSpec] = [], subcommands: [Subcommand] = [],
                 defaultSubcommand: String? = nil, subcommandLabel: String = "WHAT", options: [OptionSpec] = [],
                 usageOptions: Int? = nil, requires: [Requirement] = [], example: String,
                 handler: @escaping CommandHandler) {
@@ -243,6 +245,15 @@ public struct CommandSpec: Sendable {
                   arguments: arguments, subcommands: subcommands, defaultSubcommand: defaultSubcommand,
                   subcommandLabel: subcommandLabel, options: options, usageOptions: usageOptions, requires: requires,
                   example: example, action: .handler(handler))
+    }
+
+    /// One family's commands, each filed under `group` in `help`.
+    public static func group(_ group: String, _ specs: [CommandSpec]) -> [CommandSpec] {
+        specs.map { spec in
+            var spec = spec
+            spec.group = group
+            return spec
+        }
     }
 
     /// Runs `handler` once the session holds what the spec requires; the one

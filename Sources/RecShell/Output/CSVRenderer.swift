@@ -104,9 +104,13 @@ public enum CSVRenderer {
 }
 
 extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    /// Each character `replacements` names replaced by its text, the rest
+    /// kept: the one way the renderers escape (CSV, Markdown, SVG and HTML).
+    func replacingEach(_ replacements: [Character: String]) -> String {
         var out = ""
-        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        for ch in self { if let replacement = replacements[ch] { out += replacement } else { out.append(ch) } }
         return out
     }
+
+    func replacingAll(_ target: Character, with replacement: String) -> String { replacingEach([target: replacement]) }
 }

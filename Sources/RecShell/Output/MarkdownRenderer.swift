@@ -28,15 +28,5 @@ public enum MarkdownRenderer {
     }
 
     /// Escapes the characters that would break a table cell or emphasis.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "|": out += "\\|"
-            case "\n": out += " "
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { s.replacingEach(["|": "\\|", "\n": " "]) }
 }

@@ -133,18 +133,9 @@ public enum SVGWriter {
 
     static func n(_ v: Double) -> String { Value.fixed(v, decimals: 2) }
 
+    /// Text as XML character data or an attribute value.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
+        s.replacingEach(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
     }
 }
 

@@ -4,11 +4,6 @@ public struct TextStyle: Sendable, Equatable {
     public var box: Bool
     public var color: Bool
 
-    public init(box: Bool, color: Bool) {
-        self.box = box
-        self.color = color
-    }
-
     public static let plain = TextStyle(box: false, color: false)
 
     func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }

@@ -87,63 +87,36 @@ enum ML100KReader {
     }
 
     static func readMovies(_ file: TextFile, genres: [String], lines: LineChecker) throws -> ([Movie], [Int: Int]) {
-        var movies: [Movie] = []
-        var index: [Int: Int] = [:]
-        var firstLine: [Int: Int] = [:]
-        let fieldCount = 5 + genres.count
-        try file.forEachLine(separator: [0x7C]) { line, f in
-            try lines.check(file, line: line) {
-                guard f.count == fieldCount else {
-                    throw LineFault("expected \(fieldCount) '|'-separated fields (id, title, release date, "
-                                    + "video date, URL and \(genres.count) genre flags), got \(f.count)")
+        try RecordsByID.read(file, separator: [0x7C], lines: lines, what: "movie", fieldCount: 5 + genres.count,
+                             fields: "id, title, release date, video date, URL and \(genres.count) genre flags") { id, f in
+            var movieGenres: [String] = []
+            for g in 0..<genres.count {
+                let flag = f[5 + g]
+                guard flag.count == 1, flag.first == 0x30 || flag.first == 0x31 else {
+                    throw LineFault("genre flag \(genres[g]) is \(file.quoted(flag)), expected 0 or 1")
                 }
-                let id = try RatingReader.positiveID(f[0], "movie", file: file)
-                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "movie")
-                var movieGenres: [String] = []
-                for g in 0..<genres.count {
-                    let flag = f[5 + g]
-                    guard flag.count == 1, flag.first == 0x30 || flag.first == 0x31 else {
-                        throw LineFault("genre flag \(genres[g]) is \(file.quoted(flag)), expected 0 or 1")
-                    }
-                    if flag.first == 0x31 { movieGenres.append(genres[g]) }
-                }
-                let date = file.text(f[2])
-                index[id] = movies.count
-                movies.append(Movie(id: id, title: file.text(f[1]), releaseDate: date.isEmpty ? nil : date,
-                                    genres: movieGenres))
+                if flag.first == 0x31 { movieGenres.append(genres[g]) }
             }
+            let date = file.text(f[2])
+            return Movie(id: id, title: file.text(f[1]), releaseDate: date.isEmpty ? nil : date, genres: movieGenres)
         }
-        try RatingReader.requireLines(movies.count, file: file, what: "movies")
-        return (movies, index)
     }
 
     static func readUsers(_ file: TextFile, occupations: Set<String>?, lines: LineChecker) throws -> ([User], [Int: Int]) {
-        var users: [User] = []
-        var index: [Int: Int] = [:]
-        var firstLine: [Int: Int] = [:]
-        try file.forEachLine(separator: [0x7C]) { line, f in
-            try lines.check(file, line: line) {
-                guard f.count == 5 else {
-                    throw LineFault("expected 5 '|'-separated fields (id, age, gender, occupation, zip), got \(f.count)")
-                }
-                let id = try RatingReader.positiveID(f[0], "user", file: file)
-                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "user")
-                guard let age = FieldParser.int(f[1]), age > 0, age < 150 else {
-                    throw LineFault("age \(file.quoted(f[1])) is not a whole number in 1...149")
-                }
-                let gender = file.text(f[2])
-                guard gender == "F" || gender == "M" else {
-                    throw LineFault("gender \(file.quoted(f[2])) is neither F nor M")
-                }
-                let occupation = file.text(f[3])
-                if let occupations, !occupations.contains(occupation) {
-                    throw LineFault("occupation \(file.quoted(f[3])) is not listed in u.occupation")
-                }
-                index[id] = users.count
-                users.append(User(id: id, age: age, gender: gender, occupation: occupation, zip: file.text(f[4])))
+        try RecordsByID.read(file, separator: [0x7C], lines: lines, what: "user", fieldCount: 5,
+                             fields: "id, age, gender, occupation, zip") { id, f in
+            guard let age = FieldParser.int(f[1]), age > 0, age < 150 else {
+                throw LineFault("age \(file.quoted(f[1])) is not a whole number in 1...149")
             }
+            let gender = file.text(f[2])
+            guard gender == "F" || gender == "M" else {
+                throw LineFault("gender \(file.quoted(f[2])) is neither F nor M")
+            }
+            let occupation = file.text(f[3])
+            if let occupations, !occupations.contains(occupation) {
+                throw LineFault("occupation \(file.quoted(f[3])) is not listed in u.occupation")
+            }
+            return User(id: id, age: age, gender: gender, occupation: occupation, zip: file.text(f[4]))
         }
-        try RatingReader.requireLines(users.count, file: file, what: "users")
-        return (users, index)
     }
 }

@@ -66,52 +66,28 @@ enum ML1MReader {
     }
 
     static func readMovies(_ file: TextFile, lines: LineChecker) throws -> ([Movie], [Int: Int]) {
-        var movies: [Movie] = []
-        var index: [Int: Int] = [:]
-        var firstLine: [Int: Int] = [:]
-        try file.forEachLine(separator: separator) { line, f in
-            try lines.check(file, line: line) {
-                guard f.count == 3 else {
-                    throw LineFault("expected 3 '::'-separated fields (id, title, genres), got \(f.count)")
-                }
-                let id = try RatingReader.positiveID(f[0], "movie", file: file)
-                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "movie")
-                let names = file.text(f[2]).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty }
-                index[id] = movies.count
-                movies.append(Movie(id: id, title: file.text(f[1]), genres: names))
-            }
+        try RecordsByID.read(file, separator: separator, lines: lines, what: "movie", fieldCount: 3,
+                             fields: "id, title, genres") { id, f in
+            let names = file.text(f[2]).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            return Movie(id: id, title: file.text(f[1]), genres: names)
         }
-        try RatingReader.requireLines(movies.count, file: file, what: "movies")
-        return (movies, index)
     }
 
     static func readUsers(_ file: TextFile, lines: LineChecker) throws -> ([User], [Int: Int]) {
-        var users: [User] = []
-        var index: [Int: Int] = [:]
-        var firstLine: [Int: Int] = [:]
-        try file.forEachLine(separator: separator) { line, f in
-            try lines.check(file, line: line) {
-                guard f.count == 5 else {
-                    throw LineFault("expected 5 '::'-separated fields (id, gender, age, occupation, zip), got \(f.count)")
-                }
-                let id = try RatingReader.positiveID(f[0], "user", file: file)
-                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "user")
-                let gender = file.text(f[1])
-                guard gender == "F" || gender == "M" else {
-                    throw LineFault("gender \(file.quoted(f[1])) is neither F nor M")
-                }
-                guard let age = FieldParser.int(f[2]), ageCodes.contains(age) else {
-                    throw LineFault("age code \(file.quoted(f[2])) is not one of 1, 18, 25, 35, 45, 50, 56")
-                }
-                guard let code = FieldParser.int(f[3]), occupations.indices.contains(code) else {
-                    throw LineFault("occupation code \(file.quoted(f[3])) is not a whole number in 0...20")
-                }
-                index[id] = users.count
-                users.append(User(id: id, age: age, gender: gender, occupation: occupations[code], zip: file.text(f[4])))
+        try RecordsByID.read(file, separator: separator, lines: lines, what: "user", fieldCount: 5,
+                             fields: "id, gender, age, occupation, zip") { id, f in
+            let gender = file.text(f[1])
+            guard gender == "F" || gender == "M" else {
+                throw LineFault("gender \(file.quoted(f[1])) is neither F nor M")
             }
+            guard let age = FieldParser.int(f[2]), ageCodes.contains(age) else {
+                throw LineFault("age code \(file.quoted(f[2])) is not one of 1, 18, 25, 35, 45, 50, 56")
+            }
+            guard let code = FieldParser.int(f[3]), occupations.indices.contains(code) else {
+                throw LineFault("occupation code \(file.quoted(f[3])) is not a whole number in 0...20")
+            }
+            return User(id: id, age: age, gender: gender, occupation: occupations[code], zip: file.text(f[4]))
         }
-        try RatingReader.requireLines(users.count, file: file, what: "users")
-        return (users, index)
     }
 }

@@ -70,9 +70,7 @@ enum MLLatestReader {
 
     static func readMovies(_ file: TextFile, lines: LineChecker) throws -> ([Movie], [Int: Int]) {
         try checkHeader(file, expected: ["movieId", "title", "genres"])
-        var movies: [Movie] = []
-        var index: [Int: Int] = [:]
-        var firstLine: [Int: Int] = [:]
+        var movies = RecordsByID<Movie>("movie")
         var isHeader = true
         try file.forEachRawLine { line, text in
             if isHeader { isHeader = false; return }
@@ -86,14 +84,12 @@ enum MLLatestReader {
                     throw LineFault("movie id '\(TextFile.visible(f[0]))' is not a whole number")
                 }
                 guard id >= 1 else { throw LineFault("movie id \(id) is not a positive whole number (MovieLens ids start at 1)") }
-                try RatingReader.checkUnique(id, line: line, in: &firstLine, what: "movie")
-                index[id] = movies.count
+                try movies.claim(id, line: line)
                 let genres = f[2].split(separator: "|").map(String.init)
-                movies.append(Movie(id: id, title: f[1], genres: genres))
+                movies.append(Movie(id: id, title: f[1], genres: genres), id: id)
             }
         }
-        try RatingReader.requireLines(movies.count, file: file, what: "movies")
-        return (movies, index)
+        return try movies.finished(file)
     }
 }
 

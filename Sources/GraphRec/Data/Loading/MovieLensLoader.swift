@@ -226,14 +226,6 @@ enum RatingReader {
         lines.noteDuplicates(count, first: "\(file.path.split(separator: "/").last.map(String.init) ?? file.path) line \(firstLine)")
     }
 
-    /// Throws if `id` was already seen in `file`, naming the first line.
-    static func checkUnique(_ id: Int, line: Int, in firstLine: inout [Int: Int], what: String) throws {
-        if let first = firstLine[id] {
-            throw LineFault("duplicate \(what) id \(id) (first on line \(first))")
-        }
-        firstLine[id] = line
-    }
-
     /// A MovieLens id: a whole number >= 1.
     static func positiveID(_ field: TextFile.Field, _ what: String, file: TextFile) throws -> Int {
         guard let id = FieldParser.int(field) else {
@@ -242,10 +234,57 @@ enum RatingReader {
         guard id >= 1 else { throw LineFault("\(what) id \(id) is not a positive whole number (MovieLens ids start at 1)") }
         return id
     }
+}
 
-    /// A header-less file with no line, or a CSV with only its header, is an error.
-    static func requireLines(_ count: Int, file: TextFile, what: String) throws {
-        guard count == 0 else { return }
-        throw RecError("\(file.path): no \(what) (no line of the file holds one)")
+/// The movies or users of a file as it is read: the records in file order,
+/// each id's index among them, and the line each id was first on, so that
+/// a repeated id is an error naming that line.
+struct RecordsByID<Record> {
+    /// "movie" or "user", for messages.
+    let what: String
+    private(set) var records: [Record] = []
+    private(set) var index: [Int: Int] = [:]
+    private var firstLine: [Int: Int] = [:]
+
+    init(_ what: String) { self.what = what }
+
+    /// Throws if `id` was already read, naming the line it was first on.
+    mutating func claim(_ id: Int, line: Int) throws {
+        if let first = firstLine[id] {
+            throw LineFault("duplicate \(what) id \(id) (first on line \(first))")
+        }
+        firstLine[id] = line
+    }
+
+    mutating func append(_ record: Record, id: Int) {
+        index[id] = records.count
+        records.append(record)
+    }
+
+    /// Reads a users or movies file of `what`s: a line is `fieldCount`
+    /// fields (`fields` names them in the error) split at `separator`, a
+    /// unique positive id first; `record` checks and builds the rest.
+    static func read(_ file: TextFile, separator: [UInt8], lines: LineChecker, what: String, fieldCount: Int,
+                     fields: String, _ record: (Int, [TextFile.Field]) throws -> Record) throws -> ([Record], [Int: Int]) {
+        var table = RecordsByID(what)
+        try file.forEachLine(separator: separator) { line, f in
+            try lines.check(file, line: line) {
+                guard f.count == fieldCount else {
+                    throw LineFault("expected \(fieldCount) '\(String(decoding: separator, as: UTF8.self))'-separated fields "
+                                    + "(\(fields)), got \(f.count)")
+                }
+                let id = try RatingReader.positiveID(f[0], what, file: file)
+                try table.claim(id, line: line)
+                table.append(try record(id, f), id: id)
+            }
+        }
+        return try table.finished(file)
+    }
+
+    /// The records and each id's index; a header-less file with no line, or
+    /// a CSV with only its header, is an error.
+    func finished(_ file: TextFile) throws -> ([Record], [Int: Int]) {
+        guard !records.isEmpty else { throw RecError("\(file.path): no \(what)s (no line of the file holds one)") }
+        return (records, index)
     }
 }

@@ -196,12 +196,7 @@ public enum BadLinePolicy: String, Sendable, CaseIterable {
 enum FieldParser {
     /// A non-negative or negative whole number, or nil if the field is anything else.
     static func int<C: BidirectionalCollection<UInt8>>(_ field: C) -> Int? {
-        var f = field[...]
-        while let c = f.first, c == 0x20 { f = f.dropFirst() }
-        while let c = f.last, c == 0x20 { f = f.dropLast() }
-        var negative = false
-        if let c = f.first, c == 0x2D || c == 0x2B { negative = c == 0x2D; f = f.dropFirst() }
-        guard !f.isEmpty, f.count <= 18 else { return nil }
+        guard let (negative, f) = signed(field, longest: 18) else { return nil }
         var value = 0
         for c in f {
             guard c >= 0x30 && c <= 0x39 else { return nil }
@@ -213,12 +208,7 @@ enum FieldParser {
     /// A decimal number such as `4`, `3.5` or `0.50`; nil for anything else
     /// (exponents, `nan`, empty fields).
     static func decimal<C: BidirectionalCollection<UInt8>>(_ field: C) -> Double? {
-        var f = field[...]
-        while let c = f.first, c == 0x20 { f = f.dropFirst() }
-        while let c = f.last, c == 0x20 { f = f.dropLast() }
-        var negative = false
-        if let c = f.first, c == 0x2D || c == 0x2B { negative = c == 0x2D; f = f.dropFirst() }
-        guard !f.isEmpty, f.count <= 24 else { return nil }
+        guard let (negative, f) = signed(field, longest: 24) else { return nil }
         var value = 0.0, scale = 1.0, seenPoint = false, digits = 0
         for c in f {
             if c == 0x2E {
@@ -234,6 +224,19 @@ enum FieldParser {
         }
         guard digits > 0 else { return nil }
         return negative ? -value : value
+    }
+
+    /// The field without surrounding spaces, split into its sign and the
+    /// rest; nil when the rest is empty or longer than `longest` bytes.
+    private static func signed<C: BidirectionalCollection<UInt8>>(_ field: C, longest: Int)
+        -> (negative: Bool, rest: C.SubSequence)? {
+        var f = field[...]
+        while let c = f.first, c == 0x20 { f = f.dropFirst() }
+        while let c = f.last, c == 0x20 { f = f.dropLast() }
+        var negative = false
+        if let c = f.first, c == 0x2D || c == 0x2B { negative = c == 0x2D; f = f.dropFirst() }
+        guard !f.isEmpty, f.count <= longest else { return nil }
+        return (negative, f)
     }
 }
 

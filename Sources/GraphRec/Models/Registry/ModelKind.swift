@@ -10,11 +10,6 @@ public struct ModelCapabilities: Sendable, Equatable {
         /// `.features` holds only where the model reads user features; without them it is `.popularity`.
         public var noEdges: ScoringMethod
         public var fewLikes: ScoringMethod
-
-        public init(noEdges: ScoringMethod, fewLikes: ScoringMethod) {
-            self.noEdges = noEdges
-            self.fewLikes = fewLikes
-        }
     }
 
     /// Whose scores an edit of one user's likes can change (`whatif`).
