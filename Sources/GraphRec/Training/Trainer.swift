@@ -45,9 +45,9 @@ public struct Trainer {
 
     /// Trains `model` on the edges of `graph` and returns what happened.
     /// `sampler=auto` is resolved first (`NeighborSampling.resolve`), for the
-    /// models that have the choice.
+    /// models that propagate over the graph.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
-        if options.sampler == .auto && model.samplesNeighbors {
+        if options.sampler == .auto && model.propagatesOverGraph {
             var resolved = self
             resolved.options = NeighborSampling.resolve(options, graph: graph).options
             return try resolved.train(&model, on: graph)

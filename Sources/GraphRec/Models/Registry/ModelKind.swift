@@ -128,9 +128,9 @@ extension GraphModelKind {
         var trainOptions = try TrainOptions(request.options)
         var model = Self(graph: request.graph, options: trainOptions)
         var notes: [String] = []
-        if model.samplesNeighbors && Self.options.contains(where: { $0.name == "sampler" }) {
+        if model.propagatesOverGraph && trainOptions.sampler == .auto {
             // Resolved here so the options recorded and shown say what ran, and why.
-            let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph)
+            let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph, given: request.options.given)
             trainOptions = resolved
             notes.append(NeighborSampling.describe(resolved, reason: reason))
         }
