@@ -166,8 +166,8 @@ public struct Trainer {
             throw RecError("fanout: give one number per layer (layers=\(options.layers), "
                 + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")
         }
-        if options.itemBias || options.coldShare > 0 {
-            throw RecError("bias= and cold-share= train on the full graph only (use sampler=full)")
+        if options.itemBias || options.featureBias || options.coldShare > 0 {
+            throw RecError("bias=, feature-bias= and cold-share= train on the full graph only (use sampler=full)")
         }
         if options.edgeDropout > 0 {
             throw RecError("edge-dropout: not used with sampler=neighbors, which samples each batch's edges already "

@@ -146,6 +146,9 @@ extension GraphModelKind {
             notes.append("\(name) input: \(NodeInput.describe(request.graph, options: trainOptions)) "
                 + "(so ids=\(effective.ids ? "on" : "off"))")
         }
+        if trainOptions.featureBias && !effective.featureBias {
+            notes.append("feature-bias: the data set has no user features to weight, so feature-bias=off")
+        }
         return FitResult(recommender: model, history: history, options: options, notes: notes)
     }
 
