@@ -227,7 +227,7 @@ import Tensors
         let fromMiddle = Set((0..<40).map { _ in decay.neighbour(of: .number(0.0001), using: &rng).description })
         #expect(fromMiddle == ["1e-05", "0.0003"])
         #expect((0..<10).allSatisfy { _ in decay.neighbour(of: .number(0), using: &rng) == .number(0.00001) })
-        #expect(!space.names.contains("cold-share"))
+        #expect(!space.names.contains("cold-share") && !space.names.contains("feature-bias"))
     }
 
     @Test func aClearlyWorseCurveStopsFromTheSecondEpoch() {

@@ -70,8 +70,13 @@ public enum ColdStart {
     /// model with fixed user vectors).
     public static func method(user: Int, graph: InteractionGraph, declared: ModelCapabilities.ColdUsers,
                               refitting: Set<Int>) -> ScoringMethod {
-        if graph.degree(user: user) == 0 { return declared.noEdges }
-        if refitting.contains(user) { return declared.fewLikes }
+        method(degree: graph.degree(user: user), declared: declared, refitted: refitting.contains(user))
+    }
+
+    /// How a user with `degree` edges is scored, refitted or not.
+    public static func method(degree: Int, declared: ModelCapabilities.ColdUsers, refitted: Bool) -> ScoringMethod {
+        if degree == 0 { return declared.noEdges }
+        if refitted { return declared.fewLikes }
         return declared.noEdges == .popularity && declared.fewLikes == .popularity ? .popularity : .trained
     }
 

@@ -18,7 +18,7 @@ import Tensors
 /// In layer 1 h_u(0) is u's input, the same for every j; in layer 2 the
 /// destination term moves with j, so the n x n logits are formed whole (the
 /// softmax of row j leaves out column j). One n x n GEMM per head and layer,
-/// then (z_u - z_u(-j)) . z_m for all movies in one GEMM; the item bias cancels.
+/// then (z_u - z_u(-j)) . z_m for all movies in one GEMM; the item and feature biases cancel.
 extension GAT: LeaveOneOutShortcut {
     public func leaveOneOut(user u: Int, likes: [Int], movies: [Int], graph: InteractionGraph) -> (scores: [Float], deltas: Matrix)? {
         guard layers <= 2, u < graph.userCount, LeaveOneOut.graphShortcutApplies(likes: likes, movies: movies) else { return nil }
@@ -38,7 +38,9 @@ extension GAT: LeaveOneOutShortcut {
         let output = tape.value(run.output)
         let zu = output.row(u)
         let items = output.gatherRows(movies.map { graph.userCount + $0 })
-        return (LeaveOneOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies),
+        let wide = weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph)?.row(u)
+        return (LeaveOneOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies,
+                                   featureBias: weights.featureBias, wide: wide),
                 LeaveOneOut.deltas(items: items, user: zu, without: without))
     }
 

@@ -84,11 +84,17 @@ public struct GAT: TrainableModel {
                                           bias: Matrix(rows: 1, cols: last ? c : heads * c)))
             width = last ? c : heads * c
         }
+        let wide = options.featureBias ? FeatureBias.width(graph) : 0
         weights = GATWeights(ids: ids, input: projectionWeights, layers: layers,
-                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil)
+                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
+                             featureBias: wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
     }
 
-    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
+    public func effective(_ options: TrainOptions) -> TrainOptions {
+        var o = input.effective(options)
+        o.featureBias = weights.featureBias != nil
+        return o
+    }
 
     /// The attention pattern (graph edges both ways plus a self-loop per node)
     /// and the constant input features (with the projection: [x, t], the
@@ -99,6 +105,8 @@ public struct GAT: TrainableModel {
         public let userCount: Int
         /// Zeroes the ID rows of users without edges (`NodeInput.coldUserMask`).
         public let idMask: Matrix?
+        /// The users' wide rows for the feature bias (`FeatureBias.wideFeatures`); nil without one.
+        public let wideFeatures: Matrix?
     }
 
     public func makeContext(_ graph: InteractionGraph) -> Context { batchContext(graph, coldFrom: graph) }
@@ -114,13 +122,15 @@ public struct GAT: TrainableModel {
             features = typed
         }
         return Context(attention: SparseOperator(GAT.withSelfLoops(NodeInput.messageAdjacency(graph, coldFrom: coldFrom))),
-                       features: features, userCount: graph.userCount, idMask: input.coldUserMask(coldFrom))
+                       features: features, userCount: graph.userCount, idMask: input.coldUserMask(coldFrom),
+                       wideFeatures: weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph))
     }
 
     public func forward(_ tape: Tape, _ context: Context, weights: GATWeights<Variable>) -> (users: Variable, items: Variable) {
         let h = propagate(tape, context, weights: weights).output
-        return ItemBias.append(tape, weights.itemBias, users: tape.sliceRows(h, 0..<context.userCount),
-                               items: tape.sliceRows(h, context.userCount..<h.rows))
+        let z = ItemBias.append(tape, weights.itemBias, users: tape.sliceRows(h, 0..<context.userCount),
+                                items: tape.sliceRows(h, context.userCount..<h.rows))
+        return FeatureBias.append(tape, weights.featureBias, features: context.wideFeatures, users: z.users, items: z.items)
     }
 
     // h_v(0) = x_v P_type + p_type  (folded into W_1)
@@ -261,7 +271,7 @@ extension GAT: GraphModelKind {
     public static let name = "gat"
     public static let summary = "graph attention network (one or more heads) over features"
     public static let options = TrainOptions.options(["layers", "hidden", "dim", "heads", "features", "ids", "preset",
-                                                      "bias", "cold-share", "sampler", "fanout"])
+                                                      "bias", "feature-bias", "cold-share", "sampler", "fanout"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
                                                        edits: .propagates, attention: true, lossCurve: true, features: .optional)
 }
@@ -299,10 +309,22 @@ public struct GATWeights<T> {
     public var layers: [GATLayerWeights<T>]
     /// The item bias ("item.bias") with `bias=on`.
     public var itemBias: T?
+    /// The feature bias ("item.feature-bias") with `feature-bias=on`.
+    public var featureBias: T?
+
+    public init(ids: IDTables<T>?, input: InputProjection<T>?, layers: [GATLayerWeights<T>],
+                itemBias: T? = nil, featureBias: T? = nil) {
+        self.ids = ids
+        self.input = input
+        self.layers = layers
+        self.itemBias = itemBias
+        self.featureBias = featureBias
+    }
 
     public func map<U>(_ f: (String, T) -> U) -> GATWeights<U> {
         GATWeights<U>(ids: ids?.map(f), input: input?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) },
-                      itemBias: itemBias.map { f(ItemBias.name, $0) })
+                      itemBias: itemBias.map { f(ItemBias.name, $0) },
+                      featureBias: featureBias.map { f(FeatureBias.name, $0) })
     }
 }
 

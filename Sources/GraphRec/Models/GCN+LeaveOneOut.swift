@@ -13,7 +13,7 @@ import Tensors
 ///
 /// (h1_l of a like l != j does not change: l's users are unchanged). Each
 /// mean is (sum - row j) / (n - 1), so all n variants are a few n-row GEMMs,
-/// and the deltas (z_u - z_u(-j)) . z_m are one GEMM; the item bias cancels.
+/// and the deltas (z_u - z_u(-j)) . z_m are one GEMM; the item and feature biases cancel.
 extension GCN: LeaveOneOutShortcut {
     public func leaveOneOut(user u: Int, likes: [Int], movies: [Int], graph: InteractionGraph) -> (scores: [Float], deltas: Matrix)? {
         guard layers <= 2, u < graph.userCount, LeaveOneOut.graphShortcutApplies(likes: likes, movies: movies) else { return nil }
@@ -33,7 +33,9 @@ extension GCN: LeaveOneOutShortcut {
         let output = states[layers]
         let zu = output.row(u)
         let items = output.gatherRows(movies.map { graph.userCount + $0 })
-        return (LeaveOneOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies),
+        let wide = weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph)?.row(u)
+        return (LeaveOneOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies,
+                                   featureBias: weights.featureBias, wide: wide),
                 LeaveOneOut.deltas(items: items, user: zu, without: without))
     }
 }

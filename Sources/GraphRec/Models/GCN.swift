@@ -51,11 +51,17 @@ public struct GCN: TrainableModel {
             }
             width = out
         }
+        let wide = options.featureBias ? FeatureBias.width(graph) : 0
         weights = GCNWeights(ids: ids, layers: layers,
-                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil)
+                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
+                             featureBias: wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
     }
 
-    public func effective(_ options: TrainOptions) -> TrainOptions { input.effective(options) }
+    public func effective(_ options: TrainOptions) -> TrainOptions {
+        var o = input.effective(options)
+        o.featureBias = weights.featureBias != nil
+        return o
+    }
 
     /// The mean-aggregation operator and the (constant) input features with
     /// their mean; for a feature-only input, layer 1's compact per-type form.
@@ -67,6 +73,8 @@ public struct GCN: TrainableModel {
         public let typedInput: TypedLayerInput?
         /// Zeroes the ID rows of users without edges (`NodeInput.coldUserMask`).
         public let idMask: Matrix?
+        /// The users' wide rows for the feature bias (`FeatureBias.wideFeatures`); nil without one.
+        public let wideFeatures: Matrix?
     }
 
     public func makeContext(_ graph: InteractionGraph) -> Context { batchContext(graph, coldFrom: graph) }
@@ -81,19 +89,21 @@ public struct GCN: TrainableModel {
                                     types: [0..<graph.userCount, graph.userCount..<graph.nodeCount])
         }
         return Context(mean: mean, features: x, meanFeatures: meanX, userCount: graph.userCount, typedInput: typed,
-                       idMask: input.coldUserMask(coldFrom))
+                       idMask: input.coldUserMask(coldFrom),
+                       wideFeatures: weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph))
     }
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
     public func forward(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (users: Variable, items: Variable) {
         let h = layerStates(tape, context, weights: weights).last!
         let n = h.rows
-        return ItemBias.append(tape, weights.itemBias,
-                               users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
+        let z = ItemBias.append(tape, weights.itemBias,
+                                users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
+        return FeatureBias.append(tape, weights.featureBias, features: context.wideFeatures, users: z.users, items: z.items)
     }
 
     /// h(0), then each layer's output h(1) ... h(L) (the last without an
-    /// activation and without the item bias): what `forward` scores from,
+    /// activation and without the item and feature biases): what `forward` scores from,
     /// and the states the leave-one-out shortcut (GCN+LeaveOneOut) reads.
     func layerStates(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> [Variable] {
         let a = context.mean
@@ -147,7 +157,7 @@ extension GCN: GraphModelKind {
     public static let name = "gcn"
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
     public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout",
-                                                      "bias", "cold-share", "sampler", "fanout"])
+                                                      "bias", "feature-bias", "cold-share", "sampler", "fanout"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
                                                        edits: .propagates, lossCurve: true, features: .optional)
 }
@@ -163,15 +173,25 @@ public struct SAGEWeights<T> {
     }
 }
 
-/// GCN's weights: the ID tables when it has them, then one `SAGEWeights` per layer, then the item bias ("item.bias") with `bias=on`.
+/// GCN's weights: the ID tables when it has them, then one `SAGEWeights` per layer, then the item bias
+/// ("item.bias") with `bias=on` and the feature bias ("item.feature-bias") with `feature-bias=on`.
 public struct GCNWeights<T> {
     public var ids: IDTables<T>?
     public var layers: [SAGEWeights<T>]
     public var itemBias: T?
+    public var featureBias: T?
+
+    public init(ids: IDTables<T>?, layers: [SAGEWeights<T>], itemBias: T? = nil, featureBias: T? = nil) {
+        self.ids = ids
+        self.layers = layers
+        self.itemBias = itemBias
+        self.featureBias = featureBias
+    }
 
     public func map<U>(_ f: (String, T) -> U) -> GCNWeights<U> {
         GCNWeights<U>(ids: ids?.map(f), layers: layers.enumerated().map { $1.map(layer: $0 + 1, f) },
-                      itemBias: itemBias.map { f(ItemBias.name, $0) })
+                      itemBias: itemBias.map { f(ItemBias.name, $0) },
+                      featureBias: featureBias.map { f(FeatureBias.name, $0) })
     }
 }
 

@@ -53,11 +53,16 @@ enum LeaveOneOut {
         return BLAS.matmul(items, change, transposeB: true)
     }
 
-    /// The scores z_u . z_m (+ b_m) of `movies`.
-    static func scores(items: Matrix, user: [Float], itemBias: Matrix?, movies: [Int]) -> [Float] {
+    /// The scores z_u . z_m (+ b_m) (+ x_u . w_m) of `movies`; `wide` is the
+    /// user's row of the feature bias's inputs (`FeatureBias.wideFeatures`).
+    static func scores(items: Matrix, user: [Float], itemBias: Matrix?, movies: [Int],
+                       featureBias: Matrix? = nil, wide: [Float]? = nil) -> [Float] {
         movies.indices.map { i in
             var s: Float = 0
             for c in 0..<user.count { s += user[c] * items[i, c] }
+            if let w = featureBias, let x = wide, x.count == w.cols {
+                for c in 0..<x.count { s += x[c] * w[movies[i], c] }
+            }
             return s + (itemBias?[movies[i], 0] ?? 0)
         }
     }

@@ -26,6 +26,8 @@ public struct LightGCN: TrainableModel {
         public let userCount: Int
     }
 
+    public var propagatesOverGraph: Bool { true }
+
     public func makeContext(_ graph: InteractionGraph) -> Context {
         Context(propagation: .symmetricNormalized(graph.adjacency()), userCount: graph.userCount)
     }

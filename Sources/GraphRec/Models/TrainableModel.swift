@@ -30,6 +30,10 @@ public protocol TrainableModel: EmbeddingRecommender {
     /// features trains ID embeddings whatever `ids=` said), so the options a
     /// model reports are exactly what was trained.
     func effective(_ options: TrainOptions) -> TrainOptions
+    /// True when every step's forward pass propagates over the whole graph
+    /// (GCN, GAT, LightGCN): on a large graph `sampler=auto` then trains in
+    /// fewer, larger batches (`NeighborSampling.resolve`).
+    var propagatesOverGraph: Bool { get }
     /// True when `sampledForward` computes embeddings from a `NeighborSample`.
     var samplesNeighbors: Bool { get }
     /// Embeddings of a neighbour sample's seeds (`sample.seedCount` x d, in
@@ -41,6 +45,7 @@ public protocol TrainableModel: EmbeddingRecommender {
 extension TrainableModel {
     public func effective(_ options: TrainOptions) -> TrainOptions { options }
     public var samplesNeighbors: Bool { false }
+    public var propagatesOverGraph: Bool { samplesNeighbors }
     public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample, weights: Weights.Bound) -> Variable? {
         nil
     }

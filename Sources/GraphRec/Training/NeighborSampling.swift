@@ -46,9 +46,11 @@ public enum NeighborSampling {
     /// The concrete options `options` train with on `graph`, and why. `auto`
     /// becomes `full`; on a graph over `largeGraphEdges` train edges it also
     /// raises the batch to the `largeBatchSteps` batch and the learning rate to
-    /// `largeBatchLearningRate`, each only where it is at its declared default,
-    /// so a batch or lr set on purpose is kept.
-    public static func resolve(_ options: TrainOptions, graph: InteractionGraph) -> (options: TrainOptions, reason: String) {
+    /// `largeBatchLearningRate`, each only where it was not chosen: an option
+    /// named in `given` (`ModelOptions.given`: typed, even `batch=1024`) or
+    /// set to something other than its default is kept.
+    public static func resolve(_ options: TrainOptions, graph: InteractionGraph,
+                               given: Set<String> = []) -> (options: TrainOptions, reason: String) {
         var o = options
         switch options.sampler {
         case .full: return (o, "sampler=full")
@@ -58,8 +60,8 @@ public enum NeighborSampling {
             let edges = graph.edgeCount
             guard edges > largeGraphEdges else { return (o, "auto: \(edges) train edges <= \(largeGraphEdges)") }
             let defaults = TrainOptions()
-            if o.batchSize == defaults.batchSize { o.batchSize = largeBatch(edges: edges) }
-            if o.learningRate == defaults.learningRate { o.learningRate = largeBatchLearningRate }
+            if o.batchSize == defaults.batchSize && !given.contains("batch") { o.batchSize = largeBatch(edges: edges) }
+            if o.learningRate == defaults.learningRate && !given.contains("lr") { o.learningRate = largeBatchLearningRate }
             return (o, "auto: \(edges) train edges > \(largeGraphEdges), so one full-graph propagation per large batch")
         }
     }

@@ -83,8 +83,8 @@ public enum ScaleBenchmark {
             var options = TrainOptions()
             options.sampler = sampler
             options.batchSize = settings.batchSize
-            if kind != "lightgcn" { options = NeighborSampling.resolve(options, graph: graph).options }
-            let label = kind == "lightgcn" ? "full" : sampler == .auto ? "auto" : sampler.rawValue
+            options = NeighborSampling.resolve(options, graph: graph).options
+            let label = sampler == .auto ? "auto" : sampler.rawValue
             control.report(ProgressUpdate(label: "bench scale \(kind)", done: 0, total: 1, detail: "sampler \(label)"))
             let (timing, trained) = try epochSeconds(kind, options: options, graph: graph, settings: settings, control: control)
             if kind == "gcn" && sampler == .auto {     // kept: evaluated and saved below

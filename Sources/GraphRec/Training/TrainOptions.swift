@@ -45,6 +45,8 @@ public struct TrainOptions: Sendable, Equatable {
     public var preset: String?
     /// A learned per-movie bias added to every score (`ItemBias`): a popularity prior the feature GNNs start from.
     public var itemBias: Bool
+    /// A learned weight per movie and user feature added to every score (`FeatureBias`): popularity per demographic.
+    public var featureBias: Bool
     /// Share of each batch's users trained as new users: all their edges hidden from message passing, their ID zeroed.
     public var coldShare: Float
 
@@ -95,6 +97,10 @@ public struct TrainOptions: Sendable, Equatable {
                     "tuned settings in one option (explicit options win)"),
         ModelOption("bias", .flag, default: .flag(false),
                     "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
+        // Not searched, as cold-share: it is there for users without edges, whom warm validation users cannot stand for.
+        ModelOption("feature-bias", .flag, default: .flag(false),
+                    "a learned weight per movie and user feature added to every score (popularity per age, "
+                    + "gender, occupation); off on data without user features"),
         // Not searched: it trades warm accuracy for new users, which a validation set of warm users cannot weigh.
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
                     "share of each batch's users trained as new: edges hidden, ID zeroed"),
@@ -161,17 +167,19 @@ public struct TrainOptions: Sendable, Equatable {
         initialization = WeightInit(rawValue: word("init")) ?? .pyg
         preset = word("preset") == "none" ? nil : word("preset")
         itemBias = flag("bias")
+        featureBias = flag("feature-bias")
         coldShare = float("cold-share")
     }
 
     /// Writes the fields a model or `sampler=auto` may change (the input it
-    /// could use, the sampler, batch and learning rate) back into `options`.
+    /// could use, the sampler, batch, learning rate and feature bias) back into `options`.
     public func write(to options: inout ModelOptions) {
         options["features"] = .flag(features)
         options["ids"] = .flag(ids)
         options["sampler"] = .word(sampler.rawValue)
         options["batch"] = .int(batchSize)
         options["lr"] = Self.number(learningRate)
+        options["feature-bias"] = .flag(featureBias)
     }
 
     /// A float as typed ("0.001", not its double expansion).
@@ -191,7 +199,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["edge-dropout"] = number(edgeDropout); o["ema"] = number(ema)
         o["sampler"] = .word(sampler.rawValue); o["fanout"] = .word(fanout.map(String.init).joined(separator: ","))
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
-        o["bias"] = .flag(itemBias); o["cold-share"] = number(coldShare)
+        o["bias"] = .flag(itemBias); o["feature-bias"] = .flag(featureBias); o["cold-share"] = number(coldShare)
         return o.text
     }
 }

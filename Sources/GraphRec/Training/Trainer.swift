@@ -45,9 +45,9 @@ public struct Trainer {
 
     /// Trains `model` on the edges of `graph` and returns what happened.
     /// `sampler=auto` is resolved first (`NeighborSampling.resolve`), for the
-    /// models that have the choice.
+    /// models that propagate over the graph.
     public func train<M: TrainableModel>(_ model: inout M, on graph: InteractionGraph) throws -> TrainingHistory {
-        if options.sampler == .auto && model.samplesNeighbors {
+        if options.sampler == .auto && model.propagatesOverGraph {
             var resolved = self
             resolved.options = NeighborSampling.resolve(options, graph: graph).options
             return try resolved.train(&model, on: graph)
@@ -166,8 +166,8 @@ public struct Trainer {
             throw RecError("fanout: give one number per layer (layers=\(options.layers), "
                 + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")
         }
-        if options.itemBias || options.coldShare > 0 {
-            throw RecError("bias= and cold-share= train on the full graph only (use sampler=full)")
+        if options.itemBias || options.featureBias || options.coldShare > 0 {
+            throw RecError("bias=, feature-bias= and cold-share= train on the full graph only (use sampler=full)")
         }
         if options.edgeDropout > 0 {
             throw RecError("edge-dropout: not used with sampler=neighbors, which samples each batch's edges already "

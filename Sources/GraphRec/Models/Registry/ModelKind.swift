@@ -128,9 +128,9 @@ extension GraphModelKind {
         var trainOptions = try TrainOptions(request.options)
         var model = Self(graph: request.graph, options: trainOptions)
         var notes: [String] = []
-        if model.samplesNeighbors && Self.options.contains(where: { $0.name == "sampler" }) {
+        if model.propagatesOverGraph && trainOptions.sampler == .auto {
             // Resolved here so the options recorded and shown say what ran, and why.
-            let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph)
+            let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph, given: request.options.given)
             trainOptions = resolved
             notes.append(NeighborSampling.describe(resolved, reason: reason))
         }
@@ -145,6 +145,9 @@ extension GraphModelKind {
         if capabilities.features == .optional && (changed || userFeatures == 0 || movieFeatures == 0) {
             notes.append("\(name) input: \(NodeInput.describe(request.graph, options: trainOptions)) "
                 + "(so ids=\(effective.ids ? "on" : "off"))")
+        }
+        if trainOptions.featureBias && !effective.featureBias {
+            notes.append("feature-bias: the data set has no user features to weight, so feature-bias=off")
         }
         return FitResult(recommender: model, history: history, options: options, notes: notes)
     }

@@ -149,6 +149,15 @@ public struct ModelOption: Sendable, Equatable {
 public struct ModelOptions: Sendable, Equatable {
     public private(set) var declarations: [ModelOption]
     public private(set) var values: [String: OptionValue]
+    /// The options the text named (typed, or set by a preset it named): a
+    /// value given on purpose, even one equal to the default, is never
+    /// replaced by an automatic choice (`NeighborSampling.resolve`).
+    public private(set) var given: Set<String> = []
+
+    /// Equal when they declare and hold the same values, however they were given.
+    public static func == (a: ModelOptions, b: ModelOptions) -> Bool {
+        a.declarations == b.declarations && a.values == b.values
+    }
 
     /// The declared defaults.
     public init(defaults declarations: [ModelOption]) {
@@ -166,6 +175,7 @@ public struct ModelOptions: Sendable, Equatable {
                 throw RecError("unknown option '\(key)' (accepted: \(list.isEmpty ? "none" : list))")
             }
             values[key] = try option.parse(text[key]!)
+            given.insert(key)
         }
     }
 

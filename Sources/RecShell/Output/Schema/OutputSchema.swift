@@ -234,8 +234,9 @@ public enum OutputSchema {
             req("change", .object([req("kind", .string), req("movies", .array(id))])),
             req("before", .array(ranked)), req("after", .array(ranked)),
             req("entered", .array(id)), req("left", .array(id)), req("now_liked", .array(id)),
-            req("users_affected", .int), req("users_reordered", .int),
+            req("users_affected", .nullable(.int)), req("users_reordered", .nullable(.int)),
             req("method", .string), req("cold_users", .string), req("edits", .string),
+            opt("receptive_field", .object([req("users", .int), req("movies", .int), req("recomputed", .array(.int))])),
         ]),
         "newuser": .object([
             req("model", .string),

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import Tensors
+@testable import GraphRec
+
+/// `feature-bias=on`: the wide rows, the gradient by finite differences,
+/// training, and data without user features.
+@Suite struct FeatureBiasTests {
+    static let graph = TinyGraph.make(users: 30, movies: 20, seed: 4)
+    static var split: Split {
+        Split(kind: .official("u1"), ratios: [], seed: 0, train: graph.edges, validation: [], test: [graph.edges[0]])
+    }
+
+    @Test func binaryColumnsStayAndContinuousOnesBecomeBumps() throws {
+        // Column 0 continuous (0, 0.5, 1), column 1 binary.
+        let x = Matrix(rows: 3, cols: 2, storage: [0, 1, 0.5, 0, 1, 1])
+        let g = InteractionGraph(userCount: 3, movieCount: 2, edges: [Edge(0, 0)], userFeatures: x)
+        let wide = try #require(FeatureBias.wideFeatures(g))
+        #expect(wide.cols == FeatureBias.bumps + 1)
+        #expect(wide.row(0).last == 1 && wide.row(1).last == 0 && wide.row(2).last == 1)
+        for (u, v) in [(0, Float(0)), (1, 0.5), (2, 1)] {
+            let bumps = Array(wide.row(u).prefix(FeatureBias.bumps))
+            let peak = try #require(bumps.indices.max { bumps[$0] < bumps[$1] })
+            let nearest = Int((v * Float(FeatureBias.bumps - 1)).rounded())
+            #expect(abs(peak - nearest) <= 1, "user \(u)")
+            #expect(bumps.allSatisfy { $0 > 0 && $0 <= 1 })
+        }
+        let bare = InteractionGraph(userCount: 3, movieCount: 2, edges: [Edge(0, 0)])
+        #expect(FeatureBias.wideFeatures(bare) == nil && FeatureBias.width(bare) == 0)
+    }
+
+    /// The loss sum_k c_k * score(u_k, m_k) through a GCN with the feature bias.
+    static func loss(_ model: GCN, _ context: GCN.Context, pairs: [(Int32, Int32)], coefficients: [Float]) -> (Double, [String: Matrix]) {
+        let tape = Tape()
+        let (weights, variables) = Trainer.bind(model, on: tape)
+        let z = model.forward(tape, context, weights: weights)
+        let s = tape.gatheredRowDot(z.users, pairs.map { $0.0 }, z.items, pairs.map { $0.1 })
+        let l = tape.sum(tape.mul(s, tape.constant(Matrix(rows: pairs.count, cols: 1, storage: coefficients))))
+        tape.backward(l)
+        return (Double(tape.value(l).storage[0]), variables.compactMapValues { tape.gradient($0) })
+    }
+
+    @Test func gradientMatchesFiniteDifferences() throws {
+        let g = Self.graph
+        let model = GCN(graph: g, options: TinyGraph.options(["feature-bias": "on", "bias": "on"]))
+        var m = model
+        var rng = SeededGenerator(seed: 9)
+        m.weights.featureBias = Matrix.normal(rows: g.movieCount, cols: FeatureBias.width(g), std: 0.5, using: &rng)
+        let context = m.makeContext(g)
+        let pairs: [(Int32, Int32)] = [(0, 1), (3, 4), (3, 7), (10, 1), (29, 19)]
+        let coefficients: [Float] = [1, -2, 0.5, 1.5, -1]
+        let (_, gradients) = Self.loss(m, context, pairs: pairs, coefficients: coefficients)
+        let analytic = try #require(gradients[FeatureBias.name])
+        let h: Float = 1e-2
+        var checked = 0
+        for r in [1, 4, 7, 19] {
+            for c in stride(from: 0, to: analytic.cols, by: 5) {
+                var plus = m, minus = m
+                plus.weights.featureBias![r, c] += h
+                minus.weights.featureBias![r, c] -= h
+                let numeric = (Self.loss(plus, context, pairs: pairs, coefficients: coefficients).0
+                    - Self.loss(minus, context, pairs: pairs, coefficients: coefficients).0) / (2 * Double(h))
+                #expect(abs(numeric - Double(analytic[r, c])) <= 1e-2 * max(1, abs(numeric)), "W[\(r), \(c)]")
+                checked += 1
+            }
+        }
+        #expect(checked >= 8)
+        // The gradient is the user's wide row summed over the pairs with that movie: nonzero only where a pair has it.
+        #expect(analytic.row(2).allSatisfy { $0 == 0 })
+        #expect(analytic.row(1).contains { $0 != 0 })
+    }
+
+    @Test func itTrainsAsExtraScoreColumns() throws {
+        for kind in ["gcn", "gat"] {
+            let fitted = try ModelRegistry.fit(kind, options: ["hidden": "8", "dim": "4", "epochs": "3", "feature-bias": "on",
+                                                               "cold-share": "0.5"],
+                                               split: Self.split, graph: Self.graph)
+            let w = try #require(fitted.recommender.parameters[FeatureBias.name], "\(kind)")
+            let wide = try #require(FeatureBias.wideFeatures(Self.graph))
+            #expect(w.rows == Self.graph.movieCount && w.cols == wide.cols)
+            #expect(w.storage.contains { $0 != 0 }, "\(kind): W never trained")
+            let e = try #require(fitted.embeddings)
+            #expect(e.dimension == 4 + wide.cols, "\(kind)")
+            for u in [0, 5, 29] { #expect(Array(e.users.row(u).suffix(wide.cols)) == wide.row(u)) }
+            #expect(fitted.options.text["feature-bias"] == "on")
+        }
+    }
+
+    @Test func offByDefaultAndOffWithoutUserFeatures() throws {
+        let plain = try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1"], split: Self.split, graph: Self.graph)
+        #expect(plain.recommender.parameters[FeatureBias.name] == nil)
+        #expect(try #require(plain.embeddings).dimension == 4)
+
+        let movieOnly = InteractionGraph(userCount: Self.graph.userCount, movieCount: Self.graph.movieCount, edges: Self.graph.edges,
+                                         movieFeatures: Self.graph.movieFeatures)
+        let fitted = try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1", "feature-bias": "on"],
+                                           split: Self.split, graph: movieOnly)
+        #expect(fitted.recommender.parameters[FeatureBias.name] == nil)
+        #expect(fitted.options.text["feature-bias"] == "off")
+        #expect(fitted.notes.contains { $0.contains("no user features") })
+    }
+
+    @Test func sampledNeighboursRefuseIt() {
+        #expect(throws: RecError.self) {
+            try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1", "feature-bias": "on",
+                                                   "sampler": "neighbors", "fanout": "3,3"],
+                                  split: Self.split, graph: Self.graph)
+        }
+    }
+}
