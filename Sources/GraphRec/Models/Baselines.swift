@@ -9,17 +9,6 @@ import Tensors
 /// graph models must clear. Every fit accepts `seed=` (so `compare
 /// seeds=...` can pass it to all models); only ALS draws random numbers.
 public enum Baselines {
-    /// A closed-form fit as a `FitResult`: one "epoch" holding its time.
-    static func closedForm(_ request: FitRequest, _ fit: () throws -> any Recommender) throws -> FitResult {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let model = try fit()
-        var history = TrainingHistory()
-        history.epochSeconds = [seconds(clock.now - start)]
-        history.bestEpoch = 1
-        return FitResult(recommender: model, history: history, options: request.options)
-    }
-
     // MARK: helpers shared by the baseline files
 
     /// X^T X for the binary user-movie matrix X: the movies' co-occurrence counts. X has ~4% nonzeros on ML-100K, so X^T X
@@ -76,5 +65,29 @@ public enum Baselines {
             nonisolated(unsafe) let work = body
             DispatchQueue.concurrentPerform(iterations: 2) { work(halves[$0]) }
         }
+    }
+}
+
+/// A kind fitted in closed form (popularity, ItemKNN, PureSVD, EASE): the
+/// fit is one timed "epoch", and a saved model is rebuilt by
+/// `init(parameters:)`, which checks the tensors' shapes against each other.
+public protocol ClosedFormKind: ModelKind, Recommender {
+    static func fit(graph: InteractionGraph, options: ModelOptions, control: RunControl) throws -> Self
+    init(parameters: [String: Matrix]) throws
+}
+
+extension ClosedFormKind {
+    public static func fit(_ request: FitRequest) throws -> FitResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let model = try fit(graph: request.graph, options: request.options, control: request.control)
+        var history = TrainingHistory()
+        history.epochSeconds = [Baselines.seconds(clock.now - start)]
+        history.bestEpoch = 1
+        return FitResult(recommender: model, history: history, options: request.options)
+    }
+
+    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
+        try Self(parameters: parameters)
     }
 }

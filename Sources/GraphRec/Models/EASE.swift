@@ -97,7 +97,7 @@ public struct EASE: Recommender, Equatable {
     }
 }
 
-extension EASE: ModelKind {
+extension EASE: ClosedFormKind {
     public static let name = "ease"
     public static let summary = "EASE: closed-form item-item weights"
     public static let options = [
@@ -107,15 +107,7 @@ extension EASE: ModelKind {
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .likes), edits: .ownRow)
 
-    public static func fit(_ request: FitRequest) throws -> FitResult {
-        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
-    }
-
     public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
         ["items": [graph.movieCount, graph.movieCount]]
-    }
-
-    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
-        try EASE(parameters: parameters)
     }
 }

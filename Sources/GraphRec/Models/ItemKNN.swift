@@ -152,7 +152,7 @@ public struct ItemKNN: Recommender, Equatable {
     }
 }
 
-extension ItemKNN: ModelKind {
+extension ItemKNN: ClosedFormKind {
     public static let name = "itemknn"
     public static let summary = "item-based k nearest neighbours (cosine)"
     public static let options = [
@@ -164,16 +164,8 @@ extension ItemKNN: ModelKind {
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .likes), edits: .ownRow)
 
-    public static func fit(_ request: FitRequest) throws -> FitResult {
-        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
-    }
-
     public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
         let w = width(neighbors: try options.int("neighbors"), movies: graph.movieCount)
         return ["neighbors": [graph.movieCount, w], "similarities": [graph.movieCount, w]]
-    }
-
-    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
-        try ItemKNN(parameters: parameters)
     }
 }

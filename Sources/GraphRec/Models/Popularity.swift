@@ -39,21 +39,13 @@ public struct Popularity: EmbeddingRecommender, Equatable {
     }
 }
 
-extension Popularity: ModelKind {
+extension Popularity: ClosedFormKind {
     public static let name = "pop"
     public static let summary = "most popular movies in train, the same list for everyone"
     public static let options = [Baselines.seedOption]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .popularity), edits: .global)
 
-    public static func fit(_ request: FitRequest) throws -> FitResult {
-        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
-    }
-
     public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
         ["items": [graph.movieCount, 1]]
-    }
-
-    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
-        try Popularity(parameters: parameters)
     }
 }

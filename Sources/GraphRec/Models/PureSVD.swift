@@ -74,7 +74,7 @@ public struct PureSVD: EmbeddingRecommender, Equatable {
     }
 }
 
-extension PureSVD: ModelKind {
+extension PureSVD: ClosedFormKind {
     public static let name = "svd"
     public static let summary = "PureSVD: truncated SVD of the user-movie matrix"
     public static let options = [
@@ -84,15 +84,7 @@ extension PureSVD: ModelKind {
     ]
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .popularity, fewLikes: .projection), edits: .ownRow)
 
-    public static func fit(_ request: FitRequest) throws -> FitResult {
-        try Baselines.closedForm(request) { try fit(graph: request.graph, options: request.options, control: request.control) }
-    }
-
     public static func parameterShapes(options: ModelOptions, graph: InteractionGraph) throws -> [String: [Int]] {
         ["items": [graph.movieCount, try options.int("factors")]]
-    }
-
-    public static func restore(parameters: [String: Matrix], options: ModelOptions, graph: InteractionGraph) throws -> any Recommender {
-        try PureSVD(parameters: parameters)
     }
 }
