@@ -28,6 +28,18 @@ import Tensors
         #expect(restored.scorer(graph) as? Embeddings == r.embeddings)
     }
 
+    @Test(arguments: ["gcn", "gat"])
+    func theFeatureBiasRestoresAndItsShapeIsChecked(kind: String) throws {
+        let r = try record(kind, ["feature-bias": "on", "bias": "on"])
+        let w = try #require(r.parameters[FeatureBias.name])
+        let restored = try ModelRegistry.restore(r, graph: graph)
+        #expect(restored.parameters == r.parameters)
+        #expect(restored.scorer(graph) as? Embeddings == r.embeddings)
+        var bad = r
+        bad.parameters[FeatureBias.name] = Matrix(rows: w.rows, cols: w.cols + 1)
+        #expect(error(bad).contains("tensor '\(FeatureBias.name)' has shape [\(w.rows), \(w.cols + 1)]"), "\(error(bad))")
+    }
+
     @Test func gcnLayerWeightsOfTheWrongShapeAreRefused() throws {
         let r = try record("gcn")
         for (name, rows) in [("layer1.W", 50), ("layer1.B", 30)] {
