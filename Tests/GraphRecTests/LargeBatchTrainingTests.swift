@@ -77,4 +77,38 @@ import Tensors
             #expect(liked.allSatisfy { sampler.isPositive(user: u, movie: Int($0)) })
         }
     }
+    static func trainPart() throws -> (Split, InteractionGraph) {
+        let graph = Self.big
+        let split = try Split.warm(positives: graph.edges, ratios: [80, 10, 10], seed: 0)
+        return (split, InteractionGraph(userCount: graph.userCount, movieCount: graph.movieCount, edges: split.train,
+                                        userFeatures: graph.userFeatures, movieFeatures: graph.movieFeatures))
+    }
+
+    /// LightGCN propagates over the whole graph every step too, so `auto` gives it the same large batches.
+    @Test func lightgcnTrainsInLargeBatchesAndFollowsTheSeed() throws {
+        let (split, train) = try Self.trainPart()
+        let fit = { try ModelRegistry.fit("lightgcn", options: ["epochs": "2", "dim": "8"], split: split, graph: train) }
+        let a = try fit(), b = try fit()
+        let batch = NeighborSampling.largeBatch(edges: train.edgeCount)
+        #expect(a.options["batch"] == .int(batch))
+        #expect(a.options["lr"] == .number(Double("\(NeighborSampling.largeBatchLearningRate)")!))
+        #expect(a.notes.contains { $0.hasPrefix("sampler: full graph, batch \(batch), lr 0.01 (auto:") })
+        #expect(a.history.loss.count == 2 && a.history.loss.allSatisfy(\.isFinite) && a.history.loss[1] < a.history.loss[0])
+        let pa = try #require(a.recommender as? LightGCN), pb = try #require(b.recommender as? LightGCN)
+        for (name, m) in pa.parameters { #expect(m == pb.parameters[name], "\(name)") }
+    }
+
+    /// A batch typed on purpose is kept even when it equals the default; lr, not given, still follows `auto`.
+    @Test func aTypedBatchWinsOverAutoEvenAtTheDefault() throws {
+        let (split, train) = try Self.trainPart()
+        let typed = try ModelRegistry.options("gcn", text: ["batch": "\(TrainOptions().batchSize)"])
+        #expect(typed.given == ["batch"])
+        let resolved = NeighborSampling.resolve(try TrainOptions(typed), graph: train, given: typed.given).options
+        #expect(resolved.batchSize == TrainOptions().batchSize && resolved.learningRate == NeighborSampling.largeBatchLearningRate)
+        #expect(NeighborSampling.resolve(try TrainOptions(typed), graph: train).options.batchSize
+                == NeighborSampling.largeBatch(edges: train.edgeCount))
+        let fitted = try ModelRegistry.fit("lightgcn", options: ["epochs": "1", "dim": "4", "batch": "65536", "lr": "0.001"],
+                                           split: split, graph: train)
+        #expect(fitted.options["batch"] == .int(65536) && fitted.options["lr"] == .number(0.001))
+    }
 }

@@ -37,12 +37,15 @@ public struct InteractionGraph: Sendable {
 
     /// The edges sorted by (user, movie) without repeats, in O(edges + users):
     /// a counting sort by user, then each user's few movies sorted in place.
-    /// Hashing and sorting 25M edges whole took tens of seconds.
+    /// Hashing and sorting 25M edges whole took tens of seconds. Edges that
+    /// already are (a split's train part) come back as the same array, so
+    /// the graph shares the split's storage instead of holding a second copy.
     static func sortedUnique(_ edges: [Edge], userCount: Int, movieCount: Int) -> [Edge] {
         for e in edges {
             precondition(Int(e.user) < userCount && Int(e.movie) < movieCount && e.user >= 0 && e.movie >= 0,
                          "edge out of range")
         }
+        if zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) { return edges }
         var start = [Int](repeating: 0, count: userCount + 1)
         for e in edges { start[Int(e.user) + 1] += 1 }
         for u in 0..<userCount { start[u + 1] += start[u] }
@@ -80,9 +83,11 @@ public struct InteractionGraph: Sendable {
             columns.append(e.movie)
         }
         for u in 0..<userCount { rowStart[u + 1] += rowStart[u] }
-        userItems = CSRMatrix(rows: userCount, cols: movieCount, rowStart: rowStart, colIndex: columns,
-                              values: [Float](repeating: 1, count: columns.count))
+        // Every value is 1: both directions share one buffer of ones.
+        let ones = [Float](repeating: 1, count: columns.count)
+        userItems = CSRMatrix(rows: userCount, cols: movieCount, rowStart: rowStart, colIndex: columns, values: ones)
         itemUsers = userItems.transposed()
+        itemUsers.values = ones
     }
 
     public var nodeCount: Int { userCount + movieCount }

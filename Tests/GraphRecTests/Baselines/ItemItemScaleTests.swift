@@ -184,7 +184,8 @@ import Tensors
         ledger.begin("model:knn")
         ledger.add(model)
         func bytes(_ c: CSRMatrix) -> Int { c.rowStart.count * 8 + c.colIndex.count * 4 + c.values.count * 4 }
-        let graphBytes = g.edges.count * 8 + bytes(g.userItems) + bytes(g.itemUsers)
+        // Both incidence directions share one buffer of ones: counted once.
+        let graphBytes = g.edges.count * 8 + bytes(g.userItems) + bytes(g.itemUsers) - g.itemUsers.values.count * 4
         #expect(ledger.parts.map(\.name) == ["graph", "model:knn"])
         #expect(ledger.parts[0].bytes == graphBytes)
         // The scorer's likes are the graph's incidence: not counted again under the model.

@@ -128,7 +128,7 @@ extension GraphModelKind {
         var trainOptions = try TrainOptions(request.options)
         var model = Self(graph: request.graph, options: trainOptions)
         var notes: [String] = []
-        if model.propagatesOverGraph && trainOptions.sampler == .auto {
+        if model.propagatesOverGraph {
             // Resolved here so the options recorded and shown say what ran, and why.
             let (resolved, reason) = NeighborSampling.resolve(trainOptions, graph: request.graph, given: request.options.given)
             trainOptions = resolved
