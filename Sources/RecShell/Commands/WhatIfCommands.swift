@@ -6,10 +6,7 @@ import Tensors
 /// on a changed graph, without retraining: a user likes or drops movies
 /// (`whatif`), or a new user arrives with features and a few likes
 /// (`newuser`). The session's graph and models never change: the edited
-/// graph lives only inside the command.
-///
-/// These specs replace the `whatif`/`newuser` placeholders declared in
-/// ExploreCommands (the registry keeps the last spec of a name).
+/// graph lives only inside the command (`WhatIf` in GraphRec computes it).
 public enum WhatIfCommands {
     public static let specs = CommandSpec.group("Explore", [
         CommandSpec(name: "whatif",
@@ -76,11 +73,8 @@ public enum WhatIfCommands {
         // What an edit can reach is what the model is, not what this edit happened to do.
         let edits = try capabilities(of: model, command: "whatif").edits
         let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
-        let outcome = if let local = localOutcome(model, edit: edit, edits: edits, declared: declared, k: k, context: context) {
-            local
-        } else {
-            fullOutcome(model, edit: edit, edits: edits, declared: declared, k: k, seed: session.settings.seed, context: context)
-        }
+        let outcome = WhatIf.run(model, edit: edit, edits: edits, declared: declared, k: k, seed: session.settings.seed,
+                                 control: context.run)
         let (top0, top1, u0, u1) = (outcome.before, outcome.after, outcome.scoresBefore, outcome.scoresAfter)
         let method = outcome.method
         let rank0 = Dictionary(uniqueKeysWithValues: top0.enumerated().map { ($1.item, $0 + 1) })
@@ -136,71 +130,8 @@ public enum WhatIfCommands {
         return CommandResult(command: "whatif", blocks: [.table(table)], payload: payload, notes: text)
     }
 
-    /// The edited user's lists and scores before and after, how they were
-    /// scored, and (when every user was re-ranked) how many other users' lists moved.
-    struct Outcome {
-        var before: [ScoredItem], after: [ScoredItem]
-        var scoresBefore: [Float], scoresAfter: [Float]
-        var method: ScoringMethod
-        /// Other users whose top-K changed as a set, and more that only reordered; nil when not computed.
-        var affected: (changed: Int, reordered: Int)?
-        /// The receptive field recomputed instead of a second full forward pass.
-        var field: ReceptiveField?
-    }
-
-    /// Both forward passes over the whole graph (the edited one rebuilt) and every user re-ranked.
-    static func fullOutcome(_ model: TrainedModel, edit: UserEdit, edits: ModelCapabilities.EditReach,
-                            declared: ModelCapabilities.ColdUsers, k: Int, seed: UInt64, context: Context) -> Outcome {
-        let graph = edit.graph, user = edit.user
-        let changed = edit.added.isEmpty ? graph.removing(edit.removed.map { Edge(user, $0) })
-                                         : graph.adding(edit.added.map { Edge(user, $0) })
-        let refitting: Set<Int> = edits == .propagates ? [] : [user]
-        context.run.report(ProgressUpdate(label: "whatif", done: 0, total: 2, detail: "forward pass on the training graph"))
-        let before = ColdStart.scorer(model.recommender, graph: graph, refitting: refitting, seed: seed)
-        context.run.report(ProgressUpdate(label: "whatif", done: 1, total: 2, detail: "forward pass on the edited graph"))
-        let after = ColdStart.scorer(model.recommender, graph: changed, refitting: refitting, seed: seed)
-        let method = ColdStart.method(user: user, graph: changed, declared: declared, refitting: refitting)
-        context.run.report(ProgressUpdate(label: "whatif", done: 2, total: 2))
-        let listsBefore = ExactRetriever.topK(scorer: before, k: k, exclusions: graph.userItems)
-        let listsAfter = ExactRetriever.topK(scorer: after, k: k, exclusions: changed.userItems)
-        var affected = 0, reordered = 0
-        for u in 0..<graph.userCount where u != user {
-            let a = listsBefore.items(of: u).map(\.item), b = listsAfter.items(of: u).map(\.item)
-            if Set(a) != Set(b) { affected += 1 } else if a != b { reordered += 1 }
-        }
-        return Outcome(before: listsBefore.items(of: user), after: listsAfter.items(of: user),
-                       scoresBefore: before.scores(user: user), scoresAfter: after.scores(user: user),
-                       method: method, affected: (affected, reordered), field: nil)
-    }
-
-    /// On a graph over `NeighborSampling.largeGraphEdges` train edges, a graph
-    /// model that can (`ReceptiveFieldModel`) answers from one forward pass and
-    /// the edit's receptive field, for the edited user only: re-ranking every
-    /// user twice is what made whatif slow at scale. Nil when the full path
-    /// answers (a small graph, another model, or a user scored by popularity).
-    static func localOutcome(_ model: TrainedModel, edit: UserEdit, edits: ModelCapabilities.EditReach,
-                             declared: ModelCapabilities.ColdUsers, k: Int, context: Context) -> Outcome? {
-        let graph = edit.graph, user = edit.user
-        guard edits == .propagates, graph.edgeCount > NeighborSampling.largeGraphEdges,
-              let local = model.recommender as? any ReceptiveFieldModel else { return nil }
-        let methods = [graph.degree(user: user), edit.movies.count].map {
-            ColdStart.method(degree: $0, declared: declared, refitted: false)
-        }
-        guard methods.allSatisfy({ $0 == .trained || $0 == .features }) else { return nil }
-        context.run.report(ProgressUpdate(label: "whatif", done: 0, total: 1, detail: "forward pass and the edit's receptive field"))
-        let scores = local.userScores(edit)
-        context.run.report(ProgressUpdate(label: "whatif", done: 1, total: 1))
-        func top(_ row: [Float], excluding: [Int]) -> [ScoredItem] {
-            TopK.select(row, k: k, excluding: excluding).map { ScoredItem(item: $0.index, score: $0.score) }
-        }
-        return Outcome(before: top(scores.before, excluding: graph.movies(ofUser: user).map(Int.init)),
-                       after: top(scores.after, excluding: edit.movies),
-                       scoresBefore: scores.before, scoresAfter: scores.after,
-                       method: methods[1], affected: nil, field: scores.field)
-    }
-
     /// What the edit did to the other users, as far as it was computed.
-    static func othersNote(_ outcome: Outcome, k: Int, others: Int) -> String {
+    static func othersNote(_ outcome: WhatIf.Outcome, k: Int, others: Int) -> String {
         if let (affected, reordered) = outcome.affected {
             return "Other users whose top-\(k) changed: \(affected) of \(others)"
                 + (reordered > 0 ? " (and \(reordered) more reordered)." : ".")
