@@ -20,7 +20,9 @@
 /// over 100 negatives, dropout 0.3 on the hidden layer (gcn: a new user's
 /// vector is a small MLP of age, gender and occupation, and without dropout
 /// it fits the training users' individual tastes), the epoch chosen on the
-/// (cold) validation users with patience 10 of at most 60.
+/// (cold) validation users with patience 10 of at most 60; for gcn also a
+/// learned weight per movie and user feature (`FeatureBias`: popularity per
+/// age, gender and occupation, which the MLP does not learn as well by itself).
 public enum TrainPreset: String, Sendable, CaseIterable {
     case best
     case cold
@@ -35,7 +37,7 @@ public enum TrainPreset: String, Sendable, CaseIterable {
         case (.best, "lightgcn"):
             return ["loss": "softmax", "negatives": "200", "epochs": "100", "patience": "5"]
         case (.cold, "gcn"):
-            return Self.coldCommon.merging(["dropout": "0.3"]) { _, new in new }
+            return Self.coldCommon.merging(["dropout": "0.3", "feature-bias": "on"]) { _, new in new }
         case (.cold, "gat"):    // GAT has no dropout option
             return Self.coldCommon
         default:

@@ -20,7 +20,7 @@ public enum ModelCommands {
                 (both chosen on validation NDCG@10 of 'split warm seed=0'); any option you give explicitly
                 overrides it, e.g.
                 'train gcn as best preset=best' or 'train gcn preset=best epochs=30 patience=off'.
-                preset=cold (gcn, gat) sets \(presetText(.cold)) (gat: all but dropout):
+                preset=cold (gcn, gat) sets \(presetText(.cold))\(coldPresetGATDifference()):
                 for users the model never saw (chosen on validation NDCG@10 of 'split cold seed=0').
                 """,
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
@@ -68,6 +68,13 @@ public enum ModelCommands {
             throw ShellError.message("\(command.name): model name '\(name)' must start with a letter and use letters, digits, - _ .")
         }
         return name
+    }
+
+    /// " (gat: all but K, ...)" for the keys `preset=cold` sets for gcn and not for gat; empty when none.
+    static func coldPresetGATDifference() -> String {
+        let gat = Set((TrainPreset.cold.options(for: "gat") ?? [:]).keys)
+        let only = (TrainPreset.cold.options(for: "gcn") ?? [:]).keys.filter { !gat.contains($0) }.sorted()
+        return only.isEmpty ? "" : " (gat: all but \(only.joined(separator: ", ")))"
     }
 
     /// A preset for gcn as `key=value` text, for the help.

@@ -6,7 +6,10 @@ import Tensors
 /// on a changed graph, without retraining: a user likes or drops movies
 /// (`whatif`), or a new user arrives with features and a few likes
 /// (`newuser`). The session's graph and models never change: the edited
-/// graph lives only inside the command (`WhatIf` in GraphRec computes it).
+/// graph lives only inside the command.
+///
+/// These specs replace the `whatif`/`newuser` placeholders declared in
+/// ExploreCommands (the registry keeps the last spec of a name).
 public enum WhatIfCommands {
     public static let specs = CommandSpec.group("Explore", [
         CommandSpec(name: "whatif",
@@ -70,23 +73,17 @@ public enum WhatIfCommands {
         let edit = try UserEdit(graph: graph, user: user, adding: change == "likes" ? movies : [],
                                 removing: change == "likes" ? [] : movies)
 
-        // What an edit can reach is what the model is, not what this edit happened to do.
-        let edits = try capabilities(of: model, command: "whatif").edits
-        let declared = ColdStart.coldUsers(of: model.recommender, graph: graph)
-        let outcome = WhatIf.run(model, edit: edit, edits: edits, declared: declared, k: k, seed: session.settings.seed,
-                                 control: context.run)
-        let (top0, top1, u0, u1) = (outcome.before, outcome.after, outcome.scoresBefore, outcome.scoresAfter)
-        let method = outcome.method
+        _ = try capabilities(of: model, command: "whatif")
+        let answer = try WhatIf(model: model, edit: edit, k: k, seed: session.settings.seed, run: context.run)
+        let (top0, top1) = (answer.before, answer.after)
         let rank0 = Dictionary(uniqueKeysWithValues: top0.enumerated().map { ($1.item, $0 + 1) })
         let rank1 = Dictionary(uniqueKeysWithValues: top1.enumerated().map { ($1.item, $0 + 1) })
-        func score(_ scores: [Float], _ m: Int) -> Double { Double(scores[m]) }
-        let shown = top1.map(\.item) + top0.map(\.item).filter { rank1[$0] == nil }
-        let liked = change == "likes" ? Set(movies) : []
+        let shown = top1.map(\.item) + answer.left
         let rows: [[Value]] = shown.map { m in
-            let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? (liked.contains(m) ? "now liked" : "gone") : "")
+            let status = rank0[m] == nil ? "new" : (rank1[m] == nil ? (edit.added.contains(m) ? "now liked" : "gone") : "")
             return [rank0[m].map { .int($0) } ?? .null, rank1[m].map { .int($0) } ?? .null,
                     .id(dataset.movies[m].id), .string(dataset.movies[m].title),
-                    .double(score(u0, m)), .double(score(u1, m)), .string(status)]
+                    .double(Double(answer.scoresBefore[m])), .double(Double(answer.scoresAfter[m])), .string(status)]
         }
         let userID = dataset.users[user].id
         let changeText = "\(change) " + movies.map { label(dataset, $0) }.joined(separator: ", ")
@@ -95,15 +92,12 @@ public enum WhatIfCommands {
                                     .init("title"), .init("score before", .number(decimals: 4)),
                                     .init("score after", .number(decimals: 4)), .init("")],
                           rows: rows)
-        let entered = top1.map(\.item).filter { rank0[$0] == nil }
-        let left = top0.map(\.item).filter { rank1[$0] == nil }
-        let others = graph.userCount - 1
-        let nowLiked = left.filter(liked.contains)
+        let (entered, left, nowLiked) = (answer.entered, answer.left, answer.nowLiked)
         let text = [
             "\(entered.count) entered, \(left.count) left user \(userID)'s top-\(k)"
                 + (nowLiked.isEmpty ? "." : " (\(nowLiked.count) of them because the user now likes them, so they are excluded)."),
-            othersNote(outcome, k: k, others: others),
-            reachNote(model, edits: edits, user: userID, method: method),
+            othersNote(answer, others: graph.userCount - 1),
+            reachNote(model, edits: answer.edits, user: userID, method: answer.method),
             "The session is unchanged (graph and models as before).",
         ]
         func entries(_ list: [ScoredItem]) -> Value {
@@ -112,18 +106,17 @@ public enum WhatIfCommands {
                          ("title", .string(dataset.movies[s.item].title)), ("score", .double(Double(s.score)))])
             })
         }
+        func ids(_ list: [Int]) -> Value { .array(list.map { .id(dataset.movies[$0].id) }) }
         let payload: [(String, Value)] = [
             ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
-            ("change", .object([("kind", .string(change)), ("movies", .array(movies.map { .id(dataset.movies[$0].id) }))])),
+            ("change", .object([("kind", .string(change)), ("movies", ids(movies))])),
             ("before", entries(top0)), ("after", entries(top1)),
-            ("entered", .array(entered.map { .id(dataset.movies[$0].id) })),
-            ("left", .array(left.map { .id(dataset.movies[$0].id) })),
-            ("now_liked", .array(nowLiked.map { .id(dataset.movies[$0].id) })),
-            ("users_affected", outcome.affected.map { .int($0.changed) } ?? .null),
-            ("users_reordered", outcome.affected.map { .int($0.reordered) } ?? .null),
-            ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
-            ("edits", .string(edits.rawValue)),
-        ] + (outcome.field.map { field in
+            ("entered", ids(entered)), ("left", ids(left)), ("now_liked", ids(nowLiked)),
+            ("users_affected", answer.othersMoved.map { .int($0.changed) } ?? .null),
+            ("users_reordered", answer.othersMoved.map { .int($0.reordered) } ?? .null),
+            ("method", .string(answer.method.rawValue)), ("cold_users", .string(answer.declared.noEdges.rawValue)),
+            ("edits", .string(answer.edits.rawValue)),
+        ] + (answer.field.map { field in
             [("receptive_field", .object([("users", .int(field.changedUsers)), ("movies", .int(field.changedMovies)),
                                           ("recomputed", .array(field.rows.map { .int($0.count) }))]))]
         } ?? [])
@@ -131,12 +124,13 @@ public enum WhatIfCommands {
     }
 
     /// What the edit did to the other users, as far as it was computed.
-    static func othersNote(_ outcome: WhatIf.Outcome, k: Int, others: Int) -> String {
-        if let (affected, reordered) = outcome.affected {
-            return "Other users whose top-\(k) changed: \(affected) of \(others)"
-                + (reordered > 0 ? " (and \(reordered) more reordered)." : ".")
+    static func othersNote(_ answer: WhatIf, others: Int) -> String {
+        let k = answer.k
+        if let moved = answer.othersMoved {
+            return "Other users whose top-\(k) changed: \(moved.changed) of \(others)"
+                + (moved.reordered > 0 ? " (and \(moved.reordered) more reordered)." : ".")
         }
-        let field = outcome.field.map { f in
+        let field = answer.field.map { f in
             " (the edit reaches \(max(f.changedUsers - 1, 0)) other users' and \(f.changedMovies) movies' vectors; "
                 + "recomputed \(f.rows.map { String($0.count) }.joined(separator: ", ")) nodes by layer)"
         } ?? ""
