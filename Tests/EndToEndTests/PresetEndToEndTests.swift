@@ -23,7 +23,7 @@ struct PresetEndToEndTests {
         #expect(options["weight_decay"] as? Double == 0.0003)
         #expect(options["holdout"] as? Bool == true && options["dropout"] as? Double == 0.3 && options["edge_dropout"] as? Double == 0)
         #expect(options["ema"] as? Double == 0.99)
-        #expect(options["lr"] as? Double == 0.001 && options["patience"] as? Int == 5 && options["reg"] as? Double == 0)
+        #expect(options["lr"] as? Double == 0.003 && options["patience"] as? Int == 5 && options["reg"] as? Double == 0)
         // ... and the explicit options on top of it.
         #expect(options["epochs"] as? Int == 1 && options["hidden"] as? Int == 16 && options["dim"] as? Int == 8)
         let models = try #require(objects[3]["models"] as? [[String: Any]])

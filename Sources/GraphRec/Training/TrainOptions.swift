@@ -56,7 +56,7 @@ public struct TrainOptions: Sendable, Equatable {
                     "training loss (softmax: each positive against its n negatives at once)", scale: .categorical),
         ModelOption("layers", .int(1...8), default: .int(2), "graph layers", scale: .linear(1...3)),
         ModelOption("hidden", .int(1...4096), default: .int(128), "hidden width", scale: .log(32...256)),
-        ModelOption("dim", .int(1...4096), default: .int(64), "output embedding width", scale: .log(32...128)),
+        ModelOption("dim", .int(1...4096), default: .int(64), "output embedding width", scale: .log(32...256)),
         ModelOption("heads", .int(1...64), default: .int(1), "attention heads", scale: .linear(1...4)),
         ModelOption("negatives", .int(1...1000), default: .int(10), "sampled negatives per positive", scale: .log(4...200)),
         ModelOption("margin", .number(0...1000), default: .number(0.01), "margin of the max-margin loss", scale: .log(0.01...1),
