@@ -69,7 +69,8 @@ import Tensors
         let led = c.top(0, count: c.likes.count, over: 1)
         #expect(led.map(\.lead) == led.map(\.lead).sorted(by: >))
         for entry in led {
-            let l = try #require(c.likes.firstIndex(of: entry.movie))
+            let l = entry.group
+            #expect(c.groups[l] == [l])
             #expect(entry.delta == c.deltas[0, l] && entry.lead == c.deltas[0, l] - c.deltas[1, l])
         }
         #expect(throws: RecError.self) {

@@ -22,7 +22,7 @@ import Testing
         // Options that name files are left out of what the page may pass.
         #expect(api.allowed["lsh"]?.contains("svg") == false)
         #expect(api.allowed["lsh"]?.contains("planes") == true)
-        #expect(api.allowed["recommend"] == Set(["model", "k", "lsh", "top"]))
+        #expect(api.allowed["recommend"] == Set(["model", "k", "lsh", "top", "by"]))
     }
 
     @Test func wordsAreQuotedSoNoSecondCommandCanHide() {

@@ -99,7 +99,7 @@ import Testing
         #expect(h.out.contains("> user "))
         #expect(h.out.contains("path weight ="))
         #expect(h.out.contains("share of path weight"))
-        #expect(h.out.contains("lead over #101 lost without that like"))
+        #expect(h.out.contains("lead over #101 lost without the group"))
     }
 
     @Test func whyForOtherModelsHasLeaveOneOutWithoutPaths() throws {

@@ -104,7 +104,7 @@ public struct GCN: TrainableModel {
 
     /// h(0), then each layer's output h(1) ... h(L) (the last without an
     /// activation and without the item and feature biases): what `forward` scores from,
-    /// and the states the leave-one-out shortcut (GCN+LeaveOneOut) reads.
+    /// and the states the leave-out shortcut (GCN+LeaveOut) reads.
     func layerStates(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> [Variable] {
         let a = context.mean
         let (h0, meanH) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,

@@ -15,10 +15,19 @@ public enum ExploreCommands {
             details: """
                 Scores are the model's dot products. The user's edges in the graph (their train positives)
                 are never listed; validation and test positives may be, and are marked 'held out' (a hit).
-                'why' lists, for each movie, the user's liked movies that hold it in the list most: each like is
-                removed from the graph in turn and the model's score recomputed (exact), and the number is how much
-                the movie's lead over the best movie not shown (#k+1) shrinks without it; a like that lifts every
-                movie alike counts 0. A model with fixed user vectors falls back to embedding cosine.
+                'why' lists, for each movie, what in the user's likes holds it in the list most, measured: the
+                likes of one unit are removed from the graph together and the model's score recomputed (exact),
+                and the number is how much the movie's lead over the best movie not shown (#k+1) shrinks without
+                them; likes that lift every movie alike count 0. The unit (by=) is the same for every movie:
+                  genre    all of the user's likes of one genre (the default; a like with several genres is in
+                           each of its genres; a genre every like has is left out)
+                  cluster  the likes clustered by the model's own movie vectors (cosine k-means, about one group
+                           per 4 likes, at most 10)
+                  like     each like alone (for a user with many likes, each moves little: a mean over 100
+                           likes barely changes without one)
+                Each group names its member whose removal alone costs the movie most. JSON keeps the single
+                likes in 'because' and the groups in 'because_groups'. A model with fixed user vectors falls
+                back to embedding cosine.
                 For a GAT a second column lists the two-hop attention paths your movie -> a user who rated it ->
                 the movie, each with its share of all such paths' weight to that movie (heads averaged).
                 """,
@@ -26,7 +35,9 @@ public enum ExploreCommands {
             options: [.model,
                       .topK,
                       OptionSpec("lsh", "PLANES", "search LSH candidates instead of all movies"),
-                      OptionSpec("top", "N", default: "3", "with why: contributing likes shown per movie")],
+                      OptionSpec("top", "N", default: "3", "with why: contributors shown per movie"),
+                      OptionSpec("by", "UNIT", default: "genre", "with why: what is removed together",
+                                 values: LikeExplanation.Unit.allCases.map(\.rawValue))],
             requires: [.dataset, .split, .model],
             example: "recommend 1 k=5 why", handler: recommend),
         CommandSpec(name: "similar",
@@ -89,7 +100,11 @@ public enum ExploreCommands {
         let userID = dataset.users[u].id
         var notes = ["excluded: user \(userID)'s \(seen.count) train positives; 'held out' marks val/test positives (hits)"]
         let topLikes = try command.options.int("top", default: 3, range: 1...max(1, dataset.movieCount))
-        let explained = why ? try LikeExplanation.make(model, graph: graph, user: u, movies: top.map(\.index), scores: scores) : nil
+        let unit = LikeExplanation.Unit(rawValue: try command.options.choice(
+            "by", default: LikeExplanation.Unit.genre.rawValue, from: LikeExplanation.Unit.allCases.map(\.rawValue))) ?? .genre
+        let explained = why ? try LikeExplanation.make(model, dataset: dataset, graph: graph, user: u, movies: top.map(\.index),
+                                                       scores: scores, unit: unit, vectors: movieVectors.vectors) : nil
+        let title = { (m: Int) in dataset.movies[m].title }
         let norms = explained == nil && why ? rowNorms(movieVectors.vectors) : []
         // A GAT (>= 2 layers) adds its attention paths as a second view.
         let paths = why ? AttentionWhy.make(model, graph: graph, user: u) : nil
@@ -107,14 +122,21 @@ public enum ExploreCommands {
                 ("held_out", heldOut[hit.index].map(Value.string) ?? .null),
             ]
             if let explained {
-                let likes = explained.top(rank, count: topLikes)
-                row.append(.string(likes.map { "\(dataset.movies[$0.movie].title) \(LikeExplanation.signed($0.lead))" }
-                    .joined(separator: "; ")))
-                object.append(("because", .array(likes.map {
-                    .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(dataset.movies[$0.movie].title)),
-                             ("delta", .double(Double($0.delta)))]
-                        + (explained.rival != nil ? [("lead_delta", .double(Double($0.lead)))] : []))
+                let lead = { (x: Float) -> [(String, Value)] in explained.rival != nil ? [("lead_delta", .double(Double(x)))] : [] }
+                let contributors = explained.contributors(rank, count: topLikes, titles: title)
+                row.append(.string(contributors.map { LikeExplanation.cell($0, unit: unit, titles: title) }.joined(separator: "; ")))
+                object.append(("because", .array(explained.topLikes(rank, count: topLikes).map {
+                    .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(title($0.movie))),
+                             ("delta", .double(Double($0.delta)))] + lead($0.lead))
                 })))
+                if unit != .like {
+                    object.append(("because_groups", .array(contributors.map { c in
+                        .object([("name", .string(c.name)), ("size", .int(c.likes.count)),
+                                 ("movies", .array(c.likes.map { .id(dataset.movies[$0].id) })),
+                                 ("strongest", .object([("movie", .id(dataset.movies[c.strongest].id)), ("title", .string(title(c.strongest)))])),
+                                 ("delta", .double(Double(c.delta)))] + lead(c.lead))
+                    })))
+                }
             } else if why {
                 let reasons = explanation(for: hit.index, from: seen, movieVectors.vectors, norms)
                 row.append(.string(reasons.map { "\(dataset.movies[$0.movie].title) (\(Value.fixed(Double($0.similarity), decimals: 2)))" }
@@ -156,11 +178,16 @@ public enum ExploreCommands {
         }
         let table = Table(name: "items", title: "top \(k) for user \(userID) by \(model.name)", columns: columns, rows: rows)
         let whyKind = explained != nil ? "leave_one_out" : "embedding_similarity"
+        let spread: [(String, Value)] = explained?.firstAndFifth.map { f in
+            [("first_fifth", .object([("first", .double(Double(f.first))), ("fifth", .double(Double(f.fifth))),
+                                      ("ratio", f.ratio.map(Value.double) ?? .null)]))]
+        } ?? []
         return CommandResult(command: "recommend", blocks: [.table(table)], payload: [
             ("user", .id(userID)), ("model", .string(model.name)), ("k", .int(k)),
             ("method", .string(method.rawValue)), ("cold_users", .string(declared.noEdges.rawValue)),
             ("items", .array(items)),
         ] + (why ? [("why", .string(whyKind))] : [])
+            + (explained.map { [("unit", .string($0.unit.rawValue))] } ?? []) + spread
             + (explained?.rivalMovie.map { [("rival", .id(dataset.movies[$0].id))] } ?? []) + (paths != nil ? [("attention_paths", .bool(true))] : []), notes: notes)
     }
 

@@ -201,13 +201,17 @@ public enum OutputSchema {
         // Explore
         "recommend": .object([
             req("user", id), req("model", .string), req("k", .int), opt("why", .string), opt("rival", id),
-            opt("attention_paths", .bool),
+            opt("attention_paths", .bool), opt("unit", .string),
+            opt("first_fifth", .object([req("first", .number), req("fifth", .number), req("ratio", .nullable(.number))])),
             req("method", .string), req("cold_users", .string),
             req("items", .array(.object([
                 req("rank", .int), req("movie", id), req("title", .string), req("score", .number),
                 req("genres", strings), req("held_out", .nullable(.string)),
                 opt("because", .array(.object([req("movie", id), req("title", .string), opt("delta", .number),
                                                opt("lead_delta", .number), opt("similarity", .number)]))),
+                opt("because_groups", .array(.object([req("name", .string), req("size", .int), req("movies", .array(id)),
+                                                      req("strongest", .object([req("movie", id), req("title", .string)])),
+                                                      req("delta", .number), opt("lead_delta", .number)]))),
                 opt("paths", .any), opt("path_weight_total", .number), opt("path_count", .int),
             ]))),
         ]),

@@ -3,11 +3,11 @@ import Testing
 import Tensors
 @testable import GraphRec
 
-/// The exact shortcuts (`LeaveOneOutShortcut`) give the deltas of the
-/// reference: the model's forward pass on the graph without each like
-/// (`LikeContributions.measure(scorer:)`), on a small fixture for every
-/// shape the shortcut covers and on ML-100K.
-@Suite struct LeaveOneOutShortcutTests {
+/// The exact shortcuts (`LeaveOutShortcut`) give the deltas of the
+/// reference: the model's forward pass on the graph without each like, or
+/// without each group of likes together (`LikeContributions.measure(scorer:)`),
+/// on a small fixture for every shape the shortcut covers and on ML-100K.
+@Suite struct LeaveOutShortcutTests {
     let graph = TinyGraph.make(users: 24, movies: 18)
 
     var split: Split {
@@ -38,9 +38,15 @@ import Tensors
         var worst: Float = 0
         for i in 0..<a.movies.count {
             let scale = max(1, abs(b.scores[i]))
-            for l in 0..<a.likes.count { worst = max(worst, abs(a.deltas[i, l] - b.deltas[i, l]) / scale) }
+            for g in 0..<a.groups.count { worst = max(worst, abs(a.deltas[i, g] - b.deltas[i, g]) / scale) }
         }
         return worst
+    }
+
+    /// Groups of every shape the shortcuts meet: overlapping, one like, all
+    /// likes but one, unordered with a repeat (normalised by `measure`).
+    static func groups(likes n: Int) -> [[Int]] {
+        [[0, 1], [1, 2], [n - 1], Array(1..<n), [2, 0, 0], Array(stride(from: 0, to: n, by: 2))]
     }
 
     @Test(arguments: cases.indices)
@@ -52,16 +58,20 @@ import Tensors
             let likes = graph.movies(ofUser: user).map(Int.init)
             try #require(likes.count >= 3)
             let movies = (0..<graph.movieCount).filter { !likes.contains($0) }
-            let shortcut = (fitted.recommender as? any LeaveOneOutShortcut)?
-                .leaveOneOut(user: user, likes: likes, movies: movies, graph: graph)
-            #expect((shortcut != nil) == c.shortcut, "\(c.kind) \(c.options)")
-            let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
-            let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph,
-                                                          scorer: LikeContributions.forwardPass(fitted.recommender, user: user) ?? forward)
-            #expect(fast.likes == reference.likes && fast.movies == reference.movies)
-            #expect(Self.worst(fast, reference) <= 1e-4, "\(c.kind) \(c.options) user \(user)")
-            for i in movies.indices { #expect(abs(fast.scores[i] - reference.scores[i]) <= 1e-4 * max(1, abs(reference.scores[i]))) }
-            #expect(fast.deltas.storage.contains { $0 != 0 }, "\(c.kind): no like moves any score")
+            let scorer = LikeContributions.forwardPass(fitted.recommender, user: user) ?? forward
+            for groups in [nil, Self.groups(likes: likes.count)] {
+                let shortcut = (fitted.recommender as? any LeaveOutShortcut)?
+                    .leaveOut(user: user, likes: likes, groups: try LikeContributions.checked(groups ?? LikeContributions.singles(likes.count), likes: likes.count),
+                              movies: movies, graph: graph)
+                #expect((shortcut != nil) == c.shortcut, "\(c.kind) \(c.options)")
+                let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph, groups: groups))
+                let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, groups: groups, scorer: scorer)
+                #expect(fast.likes == reference.likes && fast.movies == reference.movies && fast.groups == reference.groups)
+                #expect(fast.groups.count == (groups ?? likes.map { [$0] }).count)
+                #expect(Self.worst(fast, reference) <= 1e-4, "\(c.kind) \(c.options) user \(user) groups \(fast.groups)")
+                for i in movies.indices { #expect(abs(fast.scores[i] - reference.scores[i]) <= 1e-4 * max(1, abs(reference.scores[i]))) }
+                #expect(fast.deltas.storage.contains { $0 != 0 }, "\(c.kind): no like moves any score")
+            }
         }
     }
 
@@ -73,12 +83,32 @@ import Tensors
         let fitted = try ModelRegistry.fit(kind, options: options, split: split, graph: graph)
         let user = 3, likes = graph.movies(ofUser: user).map(Int.init)
         let movies = Array(0..<graph.movieCount)
-        let shortcut = try #require(fitted.recommender as? any LeaveOneOutShortcut)
-        #expect(shortcut.leaveOneOut(user: user, likes: likes, movies: movies, graph: graph) == nil)
+        let shortcut = try #require(fitted.recommender as? any LeaveOutShortcut)
+        #expect(shortcut.leaveOut(user: user, likes: likes, groups: LikeContributions.singles(likes.count), movies: movies, graph: graph) == nil)
         let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: user))
         let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
         let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, scorer: forward)
         #expect(fast.deltas == reference.deltas)
+    }
+
+    /// A group holding every like leaves the user without edges: the graph
+    /// shortcuts step aside for the whole measurement and the forward pass answers.
+    @Test(arguments: ["gcn", "gat"])
+    func aGroupOfEveryLikeFallsBackToTheForwardPass(kind: String) throws {
+        let options = ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3"]
+        let fitted = try ModelRegistry.fit(kind, options: options, split: split, graph: graph)
+        let user = 3, likes = graph.movies(ofUser: user).map(Int.init)
+        let movies = (0..<graph.movieCount).filter { !likes.contains($0) }
+        let groups = [Array(likes.indices), [0]]
+        let shortcut = try #require(fitted.recommender as? any LeaveOutShortcut)
+        #expect(shortcut.leaveOut(user: user, likes: likes, groups: groups, movies: movies, graph: graph) == nil)
+        let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: user))
+        let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph, groups: groups))
+        #expect(fast.deltas == (try LikeContributions.measure(user: user, movies: movies, graph: graph, groups: groups, scorer: forward)).deltas)
+        #expect(throws: RecError.self) { _ = try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph, groups: [[]]) }
+        #expect(throws: RecError.self) {
+            _ = try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph, groups: [[likes.count]])
+        }
     }
 
     /// A user with one like loses every edge without it (and its ID row with
@@ -91,8 +121,8 @@ import Tensors
         let s = Split(kind: .official("u1"), ratios: [], seed: 0, train: g.edges, validation: [], test: [g.edges[0]])
         let fitted = try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1", "ids": "on"], split: s, graph: g)
         let movies = (0..<g.movieCount).filter { $0 != 2 }
-        let shortcut = try #require(fitted.recommender as? any LeaveOneOutShortcut)
-        #expect(shortcut.leaveOneOut(user: 5, likes: [2], movies: movies, graph: g) == nil)
+        let shortcut = try #require(fitted.recommender as? any LeaveOutShortcut)
+        #expect(shortcut.leaveOut(user: 5, likes: [2], groups: [[0]], movies: movies, graph: g) == nil)
         let fast = try #require(try LikeContributions.measure(fitted.recommender, user: 5, movies: movies, graph: g))
         let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: 5))
         #expect(fast.deltas == (try LikeContributions.measure(user: 5, movies: movies, graph: g, scorer: forward)).deltas)
@@ -100,9 +130,10 @@ import Tensors
 }
 
 /// The same on ML-100K (warm split of the test loader): one epoch of training
-/// at the default widths, a user with about 30 likes, every movie they do not like.
+/// at the default widths, a user with about 30 likes, every movie they do not
+/// like, each like alone and the likes clustered into groups.
 @Suite(.serialized, .enabled(if: ML100KTestData.available))
-struct LeaveOneOutShortcutOnMovieLensTests {
+struct LeaveOutShortcutOnMovieLensTests {
     static let cases: [(kind: String, options: [String: String])] = [
         ("gcn", ["epochs": "1"]),
         ("gat", ["epochs": "1"]),
@@ -122,12 +153,17 @@ struct LeaveOneOutShortcutOnMovieLensTests {
         let user = try #require((0..<graph.userCount).first { (28...32).contains(graph.degree(user: $0)) })
         let likes = graph.movies(ofUser: user).map(Int.init)
         let movies = (0..<graph.movieCount).filter { !likes.contains($0) }
-        let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph))
         let forward = try #require(LikeContributions.forwardPass(fitted.recommender, user: user))
-        let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, scorer: forward)
-        let worst = LeaveOneOutShortcutTests.worst(fast, reference)
-        print("leave-one-out shortcut \(c.kind) \(c.options): user \(user) (\(likes.count) likes), max |fast - reference| \(worst)")
-        #expect(worst <= 1e-4, "\(c.kind) \(c.options)")
-        #expect(fast.deltas.storage.contains { $0 != 0 })
+        let clusters = LikeGroups.clustering(likes: likes, vectors: fitted.recommender.scorer(graph).movieVectors.vectors,
+                                             count: LikeGroups.count(likes: likes.count)).groups
+        #expect(clusters.count > 1 && clusters.flatMap { $0 }.sorted() == Array(likes.indices))
+        for groups in [nil, clusters] {
+            let fast = try #require(try LikeContributions.measure(fitted.recommender, user: user, movies: movies, graph: graph, groups: groups))
+            let reference = try LikeContributions.measure(user: user, movies: movies, graph: graph, groups: groups, scorer: forward)
+            let worst = LeaveOutShortcutTests.worst(fast, reference)
+            print("leave-out shortcut \(c.kind) \(c.options): user \(user) (\(likes.count) likes, \(fast.groups.count) groups), max |fast - reference| \(worst)")
+            #expect(worst <= 1e-4, "\(c.kind) \(c.options)")
+            #expect(fast.deltas.storage.contains { $0 != 0 })
+        }
     }
 }
