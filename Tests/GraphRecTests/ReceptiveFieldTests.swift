@@ -71,6 +71,15 @@ import Tensors
         for edit in try Self.edits(graph) { _ = Self.check(model, edit) }
     }
 
+    /// A user whose only movie has no other user drops it: rows without any neighbour aggregate to zero.
+    @Test func droppingTheOnlyEdgeOfAMovieAndAUser() throws {
+        let graph = InteractionGraph(userCount: 3, movieCount: 3, edges: [Edge(0, 0), Edge(1, 1), Edge(1, 2), Edge(2, 2)],
+                                     userFeatures: Matrix([[0.1], [0.5], [0.9]]), movieFeatures: Matrix([[1], [2], [3]]))
+        let edit = try UserEdit(graph: graph, user: 0, removing: [0])
+        _ = Self.check(GCN(graph: graph, options: TinyGraph.options(["ids": "on"])), edit)
+        _ = Self.check(LightGCN(graph: graph, options: TinyGraph.options()), edit)
+    }
+
     @Test func editsThatAreNotEditsAreErrors() {
         let graph = TinyGraph.make()
         let owned = Int(graph.movies(ofUser: 0).first!)

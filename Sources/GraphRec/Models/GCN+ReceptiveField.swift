@@ -36,7 +36,7 @@ extension GCN: ReceptiveFieldModel {
         }, layer: { k, rows, previous in
             // z = mean_{w in N(v)} h_w W_k + h_v B_k + b_k, ReLU below the last layer.
             let layer = weights.layers[k - 1]
-            var z = BLAS.matmul(edit.aggregation(rows: rows, symmetric: false).times(previous), layer.weight)
+            var z = BLAS.matmul(edit.aggregate(rows: rows, symmetric: false, previous), layer.weight)
             z.add(BLAS.matmul(previous.gatherRows(rows), layer.root))
             z.addRowBroadcast(layer.bias)
             return k < layers ? z.relu() : z

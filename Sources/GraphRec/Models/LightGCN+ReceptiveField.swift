@@ -30,7 +30,7 @@ extension LightGCN: ReceptiveFieldModel {
         for v in edit.endpoints { edit.forEachNeighbor(v) { rows.insert($0) } }
         let field = ReceptiveField(edit: edit, layers: layers, inputs: [], operatorRows: rows.sorted(), targets: targets)
         let states = field.propagate(before, inputs: [], input: { _ in Matrix(rows: 0, cols: 0) }, layer: { _, rows, previous in
-            edit.aggregation(rows: rows, symmetric: true).times(previous)
+            edit.aggregate(rows: rows, symmetric: true, previous)
         })
         return (states, field)
     }

@@ -76,6 +76,13 @@ public struct UserEdit: Sendable {
         }
         return CSRMatrix(rows: rows.count, cols: graph.nodeCount, rowStart: start, colIndex: columns, values: values)
     }
+
+    /// `aggregation(rows:symmetric:)` times `x` (nodeCount rows); zeros where
+    /// the rows have no neighbours at all (a user who dropped every edge).
+    func aggregate(rows: [Int], symmetric: Bool, _ x: Matrix) -> Matrix {
+        let a = aggregation(rows: rows, symmetric: symmetric)
+        return a.nonZeroCount == 0 ? Matrix(rows: rows.count, cols: x.cols) : a.times(x)
+    }
 }
 
 /// The node states an edit can change, layer by layer, and of those the
