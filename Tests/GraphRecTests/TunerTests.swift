@@ -237,6 +237,10 @@ import Tensors
         #expect(!Tuner.isClearlyWorse([0.01], earlier: leader))           // one epoch is too early
         #expect(!Tuner.isClearlyWorse([0.0, 0.0], earlier: []))           // nothing to compare with
         #expect(Tuner.isClearlyWorse([0.1, 0.2, 0.2, 0.23], earlier: leader))  // the leader ended at 0.3
+        // A fast starter that ended lower is not the leader: a slow start like the leader's goes on.
+        let slowLeader: [[Double]] = [[0.05, 0.1, 0.2, 0.35], [0.3, 0.32, 0.32]]
+        #expect(!Tuner.isClearlyWorse([0.04, 0.09], earlier: slowLeader))
+        #expect(Tuner.isClearlyWorse([0.04, 0.07], earlier: slowLeader))    // 0.07 < 0.8 x 0.1
     }
 
     @Test func aStepAlwaysMovesAndARepeatOfAnEarlierTrialIsDrawnAgain() throws {

@@ -288,13 +288,17 @@ public enum Tuner {
     public static let clearlyWorseShare = 0.8
 
     /// The early stop for a curve far below the leader: from epoch 2, when
-    /// the trial's best so far is under `clearlyWorseShare` of the best any
-    /// earlier trial reached by the same epoch. One earlier curve is enough;
-    /// a slow start that is merely below the median waits for the median rule.
+    /// the trial's best so far is under `clearlyWorseShare` of what the
+    /// leader (the earlier trial with the best NDCG) reached by the same
+    /// epoch. Not the best of every earlier trial there: a fast starter that
+    /// ended lower (no holdout, no weight average) would stop the slow
+    /// starters the leader is one of. One earlier curve is enough; a slow
+    /// start that is merely below the median waits for the median rule.
     static func isClearlyWorse(_ curve: [Double], earlier: [[Double]]) -> Bool {
         guard curve.count >= 2, let mine = curve.max(),
-              let leader = earlier.compactMap({ $0.prefix(curve.count).max() }).max() else { return false }
-        return mine < clearlyWorseShare * leader
+              let leader = earlier.max(by: { ($0.max() ?? 0) < ($1.max() ?? 0) }),
+              let bySameEpoch = leader.prefix(curve.count).max() else { return false }
+        return mine < clearlyWorseShare * bySameEpoch
     }
 
     static func shouldPrune(_ curve: [Double], earlier: [[Double]], grace: Int) -> Bool {
