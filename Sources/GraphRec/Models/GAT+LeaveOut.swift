@@ -38,12 +38,8 @@ extension GAT: LeaveOutShortcut {
             without = attendWithout(layer: 2, sources: BLAS.matmul(hidden, w2), kept: kept, own: BLAS.matmul(without, w2))
         }
         let output = tape.value(run.output)
-        let zu = output.row(u)
-        let items = output.gatherRows(movies.map { graph.userCount + $0 })
-        let wide = weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph)?.row(u)
-        return (LeaveOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies,
-                                featureBias: weights.featureBias, wide: wide),
-                LeaveOut.deltas(items: items, user: zu, without: without))
+        return LeaveOut.answer(output: output, user: u, movies: movies, graph: graph, itemBias: weights.itemBias,
+                               featureBias: weights.featureBias, without: without)
     }
 
     /// Row g: u's output of layer `k` when group g's likes are left out.

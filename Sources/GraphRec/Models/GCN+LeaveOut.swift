@@ -31,11 +31,7 @@ extension GCN: LeaveOutShortcut {
             without = LeaveOut.addingRow(mean2 + BLAS.matmul(without.relu(), second.root), second.bias.storage)
         }
         let output = states[layers]
-        let zu = output.row(u)
-        let items = output.gatherRows(movies.map { graph.userCount + $0 })
-        let wide = weights.featureBias == nil ? nil : FeatureBias.wideFeatures(graph)?.row(u)
-        return (LeaveOut.scores(items: items, user: zu, itemBias: weights.itemBias, movies: movies,
-                                featureBias: weights.featureBias, wide: wide),
-                LeaveOut.deltas(items: items, user: zu, without: without))
+        return LeaveOut.answer(output: output, user: u, movies: movies, graph: graph, itemBias: weights.itemBias,
+                               featureBias: weights.featureBias, without: without)
     }
 }

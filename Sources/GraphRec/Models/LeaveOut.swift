@@ -71,6 +71,17 @@ enum LeaveOut {
         return BLAS.matmul(items, change, transposeB: true)
     }
 
+    /// The explained movies' scores and every group's deltas, from a graph
+    /// model's output states and u's output without each group (`without`).
+    static func answer(output: Matrix, user u: Int, movies: [Int], graph: InteractionGraph, itemBias: Matrix?,
+                       featureBias: Matrix?, without: Matrix) -> (scores: [Float], deltas: Matrix) {
+        let zu = output.row(u)
+        let items = output.gatherRows(movies.map { graph.userCount + $0 })
+        let wide = featureBias == nil ? nil : FeatureBias.wideFeatures(graph)?.row(u)
+        return (scores(items: items, user: zu, itemBias: itemBias, movies: movies, featureBias: featureBias, wide: wide),
+                deltas(items: items, user: zu, without: without))
+    }
+
     /// The scores z_u . z_m (+ b_m) (+ x_u . w_m) of `movies`; `wide` is the
     /// user's row of the feature bias's inputs (`FeatureBias.wideFeatures`).
     static func scores(items: Matrix, user: [Float], itemBias: Matrix?, movies: [Int],
