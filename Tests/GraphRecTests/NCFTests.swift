@@ -33,7 +33,7 @@ import Tensors
         var users: [Int32] = [], items: [Int32] = []
         for u in 0..<graph.userCount { for i in 0..<graph.movieCount { users.append(Int32(u)); items.append(Int32(i)) } }
         let t = Tape()
-        let y = NCF.logits(t, m.parameters.mapValues { t.constant($0) }, users: users, items: items, mlpLayers: m.mlpLayers)
+        let y = NCF.logits(t, m.weights.bind { t.constant($1) }, users: users, items: items)
         return t.value(y).reshaped(rows: graph.userCount, cols: graph.movieCount)
     }
 
@@ -67,12 +67,18 @@ import Tensors
         var rng = SeededGenerator(seed: 4)
         let batch = PairBatch(Array(graph.edges.prefix(6)), negatives: 2, sampler: sampler, rng: &rng)
         func value(_ p: [String: Matrix]) -> Double {
+            var weights = m.weights
+            weights.assign(p)
             let t = Tape()
-            return Double(t.value(NCF.loss(t, p.mapValues { t.constant($0) }, batch, loss, mlpLayers: m.mlpLayers)).storage[0])
+            return Double(t.value(NCF.loss(t, weights.bind { t.constant($1) }, batch, loss)).storage[0])
         }
         let t = Tape()
-        let w = m.parameters.mapValues { t.parameter($0) }
-        t.backward(NCF.loss(t, w, batch, loss, mlpLayers: m.mlpLayers))
+        var w: [String: Variable] = [:]
+        t.backward(NCF.loss(t, m.weights.bind { name, x in
+            let v = t.parameter(x)
+            w[name] = v
+            return v
+        }, batch, loss))
         let eps: Float = 3e-3
         for name in m.parameters.keys.sorted() {
             let analytic = t.gradient(w[name]!) ?? Matrix(rows: m.parameters[name]!.rows, cols: m.parameters[name]!.cols)

@@ -104,7 +104,7 @@ public struct NCFOptions: Sendable, Equatable {
 ///
 /// The MLP is not a dot product, so NCF has no user embeddings: it ranks
 /// through `NCFScorer`. A model may hold one tower only (the pretraining
-/// stages); the towers present follow from the parameter names.
+/// stages).
 ///
 /// NCF is not inductive. A user it was not trained on gets vectors fitted
 /// by fold-in (a few Adam steps on their edges with everything else
@@ -113,17 +113,18 @@ public struct NCFOptions: Sendable, Equatable {
 public struct NCF: FoldingInRecommender {
     public let kind = "ncf"
     public var isInductive: Bool { false }
-    public var parameters: [String: Matrix]
-    /// Users the embedding tables cover (the training graph's).
-    public var userCount: Int { (parameters["gmf.users"] ?? parameters["mlp.users"])?.rows ?? 0 }
-    public var hasGMF: Bool { parameters["gmf.users"] != nil }
-    public var hasMLP: Bool { parameters["mlp.users"] != nil }
-    /// Dense MLP layers after the embedding concatenation.
-    public var mlpLayers: Int {
-        var k = 0
-        while parameters["mlp.w\(k + 1)"] != nil { k += 1 }
-        return k
+    public var weights: NCFWeights<Matrix>
+    /// The weights by name: what Adam and saving work on.
+    public var parameters: [String: Matrix] {
+        get { weights.named }
+        set { weights.assign(newValue) }
     }
+    /// Users the embedding tables cover (the training graph's).
+    public var userCount: Int { (weights.gmf?.users ?? weights.mlp?.users)?.rows ?? 0 }
+    public var hasGMF: Bool { weights.gmf != nil }
+    public var hasMLP: Bool { weights.mlp != nil }
+    /// Dense MLP layers after the embedding concatenation.
+    public var mlpLayers: Int { weights.layers.count }
 
     public enum Towers: String, Sendable { case gmf, mlp, both }
 
@@ -131,58 +132,35 @@ public struct NCF: FoldingInRecommender {
     /// output layer LeCun-uniform, biases zero (the paper's Keras code).
     public init(users: Int, movies: Int, options: NCFOptions, towers: Towers = .both) {
         var rng = SeededGenerator(seed: options.seed, stream: "ncf.init.\(towers.rawValue)")
-        var p: [String: Matrix] = [:]
+        var gmf: (users: Matrix, movies: Matrix)?, mlp: (users: Matrix, movies: Matrix)?
+        var layers: [(w: Matrix, b: Matrix)] = []
         var width = 0
         if towers != .mlp {
-            p["gmf.users"] = .normal(rows: users, cols: options.factors, std: 0.01, using: &rng)
-            p["gmf.movies"] = .normal(rows: movies, cols: options.factors, std: 0.01, using: &rng)
+            let u = Matrix.normal(rows: users, cols: options.factors, std: 0.01, using: &rng)
+            gmf = (u, .normal(rows: movies, cols: options.factors, std: 0.01, using: &rng))
             width += options.factors
         }
         if towers != .gmf {
             let half = options.mlp[0] / 2
-            p["mlp.users"] = .normal(rows: users, cols: half, std: 0.01, using: &rng)
-            p["mlp.movies"] = .normal(rows: movies, cols: half, std: 0.01, using: &rng)
+            let u = Matrix.normal(rows: users, cols: half, std: 0.01, using: &rng)
+            mlp = (u, .normal(rows: movies, cols: half, std: 0.01, using: &rng))
             for k in 1..<options.mlp.count {
-                p["mlp.w\(k)"] = .glorot(rows: options.mlp[k - 1], cols: options.mlp[k], using: &rng)
-                p["mlp.b\(k)"] = Matrix(rows: 1, cols: options.mlp[k])
+                layers.append((.glorot(rows: options.mlp[k - 1], cols: options.mlp[k], using: &rng), Matrix(rows: 1, cols: options.mlp[k])))
             }
             width += options.mlp[options.mlp.count - 1]
         }
         let limit = (3 / Float(width)).squareRoot()
-        p["out.w"] = .uniform(rows: width, cols: 1, low: -limit, high: limit, using: &rng)
-        p["out.b"] = Matrix(rows: 1, cols: 1)
-        parameters = p
+        weights = NCFWeights(gmf: gmf, mlp: mlp, layers: layers,
+                             outW: .uniform(rows: width, cols: 1, low: -limit, high: limit, using: &rng), outB: Matrix(rows: 1, cols: 1))
+    }
+
+    public init(weights: NCFWeights<Matrix>) {
+        self.weights = weights
     }
 
     /// A saved model, every shape checked against the others.
     public init(parameters p: [String: Matrix]) throws {
-        var width = 0, users: Int?, movies: Int?
-        func table(_ name: String, cols: Int? = nil) throws -> Matrix {
-            let m = try Baselines.parameter(name, of: p, kind: "ncf", rows: name.hasSuffix("users") ? users : movies, cols: cols)
-            if name.hasSuffix("users") { users = m.rows } else { movies = m.rows }
-            return m
-        }
-        if p["gmf.users"] != nil || p["gmf.movies"] != nil {
-            let u = try table("gmf.users")
-            _ = try table("gmf.movies", cols: u.cols)
-            width += u.cols
-        }
-        if p["mlp.users"] != nil || p["mlp.movies"] != nil {
-            let u = try table("mlp.users")
-            var last = try table("mlp.movies", cols: u.cols).cols * 2
-            var k = 1
-            while p["mlp.w\(k)"] != nil {
-                last = try Baselines.parameter("mlp.w\(k)", of: p, kind: "ncf", rows: last).cols
-                _ = try Baselines.parameter("mlp.b\(k)", of: p, kind: "ncf", rows: 1, cols: last)
-                k += 1
-            }
-            guard k > 1 else { throw RecError("ncf: parameter 'mlp.w1' is missing") }
-            width += last
-        }
-        guard width > 0 else { throw RecError("ncf: neither a GMF nor an MLP tower in the saved parameters") }
-        _ = try Baselines.parameter("out.w", of: p, kind: "ncf", rows: width, cols: 1)
-        _ = try Baselines.parameter("out.b", of: p, kind: "ncf", rows: 1, cols: 1)
-        parameters = p
+        weights = try NCFWeights(named: p)
     }
 
     public func scorer(_ graph: InteractionGraph) -> any Scorer { NCFScorer(self, graph: graph, refitting: []) }
@@ -202,30 +180,28 @@ public struct NCF: FoldingInRecommender {
     // MARK: forward on the tape
 
     /// Logits of the pairs (users[k], items[k]), an n x 1 column. `w` binds
-    /// every parameter name (as parameters to train, or constants to freeze).
-    static func logits(_ t: Tape, _ w: [String: Variable], users: [Int32], items: [Int32], mlpLayers: Int) -> Variable {
+    /// every weight (as parameters to train, or constants to freeze).
+    static func logits(_ t: Tape, _ w: NCFWeights<Variable>, users: [Int32], items: [Int32]) -> Variable {
         var parts: [Variable] = []
-        if let pu = w["gmf.users"], let qi = w["gmf.movies"] {
-            parts.append(t.mul(t.gatherRows(pu, users), t.gatherRows(qi, items)))               // p_u ⊙ q_i
+        if let g = w.gmf {
+            parts.append(t.mul(t.gatherRows(g.users, users), t.gatherRows(g.movies, items)))    // p_u ⊙ q_i
         }
-        if let pu = w["mlp.users"], let qi = w["mlp.movies"] {
-            var h = t.concatColumns([t.gatherRows(pu, users), t.gatherRows(qi, items)])         // [p'_u ; q'_i]
-            for k in 1...max(mlpLayers, 1) {
-                guard let wk = w["mlp.w\(k)"], let bk = w["mlp.b\(k)"] else { break }
+        if let m = w.mlp {
+            var h = t.concatColumns([t.gatherRows(m.users, users), t.gatherRows(m.movies, items)])  // [p'_u ; q'_i]
+            for (wk, bk) in w.layers {
                 h = t.relu(t.addRowBias(t.matmul(h, wk), bk))
             }
             parts.append(h)
         }
         let x = parts.count == 1 ? parts[0] : t.concatColumns(parts)
-        guard let h = w["out.w"], let b = w["out.b"] else { return x }
-        return t.addRowBias(t.matmul(x, h), b)
+        return t.addRowBias(t.matmul(x, w.outW), w.outB)
     }
 
     /// The batch's mean loss: log loss over positives (label 1) and their
     /// negatives (label 0), or BPR over (positive, negative) pairs.
-    static func loss(_ t: Tape, _ w: [String: Variable], _ batch: PairBatch, _ loss: NCFOptions.Loss, mlpLayers: Int) -> Variable {
+    static func loss(_ t: Tape, _ w: NCFWeights<Variable>, _ batch: PairBatch, _ loss: NCFOptions.Loss) -> Variable {
         let b = batch.users.count, n = batch.negatives.count
-        let y = logits(t, w, users: batch.users + batch.pairUsers, items: batch.positives + batch.negatives, mlpLayers: mlpLayers)
+        let y = logits(t, w, users: batch.users + batch.pairUsers, items: batch.positives + batch.negatives)
         let positive = t.sliceRows(y, 0..<b), negative = t.sliceRows(y, b..<(b + n))
         switch loss {
         case .bce:   // -[Σ ln σ(y_ui) + Σ ln σ(-y_uj)] / (b + n)
@@ -235,6 +211,93 @@ public struct NCF: FoldingInRecommender {
             return PairwiseLoss.bpr.apply(t, positive: t.gatherRows(positive, batch.pairPositive), negative: negative, margin: 0)
         }
     }
+}
+
+/// NCF's weights: each tower's user and movie tables when the model has
+/// that tower, the MLP's dense layers, and the output layer. Their saved
+/// names ("gmf.users", "mlp.w1", "out.b", ...) appear only in the
+/// dictionary view, `map` and `init(named:)`.
+public struct NCFWeights<T> {
+    public var gmf: (users: T, movies: T)?
+    public var mlp: (users: T, movies: T)?
+    /// (W_k, b_k) of the MLP's ReLU layers, first to last.
+    public var layers: [(w: T, b: T)]
+    /// h and b of the output layer, h over [GMF ; MLP].
+    public var outW: T
+    public var outB: T
+
+    public init(gmf: (users: T, movies: T)?, mlp: (users: T, movies: T)?, layers: [(w: T, b: T)], outW: T, outB: T) {
+        self.gmf = gmf
+        self.mlp = mlp
+        self.layers = layers
+        self.outW = outW
+        self.outB = outB
+    }
+
+    public func map<U>(_ f: (String, T) -> U) -> NCFWeights<U> {
+        NCFWeights<U>(gmf: gmf.map { (f("gmf.users", $0.users), f("gmf.movies", $0.movies)) },
+                      mlp: mlp.map { (f("mlp.users", $0.users), f("mlp.movies", $0.movies)) },
+                      layers: layers.enumerated().map { k, l in (f("mlp.w\(k + 1)", l.w), f("mlp.b\(k + 1)", l.b)) },
+                      outW: f("out.w", outW), outB: f("out.b", outB))
+    }
+}
+
+extension NCFWeights: Sendable where T: Sendable {}
+
+extension NCFWeights: WeightSet where T == Matrix {
+    public func mapTensors(_ transform: (String, Matrix) -> Matrix) -> NCFWeights<Matrix> { map(transform) }
+    public func bind(_ variable: (String, Matrix) -> Variable) -> NCFWeights<Variable> { map(variable) }
+
+    /// Saved tensors by name, every shape checked against the others.
+    public init(named p: [String: Matrix]) throws {
+        func tensor(_ name: String, rows: Int? = nil, cols: Int? = nil) throws -> Matrix {
+            try Baselines.parameter(name, of: p, kind: "ncf", rows: rows, cols: cols)
+        }
+        var users: Int?, movies: Int?
+        func tower(_ prefix: String) throws -> (users: Matrix, movies: Matrix)? {
+            guard p[prefix + ".users"] != nil || p[prefix + ".movies"] != nil else { return nil }
+            let u = try tensor(prefix + ".users", rows: users)
+            users = u.rows
+            let m = try tensor(prefix + ".movies", rows: movies, cols: u.cols)
+            movies = m.rows
+            return (u, m)
+        }
+        let gmf = try tower("gmf"), mlp = try tower("mlp")
+        var layers: [(w: Matrix, b: Matrix)] = []
+        var width = gmf?.users.cols ?? 0
+        if let mlp {
+            var last = mlp.users.cols * 2
+            while p["mlp.w\(layers.count + 1)"] != nil {
+                let k = layers.count + 1
+                let w = try tensor("mlp.w\(k)", rows: last)
+                last = w.cols
+                layers.append((w, try tensor("mlp.b\(k)", rows: 1, cols: last)))
+            }
+            guard !layers.isEmpty else { throw RecError("ncf: parameter 'mlp.w1' is missing") }
+            width += last
+        }
+        guard width > 0 else { throw RecError("ncf: neither a GMF nor an MLP tower in the saved parameters") }
+        self.init(gmf: gmf, mlp: mlp, layers: layers,
+                  outW: try tensor("out.w", rows: width, cols: 1), outB: try tensor("out.b", rows: 1, cols: 1))
+    }
+}
+
+/// The rows fold-in fits for one user, one per tower the model has, named
+/// as the tables they stand in for (Adam keeps its moments by name).
+struct NCFUserRows<T> {
+    var gmf: T?
+    var mlp: T?
+
+    func map<U>(_ f: (String, T) -> U) -> NCFUserRows<U> {
+        NCFUserRows<U>(gmf: gmf.map { f("gmf.users", $0) }, mlp: mlp.map { f("mlp.users", $0) })
+    }
+}
+
+extension NCFUserRows: Sendable where T: Sendable {}
+
+extension NCFUserRows: WeightSet where T == Matrix {
+    func mapTensors(_ transform: (String, Matrix) -> Matrix) -> NCFUserRows<Matrix> { map(transform) }
+    func bind(_ variable: (String, Matrix) -> Variable) -> NCFUserRows<Variable> { map(variable) }
 }
 
 // MARK: training
@@ -259,10 +322,9 @@ extension NCF {
         var mlp = NCF(users: graph.userCount, movies: graph.movieCount, options: options, towers: .mlp)
         let h2 = try mlp.train(on: graph, options: options, stage: "mlp", control: control, validation: validation)
         if h2.interrupted { return (mlp, h2) }
-        var p = gmf.parameters.merging(mlp.parameters) { a, _ in a }
-        p["out.w"] = 0.5 * gmf.parameters["out.w", default: Matrix(rows: 0, cols: 1)].vstack(mlp.parameters["out.w", default: Matrix(rows: 0, cols: 1)])
-        p["out.b"] = 0.5 * (gmf.parameters["out.b", default: Matrix(rows: 1, cols: 1)] + mlp.parameters["out.b", default: Matrix(rows: 1, cols: 1)])
-        var model = try NCF(parameters: p)
+        let g = gmf.weights, m = mlp.weights
+        var model = NCF(weights: NCFWeights(gmf: g.gmf, mlp: m.mlp, layers: m.layers,
+                                            outW: 0.5 * g.outW.vstack(m.outW), outB: 0.5 * (g.outB + m.outB)))
         let history = try model.train(on: graph, options: options, stage: "neumf", control: control, validation: validation)
         return (model, history)
     }
@@ -281,16 +343,20 @@ extension NCF {
         var shuffleRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).shuffle")
         var negativeRNG = SeededGenerator(seed: options.seed, stream: "ncf.\(stage).negatives")
         var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
-        let layers = mlpLayers
         let loop = EpochLoop(epochs: options.epochs, batchSize: batchSize, patience: options.patience,
                              label: "\(stage) ", control: control)
         let (history, best) = loop.run(positives: positives.count, shuffle: &shuffleRNG, validates: validation != nil) { slice in
             let batch = PairBatch(slice.map { positives[$0] }, negatives: options.negatives, sampler: sampler, rng: &negativeRNG)
             let tape = Tape()
-            let w = parameters.mapValues { tape.parameter($0) }
-            let loss = NCF.loss(tape, w, batch, options.loss, mlpLayers: layers)
+            var variables: [String: Variable] = [:]
+            let w = weights.bind { name, m in
+                let v = tape.parameter(m)
+                variables[name] = v
+                return v
+            }
+            let loss = NCF.loss(tape, w, batch, options.loss)
             tape.backward(loss)
-            adam.step(&parameters, gradients: w.compactMapValues { tape.gradient($0) })
+            adam.step(&parameters, gradients: variables.compactMapValues { tape.gradient($0) })
             return Double(tape.value(loss).storage[0])
         } validate: {
             (validation?(scorer(graph)) ?? 0, parameters)
@@ -310,14 +376,13 @@ extension NCF {
     /// liked movies `likes`, everything else frozen: the same loss as training,
     /// negatives drawn from the movies not liked. Deterministic per (seed, likes).
     func foldIn(likes: [Int32], movieCount: Int, seed: UInt64 = 0) -> (gmf: [Float]?, mlp: [Float]?) {
-        var user: [String: Matrix] = [:]
-        if let g = parameters["gmf.users"] { user["gmf.users"] = Matrix(rows: 1, cols: g.cols) }
-        if let m = parameters["mlp.users"] { user["mlp.users"] = Matrix(rows: 1, cols: m.cols) }
+        var user = NCFUserRows(gmf: weights.gmf.map { Matrix(rows: 1, cols: $0.users.cols) },
+                               mlp: weights.mlp.map { Matrix(rows: 1, cols: $0.users.cols) })
         guard !likes.isEmpty, likes.count < movieCount else { return (nil, nil) }
         let liked = Set(likes)
         var rng = SeededGenerator(seed: seed, stream: "ncf.foldin.\(likes.count)")
         var adam = Adam(learningRate: Self.foldInRate)
-        let n = Self.foldInNegatives, layers = mlpLayers
+        let n = Self.foldInNegatives
         let zeros = [Int32](repeating: 0, count: likes.count * n)
         for _ in 0..<Self.foldInSteps {
             var negatives = [Int32](repeating: 0, count: likes.count * n)
@@ -329,13 +394,22 @@ extension NCF {
             let batch = PairBatch(users: [Int32](repeating: 0, count: likes.count), positives: likes, pairUsers: zeros,
                                   pairPositive: (0..<(likes.count * n)).map { Int32($0 / n) }, negatives: negatives)
             let tape = Tape()
-            var w = parameters.mapValues { tape.constant($0) }
-            for (name, row) in user { w[name] = tape.parameter(row) }
-            let loss = NCF.loss(tape, w, batch, .bce, mlpLayers: layers)
+            var variables: [String: Variable] = [:]
+            let rows = user.bind { name, m in
+                let v = tape.parameter(m)
+                variables[name] = v
+                return v
+            }
+            var w = weights.bind { tape.constant($1) }
+            if let g = rows.gmf { w.gmf?.users = g }
+            if let m = rows.mlp { w.mlp?.users = m }
+            let loss = NCF.loss(tape, w, batch, .bce)
             tape.backward(loss)
-            adam.step(&user, gradients: user.keys.reduce(into: [:]) { g, name in g[name] = w[name].flatMap { tape.gradient($0) } })
+            var named = user.named
+            adam.step(&named, gradients: variables.compactMapValues { tape.gradient($0) })
+            user.assign(named)
         }
-        return (user["gmf.users"]?.storage, user["mlp.users"]?.storage)
+        return (user.gmf?.storage, user.mlp?.storage)
     }
 }
 
@@ -371,12 +445,12 @@ public struct NCFScorer: Scorer {
     let popularity: [Float]
 
     init(_ model: NCF, graph: InteractionGraph, refitting: Set<Int>) {
-        let p = model.parameters
+        let p = model.weights
         let trained = model.userCount
         userCount = graph.userCount
         itemCount = graph.movieCount
-        var gUsers = p["gmf.users"].map { Self.rows($0, count: graph.userCount) }
-        var mUsers = p["mlp.users"].map { Self.rows($0, count: graph.userCount) }
+        var gUsers = p.gmf.map { Self.rows($0.users, count: graph.userCount) }
+        var mUsers = p.mlp.map { Self.rows($0.users, count: graph.userCount) }
         var cold = Set<Int>(), folded = Set<Int>()
         for u in 0..<graph.userCount where u >= trained || refitting.contains(u) || graph.degree(user: u) == 0 {
             let likes = Array(graph.movies(ofUser: u))
@@ -391,12 +465,12 @@ public struct NCFScorer: Scorer {
         foldedUsers = folded
         popularity = (0..<graph.movieCount).map { Float(graph.degree(movie: $0)) }
 
-        let h = p["out.w"] ?? Matrix(rows: 0, cols: 1)
-        outBias = p["out.b"]?.storage.first ?? 0
+        let h = p.outW
+        outBias = p.outB.storage.first ?? 0
         var offset = 0
         gmfUsers = gUsers
-        gmfMovies = p["gmf.movies"]
-        if let q = p["gmf.movies"] {
+        gmfMovies = p.gmf?.movies
+        if let q = p.gmf?.movies {
             var scaled = q
             for r in 0..<q.rows { for c in 0..<q.cols { scaled.storage[r * q.cols + c] *= h.storage[c] } }
             gmfItems = scaled
@@ -405,16 +479,14 @@ public struct NCFScorer: Scorer {
             gmfItems = nil
         }
         mlpUsers = mUsers
-        if let pu = mUsers, let q = p["mlp.movies"], let w1 = p["mlp.w1"], let b1 = p["mlp.b1"] {
+        if let pu = mUsers, let q = p.mlp?.movies, let first = p.layers.first {
+            let w1 = first.w, b1 = first.b
             let e = pu.cols
             firstUser = Matrix(rows: e, cols: w1.cols, storage: Array(w1.storage[0..<(e * w1.cols)]))
             let itemHalf = Matrix(rows: e, cols: w1.cols, storage: Array(w1.storage[(e * w1.cols)...]))
             firstItems = BLAS.matmul(q, itemHalf)
             firstBias = b1
-            var rest: [(Matrix, Matrix)] = []
-            var k = 2
-            while let w = p["mlp.w\(k)"], let b = p["mlp.b\(k)"] { rest.append((w, b)); k += 1 }
-            layers = rest
+            layers = Array(p.layers.dropFirst())
             mlpOut = Matrix(rows: h.rows - offset, cols: 1, storage: Array(h.storage[offset...]))
         } else {
             firstUser = nil; firstItems = nil; firstBias = nil; layers = []; mlpOut = nil
