@@ -16,6 +16,7 @@ public enum ModelCommands {
                 held out, seeded), and the best epoch's weights are kept.
                 Options are checked per model:
                 \(kindLines)
+
                 preset=best (gcn) sets \(presetText(.best)); for lightgcn \(presetText(.best, kind: "lightgcn"))
                 (both chosen on validation NDCG@10 of 'split warm seed=0'); any option you give explicitly
                 overrides it, e.g.
