@@ -73,4 +73,15 @@ struct WhyGroupsEndToEndTests {
         let error = r.objects.last?["error"] as? String ?? ""
         #expect(error.contains("by=decade") && error.contains("genre|cluster|like"), "\(r.stdout)")
     }
+
+    @Test func dataWithoutGenresIsExplainedByClustersAndSaysSo() throws {
+        let r = try Recsh.run(["--format", "json", "-c",
+                               "load synthetic users=200 movies=150 ratings=4000 features=off; split warm; train ease; recommend 1 why"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let rec = try #require(r.objects.first { $0["command"] as? String == "recommend" })
+        #expect(rec["unit"] as? String == "cluster")
+        let groups = (rec["items"] as? [[String: Any]])?.first?["because_groups"] as? [[String: Any]] ?? []
+        #expect(!groups.isEmpty)
+        #expect(r.stderr.contains("by=genre: the user's likes have no genre"), "\(r.stderr)")
+    }
 }

@@ -42,6 +42,8 @@ public struct LikeExplanation: Sendable {
     }
 
     public let unit: Unit
+    /// The unit `by=` asked for: `.genre` becomes `.cluster` when the user's likes have no genre to group by.
+    public let asked: Unit
     /// Every like alone (kept for JSON's `because` and for each group's strongest member).
     public let singles: LikeContributions
     /// The groups of `unit` (nil for `.like`) and their names.
@@ -58,7 +60,7 @@ public struct LikeExplanation: Sendable {
     /// a model whose scores cannot move with the graph (fixed user vectors, no
     /// fold-in). `vectors` are the model's movie vectors (for `.cluster`).
     public static func make(_ model: TrainedModel, dataset: Dataset, graph: InteractionGraph, user: Int, movies: [Int],
-                     scores: [Float], unit: Unit, vectors: Matrix) throws -> LikeExplanation? {
+                     scores: [Float], unit asked: Unit, vectors: Matrix) throws -> LikeExplanation? {
         let excluded = Set(movies).union(graph.movies(ofUser: user).map(Int.init))
         let rival = scores.indices.filter { !excluded.contains($0) }
             .max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }
@@ -66,13 +68,17 @@ public struct LikeExplanation: Sendable {
         let likes = graph.movies(ofUser: user).map(Int.init)
         var groups: [[Int]] = []
         var names: [String] = []
-        switch unit {
-        case .like:
-            break
-        case .genre:
+        var unit = asked
+        if unit == .genre {
             let byGenre = LikeGroups.byGenre(likes: likes, genres: dataset.movies.map(\.genres))
             groups = byGenre.groups.groups
             names = byGenre.names
+            // A data set without genres (or likes sharing them all) has no genre unit: an empty explanation is no answer.
+            if groups.isEmpty && !likes.isEmpty { unit = .cluster }
+        }
+        switch unit {
+        case .like, .genre:
+            break
         case .cluster:
             groups = LikeGroups.clustering(likes: likes, vectors: vectors, count: LikeGroups.count(likes: likes.count)).groups
             names = groups.indices.map { "cluster \($0 + 1)" }
@@ -83,7 +89,7 @@ public struct LikeExplanation: Sendable {
                                                       groups: LikeContributions.singles(n) + groups) else { return nil }
         let singles = all.restricted(to: 0..<n)
         let grouped = unit == .like ? nil : all.restricted(to: n..<n + groups.count)
-        return LikeExplanation(unit: unit, singles: singles, grouped: grouped, names: names,
+        return LikeExplanation(unit: unit, asked: asked, singles: singles, grouped: grouped, names: names,
                                rival: rival == nil ? nil : movies.count, shown: movies.count)
     }
 

@@ -124,12 +124,12 @@ public enum ExploreCommands {
             if let explained {
                 let lead = { (x: Float) -> [(String, Value)] in explained.rival != nil ? [("lead_delta", .double(Double(x)))] : [] }
                 let contributors = explained.contributors(rank, count: topLikes, titles: title)
-                row.append(.string(contributors.map { LikeExplanation.cell($0, unit: unit, titles: title) }.joined(separator: "; ")))
+                row.append(.string(contributors.map { LikeExplanation.cell($0, unit: explained.unit, titles: title) }.joined(separator: "; ")))
                 object.append(("because", .array(explained.topLikes(rank, count: topLikes).map {
                     .object([("movie", .id(dataset.movies[$0.movie].id)), ("title", .string(title($0.movie))),
                              ("delta", .double(Double($0.delta)))] + lead($0.lead))
                 })))
-                if unit != .like {
+                if explained.unit != .like {
                     object.append(("because_groups", .array(contributors.map { c in
                         .object([("name", .string(c.name)), ("size", .int(c.likes.count)),
                                  ("movies", .array(c.likes.map { .id(dataset.movies[$0].id) })),

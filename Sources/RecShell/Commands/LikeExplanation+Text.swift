@@ -64,6 +64,10 @@ extension LikeExplanation {
             notes.append("because: \(method); the number is the score drop without them (every candidate is shown, "
                 + "so there is no movie below the cut to measure a lead against)")
         }
+        if asked != unit {
+            notes.append("by=\(asked.rawValue): the user's likes have no genre to group them by in this data set, "
+                + "so they are clustered instead (by=\(unit.rawValue))")
+        }
         if unit != .like {
             notes.append("unit: \(unitDescription); 'most' names the member whose removal alone costs the movie most; "
                 + "by=like shows single likes (JSON: because lists single likes, because_groups the groups)")
