@@ -23,6 +23,15 @@ public enum FeatureBias {
     /// Bumps a continuous feature is spread over (`wideFeatures`).
     static let bumps = 8
 
+    /// The score's bias weights a GNN starts from on `graph`: one per movie
+    /// (`bias=on`) and one per movie and user feature (`feature-bias=on`; none
+    /// on data without user features), zero so training starts from the plain score.
+    static func initial(_ options: TrainOptions, graph: InteractionGraph) -> (item: Matrix?, feature: Matrix?) {
+        let wide = options.featureBias ? width(graph) : 0
+        return (options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
+                wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
+    }
+
     /// Width of the wide rows for `graph`, 0 without user features.
     public static func width(_ graph: InteractionGraph) -> Int {
         wideFeatures(graph).map(\.cols) ?? 0

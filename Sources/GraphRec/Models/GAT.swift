@@ -84,16 +84,12 @@ public struct GAT: TrainableModel {
                                           bias: Matrix(rows: 1, cols: last ? c : heads * c)))
             width = last ? c : heads * c
         }
-        let wide = options.featureBias ? FeatureBias.width(graph) : 0
-        weights = GATWeights(ids: ids, input: projectionWeights, layers: layers,
-                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
-                             featureBias: wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
+        let biases = FeatureBias.initial(options, graph: graph)
+        weights = GATWeights(ids: ids, input: projectionWeights, layers: layers, itemBias: biases.item, featureBias: biases.feature)
     }
 
     public func effective(_ options: TrainOptions) -> TrainOptions {
-        var o = input.effective(options)
-        o.featureBias = weights.featureBias != nil
-        return o
+        input.effective(options, featureBias: weights.featureBias != nil)
     }
 
     /// The attention pattern (graph edges both ways plus a self-loop per node)

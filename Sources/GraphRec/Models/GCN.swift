@@ -51,16 +51,12 @@ public struct GCN: TrainableModel {
             }
             width = out
         }
-        let wide = options.featureBias ? FeatureBias.width(graph) : 0
-        weights = GCNWeights(ids: ids, layers: layers,
-                             itemBias: options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
-                             featureBias: wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
+        let biases = FeatureBias.initial(options, graph: graph)
+        weights = GCNWeights(ids: ids, layers: layers, itemBias: biases.item, featureBias: biases.feature)
     }
 
     public func effective(_ options: TrainOptions) -> TrainOptions {
-        var o = input.effective(options)
-        o.featureBias = weights.featureBias != nil
-        return o
+        input.effective(options, featureBias: weights.featureBias != nil)
     }
 
     /// The mean-aggregation operator and the (constant) input features with

@@ -65,10 +65,11 @@ public struct NodeInput: Sendable, Equatable {
     }
 
     /// `options` with `features` and `ids` as this input uses them.
-    public func effective(_ options: TrainOptions) -> TrainOptions {
+    public func effective(_ options: TrainOptions, featureBias: Bool? = nil) -> TrainOptions {
         var o = options
         o.features = useFeatures
         o.ids = useIDs
+        if let featureBias { o.featureBias = featureBias }
         return o
     }
 
