@@ -98,6 +98,80 @@ import Tensors
         #expect(fitted.recommender.parameters[FeatureBias.name] == nil)
         #expect(fitted.options.text["feature-bias"] == "off")
         #expect(fitted.notes.contains { $0.contains("no user features") })
+        let prior = try ModelRegistry.fit("gcn", options: ["hidden": "8", "dim": "4", "epochs": "1", "feature-bias": "prior",
+                                                           "bias": "on"], split: Self.split, graph: movieOnly)
+        #expect(prior.recommender.parameters[FeatureBias.name] == nil && prior.options.text["feature-bias"] == "off")
+        let start = GCN(graph: movieOnly, options: TinyGraph.options(["feature-bias": "prior", "bias": "on"]))
+        #expect(start.weights.featureBias == nil && start.weights.itemBias?.storage.allSatisfy { $0 == 0 } == true)
+    }
+
+    /// Ages 0.2 and 0.8 (continuous), genders F and M (0/1): the F users and the young users like movie 0,
+    /// the M users and the old like movie 1, everyone likes movie 2; movie 3 nobody.
+    static let demographic: InteractionGraph = {
+        var x = Matrix(rows: 8, cols: 3)
+        var edges: [Edge] = []
+        for u in 0..<8 {
+            let young = u < 4, female = u % 2 == 0
+            x[u, 0] = young ? 0.2 : 0.8
+            x[u, female ? 1 : 2] = 1
+            if young || female { edges.append(Edge(u, 0)) }
+            if !young || !female { edges.append(Edge(u, 1)) }
+            edges.append(Edge(u, 2))
+        }
+        return InteractionGraph(userCount: 8, movieCount: 4, edges: edges, userFeatures: x,
+                                movieFeatures: Matrix(rows: 4, cols: 1, repeating: 1))
+    }()
+
+    @Test func priorIsLogPopularityPlusDemographicLogRatios() throws {
+        let g = Self.demographic
+        let prior = try #require(FeatureBias.prior(g))
+        let likes: [Float] = [6, 6, 8, 0], total: Float = 20
+        for m in 0..<4 { #expect(abs(prior.item[m, 0] - log((likes[m] + 1) / (total + 4))) < 1e-5) }
+        // The F column (wide column `bumps`): the 4 F users liked movie 0 4 times, 1 twice, 2 4 times (C = 10).
+        let p = (0..<4).map { exp(prior.item[$0, 0]) }
+        let f = FeatureBias.bumps
+        let a = FeatureBias.priorPseudoLikes, n: Float = 4
+        let expected = n / (n + FeatureBias.priorHalfUsers) * (log((4 + a * p[0]) / (10 + a)) - log(p[0]))
+        #expect(abs(prior.feature[0, f] - expected) < 1e-4)
+        // A new young woman: movie 0 first, and movie 3 (no likes) last; an old man: movie 1 before movie 0.
+        func scores(age: Float, female: Bool) throws -> [Float] {
+            let user = InteractionGraph(userCount: 1, movieCount: 4, edges: [],
+                                        userFeatures: Matrix(rows: 1, cols: 3, storage: [age, female ? 1 : 0, female ? 0 : 1]))
+            let x = try #require(FeatureBias.wideFeatures(user))
+            return (0..<4).map { m in prior.item[m, 0] + (0..<x.cols).reduce(0) { $0 + x[0, $1] * prior.feature[m, $1] } }
+        }
+        let youngWoman = try scores(age: 0.2, female: true), oldMan = try scores(age: 0.8, female: false)
+        #expect(youngWoman[0] > youngWoman[1] && youngWoman[3] == youngWoman.min())
+        #expect(oldMan[1] > oldMan[0] && oldMan[3] == oldMan.min())
+        // Without edges there is nothing to count: uniform b, zero W.
+        let empty = try #require(FeatureBias.prior(g.withoutEdges))
+        #expect(Set(empty.item.storage).count == 1 && empty.feature.storage.allSatisfy { $0 == 0 })
+    }
+
+    @Test func priorStartsTheBiasesAndTrainingMovesThem() throws {
+        let g = Self.graph
+        let start = try #require(FeatureBias.prior(g))
+        let model = GCN(graph: g, options: TinyGraph.options(["feature-bias": "prior", "bias": "on"]))
+        #expect(model.weights.featureBias == start.feature && model.weights.itemBias == start.item)
+        let zero = GCN(graph: g, options: TinyGraph.options(["feature-bias": "on", "bias": "on"]))
+        #expect(zero.weights.featureBias?.storage.allSatisfy { $0 == 0 } == true)
+        for kind in ["gcn", "gat"] {
+            let fitted = try ModelRegistry.fit(kind, options: ["hidden": "8", "dim": "4", "epochs": "2", "bias": "on",
+                                                               "feature-bias": "prior"], split: Self.split, graph: g)
+            let w = try #require(fitted.recommender.parameters[FeatureBias.name], "\(kind)")
+            #expect(w != start.feature, "\(kind): W never trained")
+            #expect(fitted.options.text["feature-bias"] == "prior")
+            // fixed: the same start, kept while the GNN's own weights train.
+            let fixed = try ModelRegistry.fit(kind, options: ["hidden": "8", "dim": "4", "epochs": "2", "bias": "on",
+                                                              "feature-bias": "fixed"], split: Self.split, graph: g)
+            #expect(fixed.recommender.parameters[FeatureBias.name] == start.feature, "\(kind)")
+            #expect(fixed.recommender.parameters[ItemBias.name] == start.item, "\(kind)")
+            let options = TinyGraph.options(["bias": "on", "feature-bias": "fixed"])
+            let fresh = kind == "gcn" ? GCN(graph: g, options: options).parameters : GAT(graph: g, options: options).parameters
+            let moved = fixed.recommender.parameters.filter { fresh[$0.key] != nil && fresh[$0.key] != $0.value }.keys
+            #expect(!moved.isEmpty && !moved.contains(FeatureBias.name), "\(kind): the GNN's own weights train")
+            #expect(fixed.options.text["feature-bias"] == "fixed")
+        }
     }
 
     @Test func sampledNeighboursRefuseIt() {

@@ -2,13 +2,13 @@ import Foundation
 import Tensors
 
 /// A learned weight per movie and user feature added to every score of a
-/// graph model (`feature-bias=on`), the "wide" term beside the GNN's "deep" one:
+/// graph model (`feature-bias=on|prior|fixed`), the "wide" term beside the GNN's "deep" one:
 ///
 ///     y_um = z_u . z_m + b_m + x_u . w_m
 ///
 /// x_u is the user's wide feature row (`FeatureBias.wideFeatures`) and W
-/// (movies x features) is learned with the rest: popularity per
-/// demographic. A user without edges has little else to go by, and the
+/// (movies x features) is popularity per demographic, learned with the
+/// rest from zero, or from its closed form (`prior`), or kept at that form. A user without edges has little else to go by, and the
 /// GNN's z_u, a small MLP of the same features, tends to fit the training
 /// users' own tastes instead of this simple per-group popularity.
 /// Kept a dot product, as `ItemBias` is, by appending x_u to the users and
@@ -23,13 +23,98 @@ public enum FeatureBias {
     /// Bumps a continuous feature is spread over (`wideFeatures`).
     static let bumps = 8
 
+    /// Where the feature bias starts (`feature-bias=`).
+    ///
+    /// - off: no feature bias.
+    /// - on: W = 0, so training starts from the plain score.
+    /// - prior: W (and b with `bias=on`) at demographic popularity in closed
+    ///   form (`prior`): a new user is ranked by what users like them liked
+    ///   before the first step, and training moves it from there.
+    /// - fixed: the same closed form, never trained (`frozen`): the GNN
+    ///   learns what the prior leaves. On ML-100K cold users, training W
+    ///   and b from the prior lost most of what the prior alone gained.
+    public enum Start: String, Sendable, CaseIterable {
+        case off, on, prior, fixed
+    }
+
+    /// The weights `options` keep at their start while the rest trains.
+    static func frozen(_ options: TrainOptions) -> Set<String> {
+        options.featureBias == .fixed ? [name, ItemBias.name] : []
+    }
+
     /// The score's bias weights a GNN starts from on `graph`: one per movie
-    /// (`bias=on`) and one per movie and user feature (`feature-bias=on`; none
-    /// on data without user features), zero so training starts from the plain score.
+    /// (`bias=on`) and one per movie and user feature (`feature-bias=on|prior|fixed`;
+    /// none on data without user features), zero, or the closed form of `prior`.
     static func initial(_ options: TrainOptions, graph: InteractionGraph) -> (item: Matrix?, feature: Matrix?) {
-        let wide = options.featureBias ? width(graph) : 0
-        return (options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil,
-                wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil)
+        let wide = options.featureBias != .off ? width(graph) : 0
+        var item = options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil
+        var feature = wide > 0 ? Matrix(rows: graph.movieCount, cols: wide) : nil
+        if options.featureBias == .prior || options.featureBias == .fixed, wide > 0, let start = prior(graph) {
+            if item != nil { item = start.item }
+            feature = start.feature
+        }
+        return (item, feature)
+    }
+
+    /// Pseudo-likes each feature's counts are smoothed with, spread over the movies by popularity.
+    static let priorPseudoLikes: Float = 10
+    /// Training users at which a 0/1 column's weights count half (`prior`).
+    static let priorHalfUsers: Float = 200
+
+    /// Demographic popularity as a naive-Bayes log-linear score, the start of
+    /// `feature-bias=prior` on the train likes of `graph`:
+    ///
+    ///     b_m  = log p(m)                      (smoothed: (likes_m + 1) / (likes + movies))
+    ///     W_mf = s_f (log p(m | f) - log p(m)),  p(m | f) = (C_fm + a p(m)) / (C_f + a)
+    ///
+    /// with C_fm the likes of movie m weighted by the users' wide column f
+    /// and a = `priorPseudoLikes`. The scale s_f keeps the features from
+    /// being counted twice: a continuous feature's bumps share one weight
+    /// (s = 1 / the mean of a user's bump sum), and a 0/1 column with n
+    /// training users counts n / (n + `priorHalfUsers`), so a small category
+    /// (a rare occupation, often also a narrow age band) moves the list little.
+    /// Measured outside recsh on ML-100K cold users (20 user draws): log
+    /// popularity plus this prior beat popularity by 6.3% NDCG@10; with
+    /// every 0/1 column at full weight it lost 0.8%.
+    /// Nil without user features; on a graph without edges b is uniform and W is 0.
+    static func prior(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
+        guard let x = graph.userFeatures, let wide = wideFeatures(graph) else { return nil }
+        let movies = graph.movieCount, f = wide.cols
+        var likes = [Float](repeating: 0, count: movies)
+        var counts = Matrix(rows: f, cols: movies)
+        for e in graph.edges {
+            let u = Int(e.user), m = Int(e.movie)
+            likes[m] += 1
+            for c in 0..<f { counts[c, m] += wide[u, c] }
+        }
+        let total = likes.reduce(0, +)
+        let logP = likes.map { log(($0 + 1) / (total + Float(movies))) }
+        // Each wide column's scale, from the users with likes.
+        let active = (0..<graph.userCount).filter { graph.degree(user: $0) > 0 }
+        var scale = [Float](repeating: 0, count: f)
+        var column = 0
+        for isContinuous in continuousColumns(x) {
+            if isContinuous {
+                let rowSums = active.map { u in (column..<(column + bumps)).reduce(Float(0)) { $0 + wide[u, $1] } }
+                let mean = rowSums.reduce(0, +) / Float(max(rowSums.count, 1))
+                for b in column..<(column + bumps) { scale[b] = mean > 0 ? 1 / mean : 0 }
+                column += bumps
+            } else {
+                let n = active.reduce(Float(0)) { $0 + wide[$1, column] }
+                scale[column] = n / (n + priorHalfUsers)
+                column += 1
+            }
+        }
+        var w = Matrix(rows: movies, cols: f)
+        for c in 0..<f {
+            let columnTotal = (0..<movies).reduce(Float(0)) { $0 + counts[c, $1] }
+            for m in 0..<movies {
+                let p = exp(logP[m])
+                let given = (counts[c, m] + priorPseudoLikes * p) / (columnTotal + priorPseudoLikes)
+                w[m, c] = scale[c] * (log(given) - logP[m])
+            }
+        }
+        return (Matrix(rows: movies, cols: 1, storage: logP), w)
     }
 
     /// Width of the wide rows for `graph`, 0 without user features.
@@ -47,7 +132,7 @@ public enum FeatureBias {
     /// Nil without user features.
     public static func wideFeatures(_ graph: InteractionGraph) -> Matrix? {
         guard let x = graph.userFeatures, x.cols > 0 else { return nil }
-        let continuous = (0..<x.cols).map { c in (0..<x.rows).contains { x[$0, c] != 0 && x[$0, c] != 1 } }
+        let continuous = continuousColumns(x)
         let spacing = 1 / Float(bumps - 1)
         let width = continuous.reduce(0) { $0 + ($1 ? bumps : 1) }
         var wide = Matrix(rows: x.rows, cols: width)
@@ -68,6 +153,11 @@ public enum FeatureBias {
             }
         }
         return wide
+    }
+
+    /// Per user feature column, whether it holds a value other than 0 and 1 (and is spread over bumps).
+    static func continuousColumns(_ x: Matrix) -> [Bool] {
+        (0..<x.cols).map { c in (0..<x.rows).contains { x[$0, c] != 0 && x[$0, c] != 1 } }
     }
 
     /// `(users | x, items | W)`, or the pair unchanged without a W. Users

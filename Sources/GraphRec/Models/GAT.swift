@@ -43,6 +43,8 @@ public struct GAT: TrainableModel {
     /// Graph layers: one per weight layer, as in GCN.
     public var layers: Int { weights.layers.count }
     public let heads: Int
+    /// The bias weights `feature-bias=fixed` keeps at their closed form.
+    public let frozen: Set<String>
     /// Width of the per-type input Linear (0: features go straight into W_1).
     public let projection: Int
     /// The nonlinearity between layers: ReLU. ELU (PyG's GAT examples) is kept for
@@ -85,6 +87,7 @@ public struct GAT: TrainableModel {
             width = last ? c : heads * c
         }
         let biases = FeatureBias.initial(options, graph: graph)
+        frozen = biases.feature == nil ? [] : FeatureBias.frozen(options)
         weights = GATWeights(ids: ids, input: projectionWeights, layers: layers, itemBias: biases.item, featureBias: biases.feature)
     }
 

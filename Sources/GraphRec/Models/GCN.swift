@@ -26,6 +26,8 @@ public struct GCN: TrainableModel {
     public var layers: Int { weights.layers.count }
     /// Dropout on the ID embeddings and the hidden layer while training (`dropout=`).
     public let dropout: Float
+    /// The bias weights `feature-bias=fixed` keeps at their closed form.
+    public let frozen: Set<String>
 
     /// A fresh model for `graph` from `options.seed`: Glorot weights and zero
     /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
@@ -52,6 +54,7 @@ public struct GCN: TrainableModel {
             width = out
         }
         let biases = FeatureBias.initial(options, graph: graph)
+        frozen = biases.feature == nil ? [] : FeatureBias.frozen(options)
         weights = GCNWeights(ids: ids, layers: layers, itemBias: biases.item, featureBias: biases.feature)
     }
 

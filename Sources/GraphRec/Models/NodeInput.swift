@@ -69,7 +69,7 @@ public struct NodeInput: Sendable, Equatable {
         var o = options
         o.features = useFeatures
         o.ids = useIDs
-        if let featureBias { o.featureBias = featureBias }
+        if featureBias == false { o.featureBias = .off }
         return o
     }
 

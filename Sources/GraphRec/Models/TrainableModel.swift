@@ -15,6 +15,8 @@ public protocol TrainableModel: EmbeddingRecommender {
     /// The weights, one typed field per tensor.
     associatedtype Weights: WeightSet
     var weights: Weights { get set }
+    /// Names of the weights the trainer keeps as they start (bound as constants, never updated).
+    var frozen: Set<String> { get }
     /// Graph-derived constants for `forward`.
     func makeContext(_ graph: InteractionGraph) -> Context
     /// The context of one training batch whose message passing runs on
@@ -44,6 +46,7 @@ public protocol TrainableModel: EmbeddingRecommender {
 
 extension TrainableModel {
     public func effective(_ options: TrainOptions) -> TrainOptions { options }
+    public var frozen: Set<String> { [] }
     public var samplesNeighbors: Bool { false }
     public var propagatesOverGraph: Bool { samplesNeighbors }
     public func sampledForward(_ tape: Tape, _ context: Context, sample: NeighborSample, weights: Weights.Bound) -> Variable? {

@@ -45,8 +45,9 @@ public struct TrainOptions: Sendable, Equatable {
     public var preset: String?
     /// A learned per-movie bias added to every score (`ItemBias`): a popularity prior the feature GNNs start from.
     public var itemBias: Bool
-    /// A learned weight per movie and user feature added to every score (`FeatureBias`): popularity per demographic.
-    public var featureBias: Bool
+    /// A learned weight per movie and user feature added to every score (`FeatureBias`): popularity per
+    /// demographic, off, starting at zero, or starting at its closed form (`FeatureBias.Start`).
+    public var featureBias: FeatureBias.Start
     /// Share of each batch's users trained as new users: all their edges hidden from message passing, their ID zeroed.
     public var coldShare: Float
 
@@ -98,9 +99,11 @@ public struct TrainOptions: Sendable, Equatable {
         ModelOption("bias", .flag, default: .flag(false),
                     "a learned bias per movie added to every score (a popularity prior)", scale: .categorical),
         // Not searched, as cold-share: it is there for users without edges, whom warm validation users cannot stand for.
-        ModelOption("feature-bias", .flag, default: .flag(false),
+        ModelOption("feature-bias", .choice(FeatureBias.Start.allCases.map(\.rawValue)), default: .word("off"),
                     "a learned weight per movie and user feature added to every score (popularity per age, "
-                    + "gender, occupation); off on data without user features"),
+                    + "gender, occupation), from zero (on), from the train likes per feature (prior, "
+                    + "which also starts bias= at log popularity) or kept there (fixed: neither trained); "
+                    + "off on data without user features"),
         // Not searched: it trades warm accuracy for new users, which a validation set of warm users cannot weigh.
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
                     "share of each batch's users trained as new: edges hidden, ID zeroed"),
@@ -167,7 +170,7 @@ public struct TrainOptions: Sendable, Equatable {
         initialization = WeightInit(rawValue: word("init")) ?? .pyg
         preset = word("preset") == "none" ? nil : word("preset")
         itemBias = flag("bias")
-        featureBias = flag("feature-bias")
+        featureBias = FeatureBias.Start(rawValue: word("feature-bias")) ?? .off
         coldShare = float("cold-share")
     }
 
@@ -179,7 +182,7 @@ public struct TrainOptions: Sendable, Equatable {
         options["sampler"] = .word(sampler.rawValue)
         options["batch"] = .int(batchSize)
         options["lr"] = Self.number(learningRate)
-        options["feature-bias"] = .flag(featureBias)
+        options["feature-bias"] = .word(featureBias.rawValue)
     }
 
     /// A float as typed ("0.001", not its double expansion).
@@ -199,7 +202,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["edge-dropout"] = number(edgeDropout); o["ema"] = number(ema)
         o["sampler"] = .word(sampler.rawValue); o["fanout"] = .word(fanout.map(String.init).joined(separator: ","))
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
-        o["bias"] = .flag(itemBias); o["feature-bias"] = .flag(featureBias); o["cold-share"] = number(coldShare)
+        o["bias"] = .flag(itemBias); o["feature-bias"] = .word(featureBias.rawValue); o["cold-share"] = number(coldShare)
         return o.text
     }
 }

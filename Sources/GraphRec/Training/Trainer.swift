@@ -166,7 +166,7 @@ public struct Trainer {
             throw RecError("fanout: give one number per layer (layers=\(options.layers), "
                 + "fanout=\(options.fanout.map(String.init).joined(separator: ",")))")
         }
-        if options.itemBias || options.featureBias || options.coldShare > 0 {
+        if options.itemBias || options.featureBias != .off || options.coldShare > 0 {
             throw RecError("bias=, feature-bias= and cold-share= train on the full graph only (use sampler=full)")
         }
         if options.edgeDropout > 0 {
@@ -176,10 +176,12 @@ public struct Trainer {
         return NeighborSampler(graph: graph, fanouts: options.fanout)
     }
 
-    /// The model's weights as tape parameters, and the same variables by name (for the gradients).
+    /// The model's weights as tape parameters, and the same variables by name (for the gradients);
+    /// its `frozen` weights as constants, which get no gradient and so no update.
     static func bind<M: TrainableModel>(_ model: M, on tape: Tape) -> (M.Weights.Bound, [String: Variable]) {
         var variables: [String: Variable] = [:]
         let bound = model.weights.bind { name, m in
+            if model.frozen.contains(name) { return tape.constant(m) }
             let v = tape.parameter(m)
             variables[name] = v
             return v

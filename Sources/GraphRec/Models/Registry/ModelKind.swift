@@ -146,7 +146,7 @@ extension GraphModelKind {
             notes.append("\(name) input: \(NodeInput.describe(request.graph, options: trainOptions)) "
                 + "(so ids=\(effective.ids ? "on" : "off"))")
         }
-        if trainOptions.featureBias && !effective.featureBias {
+        if trainOptions.featureBias != .off && effective.featureBias == .off {
             notes.append("feature-bias: the data set has no user features to weight, so feature-bias=off")
         }
         return FitResult(recommender: model, history: history, options: options, notes: notes)
