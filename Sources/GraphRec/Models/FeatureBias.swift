@@ -1,16 +1,18 @@
 import Foundation
 import Tensors
 
-/// A learned weight per movie and user feature added to every score of a
-/// graph model (`feature-bias=on|prior|fixed`), the "wide" term beside the GNN's "deep" one:
+/// A weight per movie and user feature added to every score of a graph
+/// model (`feature-bias=on|prior|fixed`), the "wide" term beside the GNN's
+/// "deep" one:
 ///
 ///     y_um = z_u . z_m + b_m + x_u . w_m
 ///
 /// x_u is the user's wide feature row (`FeatureBias.wideFeatures`) and W
-/// (movies x features) is popularity per demographic, learned with the
-/// rest from zero, or from its closed form (`prior`), or kept at that form. A user without edges has little else to go by, and the
-/// GNN's z_u, a small MLP of the same features, tends to fit the training
-/// users' own tastes instead of this simple per-group popularity.
+/// (movies x features) is popularity per demographic: learned with the rest
+/// from zero, or from its closed form (`prior`), or kept at that form. A
+/// user without edges has little else to go by, and the GNN's z_u, a small
+/// MLP of the same features, tends to fit the training users' own tastes
+/// instead of this simple per-group popularity.
 /// Kept a dot product, as `ItemBias` is, by appending x_u to the users and
 /// w_m to the movies, so every scorer, the evaluator and LSH see one wider
 /// embedding. Needs user features: on data without them (ml-latest) the
