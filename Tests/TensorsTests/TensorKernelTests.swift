@@ -134,6 +134,8 @@ import Testing
         var b = m
         b.addRowBroadcast(Matrix([[10, 20]]))
         #expect(b == Matrix([[11, 22], [13, 24], [15, 26]]))
+        #expect(Matrix(rows: 3, repeatingRow: Matrix([[10, 20]])) == Matrix([[10, 20], [10, 20], [10, 20]]))
+        #expect(Matrix(rows: 0, repeatingRow: Matrix([[10, 20]])) == Matrix(rows: 0, cols: 2))
         #expect(m.columnSums() == Matrix([[9, 12]]))
         #expect(GatheredRowDot.forward(m, [0, 2], m, [1, 1]) == Matrix([[11], [39]]))
     }
