@@ -232,19 +232,19 @@ public enum WeightInit: String, Sendable, CaseIterable, Codable {
 ///
 /// - last (default): the last layer's output, as the seed study.
 /// - mean: the mean of the node's ID embedding (when the model has one) and
-///   every layer's output, as LightGCN combines its layers. The score then
-///   keeps a direct, unsmoothed term per node next to the propagated ones,
-///   which is what a model with ID embeddings alone (no features) needs to
-///   tell apart users with similar neighbourhoods. Every layer is `dim` wide
-///   so the terms can be added (`hidden` is not used).
+///   every layer's output, as LightGCN combines its layers: the score keeps
+///   an unsmoothed term per node beside the propagated ones. Every layer is
+///   `dim` wide so the terms can be added (`hidden` is not used).
+///
+/// Neither choice won everywhere it was tried (README, "Data it was not
+/// tuned on"), so the default stays and `tune` searches both.
 public enum LayerCombination: String, Sendable, CaseIterable {
     case last, mean
 }
 
 /// The nonlinearity between GCN layers (`activation=`): ReLU as the seed
 /// study, or none, which makes the layers one linear map of the
-/// neighbourhood, as LightGCN (a ReLU zeroes half of what the next layer
-/// averages, which costs more where the input is learned IDs than features).
+/// neighbourhood, as LightGCN. Searched by `tune`; the default stays ReLU.
 public enum LayerActivation: String, Sendable, CaseIterable {
     case relu, none
 }
