@@ -136,11 +136,14 @@ extension Matrix {
 
     /// max(x, 0) elementwise.
     public func relu() -> Matrix {
-        var out = self
         let n = count
-        out.storage.withUnsafeMutableBufferPointer { d in
-            for i in 0..<n { d[i] = Swift.max(d[i], 0) }
+        // Written straight into a new buffer: one pass, not a copy and then a pass over it.
+        let out = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            storage.withUnsafeBufferPointer { s in
+                for i in 0..<n { buffer[i] = Swift.max(s[i], 0) }
+            }
+            initialized = n
         }
-        return out
+        return Matrix(rows: rows, cols: cols, storage: out)
     }
 }

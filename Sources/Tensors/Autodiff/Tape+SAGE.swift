@@ -64,10 +64,11 @@ extension Tape {
         }
         return record(z, inputs: [h, w, b, bias]) { t, g in
             // G = [Aᵀ g | g]: the gradient with respect to P.
-            var gp = Matrix(rows: n, cols: 2 * out)
+            var gp = Matrix(uninitializedRows: n, cols: 2 * out)   // each row: zeros for Aᵀg to add into, then g
             gp.storage.withUnsafeMutableBufferPointer { gs in
                 g.storage.withUnsafeBufferPointer { src in
                     for r in 0..<n {
+                        (gs.baseAddress! + r &* 2 &* out).initialize(repeating: 0, count: out)
                         (gs.baseAddress! + (r &* 2 &* out &+ out)).update(from: src.baseAddress! + r &* out, count: out)
                     }
                     a.transpose.values.withUnsafeBufferPointer { vals in
