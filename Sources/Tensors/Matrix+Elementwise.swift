@@ -62,6 +62,23 @@ extension Matrix {
         Matrix(rows: rows, cols: cols, storage: storage.map(f))
     }
 
+    /// A `rows` x row.cols matrix whose every row is the 1 x cols `row`: a bias
+    /// that products then add into, written in one pass (no zero fill first).
+    public init(rows: Int, repeatingRow row: Matrix) {
+        precondition(rows >= 0 && row.rows == 1, "repeatingRow needs a 1 x cols row, got \(row.rows)x\(row.cols)")
+        let c = row.cols
+        let storage = [Float](unsafeUninitializedCapacity: rows * c) { buffer, count in
+            row.storage.withUnsafeBufferPointer { src in
+                for r in 0..<rows {
+                    let o = r &* c
+                    for j in 0..<c { buffer[o &+ j] = src[j] }
+                }
+            }
+            count = rows * c
+        }
+        self.init(rows: rows, cols: c, storage: storage)
+    }
+
     /// Adds the 1 x cols row `bias` to every row.
     public mutating func addRowBroadcast(_ bias: Matrix) {
         precondition(bias.rows == 1 && bias.cols == cols, "bias must be 1x\(cols), got \(bias.rows)x\(bias.cols)")
@@ -119,11 +136,14 @@ extension Matrix {
 
     /// max(x, 0) elementwise.
     public func relu() -> Matrix {
-        var out = self
         let n = count
-        out.storage.withUnsafeMutableBufferPointer { d in
-            for i in 0..<n { d[i] = Swift.max(d[i], 0) }
+        // Written straight into a new buffer: one pass, not a copy and then a pass over it.
+        let out = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            storage.withUnsafeBufferPointer { s in
+                for i in 0..<n { buffer[i] = Swift.max(s[i], 0) }
+            }
+            initialized = n
         }
-        return out
+        return Matrix(rows: rows, cols: cols, storage: out)
     }
 }

@@ -88,15 +88,17 @@ public enum RowKernels {
         return total
     }
 
-    /// g[i] = 0 wherever y[i] <= 0 (ReLU's backward mask), eight lanes at a
-    /// time: signs are random, so a per-element branch mispredicts half the time.
+    /// out[i] = g[i], or 0 wherever y[i] <= 0 (ReLU's backward mask; out may be
+    /// g itself), eight lanes at a time: signs are random, so a per-element
+    /// branch mispredicts half the time.
     @inline(__always)
-    public static func maskNonPositive(_ g: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, _ n: Int) {
+    public static func maskNonPositive(_ g: UnsafePointer<Float>, by y: UnsafePointer<Float>,
+                                       into out: UnsafeMutablePointer<Float>, _ n: Int) {
         var j = 0
         while j &+ 8 <= n {
-            store(load(g + j).replacing(with: 0, where: load(y + j) .<= 0), g + j)
+            store(load(g + j).replacing(with: 0, where: load(y + j) .<= 0), out + j)
             j &+= 8
         }
-        while j < n { if y[j] <= 0 { g[j] = 0 }; j &+= 1 }
+        while j < n { out[j] = y[j] <= 0 ? 0 : g[j]; j &+= 1 }
     }
 }

@@ -6,7 +6,9 @@ import Tensors
 @Suite struct ModelTests {
     let graph = TinyGraph.make()
 
-    @Test(arguments: [["ids": "off"], ["ids": "on"], ["features": "off"], ["layers": "3", "hidden": "3"]])
+    @Test(arguments: [["ids": "off"], ["ids": "on"], ["features": "off"], ["layers": "3", "hidden": "3"],
+                      ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean"],
+                      ["ids": "off", "combine": "mean", "layers": "3"], ["activation": "none", "layers": "3"]])
     func gcnMatchesTheDenseFormula(options: [String: String]) {
         var model = GCN(graph: graph, options: TinyGraph.options(options))
         var rng = SeededGenerator(seed: 5)
@@ -15,6 +17,16 @@ import Tensors
         let expected = ReferenceGCN.embed(model, graph)
         #expect(e.users.rows == graph.userCount && e.items.rows == graph.movieCount && e.dimension == 4)
         #expect(e.users.vstack(e.items).maxAbsDifference(expected) < 1e-4)
+    }
+
+    @Test func gcnWithTheMeanOfItsLayersHasEveryLayerDimWide() throws {
+        let mean = GCN(graph: graph, options: TinyGraph.options(["ids": "on", "combine": "mean", "hidden": "7", "layers": "3"]))
+        #expect(mean.weights.layers.allSatisfy { $0.weight.cols == 4 && $0.bias.cols == 4 })
+        let last = GCN(graph: graph, options: TinyGraph.options(["ids": "on", "hidden": "7", "layers": "3"]))
+        #expect(last.weights.layers.map(\.weight.cols) == [7, 7, 4])
+        #expect(throws: RecError.self) { try TrainOptions(OptionValues(["combine": "sum"])) }
+        #expect(throws: RecError.self) { try TrainOptions(OptionValues(["activation": "tanh"])) }
+        #expect(try TrainOptions(OptionValues(["combine": "mean", "activation": "none"])).asDictionary["combine"] == "mean")
     }
 
     @Test func gcnInputLayoutFollowsTheOptionsAndTheGraph() {

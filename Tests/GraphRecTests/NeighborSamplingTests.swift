@@ -112,7 +112,8 @@ import Tensors
                 TinyGraph.options(base.merging(["sampler": "neighbors", "fanout": "1000,1000"]) { _, new in new }))
     }
 
-    @Test(arguments: [["ids": "off"], ["ids": "on"], ["ids": "on", "features": "off", "loss": "margin"]])
+    @Test(arguments: [["ids": "off"], ["ids": "on"], ["ids": "on", "features": "off", "loss": "margin"],
+                      ["ids": "on", "combine": "mean", "activation": "none"], ["ids": "off", "combine": "mean"]])
     func gcnWithWholeNeighbourhoodsTrainsExactlyAsTheFullGraphWithHoldout(options: [String: String]) throws {
         let (full, sampled) = pair(options)
         var a = GCN(graph: graph, options: full), b = GCN(graph: graph, options: sampled)

@@ -53,7 +53,9 @@ import Tensors
         }
     }
 
-    @Test(arguments: [["ids": "on"], ["ids": "on", "bias": "on", "layers": "3"], ["ids": "off"], ["features": "off", "ids": "on"]])
+    @Test(arguments: [["ids": "on"], ["ids": "on", "bias": "on", "layers": "3"], ["ids": "off"], ["features": "off", "ids": "on"],
+                      ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean", "layers": "3"],
+                      ["ids": "off", "combine": "mean", "bias": "on"]])
     func gcnMatchesTheFullForwardPass(options: [String: String]) throws {
         let graph = TinyGraph.make(users: 20, movies: 25)
         var model = GCN(graph: graph, options: TinyGraph.options(options))

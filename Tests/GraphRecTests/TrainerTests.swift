@@ -17,6 +17,25 @@ import Tensors
         #expect(sampler.isPositive(user: 0, movie: Int(liked.first!)))
     }
 
+    @Test func theBitSetAndTheSortedRowsDrawTheSameNegatives() throws {
+        let bitSet = try NegativeSampler(graph)
+        let rows = try NegativeSampler(graph, bitSetLimit: 0)
+        #expect(bitSet.usesBitSet && !rows.usesBitSet)
+        for u in 0..<graph.userCount {
+            for m in 0..<graph.movieCount {
+                #expect(bitSet.isPositive(user: u, movie: m) == rows.isPositive(user: u, movie: m))
+            }
+        }
+        var (r1, r2) = (SeededGenerator(seed: 3), SeededGenerator(seed: 3))
+        var (a, b) = ([Int32](repeating: -1, count: 500), [Int32](repeating: -1, count: 500))
+        for u in 0..<graph.userCount {
+            bitSet.sample(user: u, count: 500, into: &a, at: 0, using: &r1)
+            rows.sample(user: u, count: 500, into: &b, at: 0, using: &r2)
+            #expect(a == b)
+            #expect(a.allSatisfy { !bitSet.isPositive(user: u, movie: Int($0)) })
+        }
+    }
+
     @Test func aUserWhoLikesEverythingIsAnError() {
         let g = InteractionGraph(userCount: 1, movieCount: 2, edges: [Edge(0, 0), Edge(0, 1)])
         #expect(throws: RecError.self) { try NegativeSampler(g) }

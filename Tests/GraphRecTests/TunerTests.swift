@@ -102,6 +102,30 @@ import Tensors
         #expect(result.trials[0].options["lambda"] == .number(300))
     }
 
+    /// ALS trains by sweeps with a loss per sweep but validates only the result.
+    @Test func alsIsScoredOnceAtTheEnd() throws {
+        let (split, train) = try warm()
+        let result = try Tuner.run(TuneRequest(kind: "als", fixed: ["iterations": "2", "factors": "4"], trials: 2),
+                                   split: split, graph: train)
+        #expect(result.trials.count == 2 && result.trials.allSatisfy { $0.ndcg != nil && $0.curve.count == 1 })
+    }
+
+    /// Without validation edges a trial is scored on a carved share the model must not see: ALS solves its
+    /// user factors from the graph it scores on, so scoring on the whole train graph would rank the carved
+    /// positives from themselves.
+    @Test func aCarvedShareIsScoredOnTheGraphTheTrialTrainedOn() throws {
+        let split = Split(kind: .official("u1"), ratios: [], seed: 0, train: graph.edges, validation: [], test: [Edge(0, 1)])
+        let options = ["iterations": "3", "factors": "8"]
+        let result = try Tuner.run(TuneRequest(kind: "als", fixed: options, trials: 1), split: split, graph: graph)
+        let plan = try ModelRegistry.ValidationPlan(kind: ALS.self, options: try ALS.parse(options), split: split, graph: graph,
+                                                    carveAlways: true)
+        let fitted = try ModelRegistry.fit(ALS.self, options: try ALS.parse(options), plan: plan, graph: graph)
+        let score = try #require(plan.score)
+        let honest = score(ColdStart.scorer(fitted.recommender, graph: plan.trainGraph))
+        #expect(result.trials[0].ndcg == honest)
+        #expect(score(fitted.scorer) > honest)      // the whole train graph holds the carved positives
+    }
+
     @Test func errorsOfTheRequestAreErrors() throws {
         let (split, train) = try warm()
         #expect(throws: RecError.self) { try Tuner.run(TuneRequest(kind: "nope"), split: split, graph: train) }

@@ -34,12 +34,19 @@ import Testing
         if n > 2 { y[2] = 0 }   // a zero output passes no gradient
         var g = random(n, seed: 4)
         let before = g
+        var copy = [Float](repeating: 9, count: n)
         if n > 0 {
             y.withUnsafeBufferPointer { py in
-                g.withUnsafeMutableBufferPointer { pg in RowKernels.maskNonPositive(pg.baseAddress!, by: py.baseAddress!, n) }
+                g.withUnsafeMutableBufferPointer { pg in
+                    copy.withUnsafeMutableBufferPointer { pc in
+                        RowKernels.maskNonPositive(pg.baseAddress!, by: py.baseAddress!, into: pc.baseAddress!, n)
+                    }
+                    RowKernels.maskNonPositive(pg.baseAddress!, by: py.baseAddress!, into: pg.baseAddress!, n)   // in place
+                }
             }
         }
         for j in 0..<n { #expect(g[j] == (y[j] > 0 ? before[j] : 0)) }
+        #expect(copy == g)
     }
 
     @Test(arguments: widths)

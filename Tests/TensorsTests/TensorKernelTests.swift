@@ -51,6 +51,44 @@ import Testing
         #expect(outputs[0].maxAbsDifference(Matrix(rows: 120, cols: width, repeating: 0.5)) > 0.1)
     }
 
+    /// The attention kernels' AVX2 path (per head, weights read in place or
+    /// through the transpose's entry map) against their portable Swift loops,
+    /// shared and per-head inputs, widths through every block size and tail.
+    @Test(arguments: [(1, 3), (1, 44), (2, 40), (1, 70), (3, 9)])
+    func wideAttentionKernelsMatchThePortableOnes(shape: (Int, Int)) {
+        let (heads, d) = shape
+        guard SparseKernels.wideKernel else { return }   // nothing to compare on this CPU
+        let op = SparseOperator(GradientCheck.randomCSR(rows: 80, cols: 60, density: 0.15, seed: 23))
+        var rng = SeededGenerator(seed: 24)
+        let weights = Matrix.uniform(rows: op.nonZeroCount, cols: heads, low: 0, high: 1, using: &rng)
+        for shared in [false, true] {
+            let xWidth = shared ? d : heads * d, xStride = shared ? 0 : d
+            let x = Matrix.uniform(rows: 60, cols: xWidth, low: -1, high: 1, using: &rng)
+            let g = Matrix.uniform(rows: 80, cols: heads * d, low: -1, high: 1, using: &rng)
+            var forward: [Matrix] = [], backward: [Matrix] = [], dots: [Matrix] = []
+            for wide in [false, true] {
+                var out = Matrix(rows: 80, cols: heads * d, repeating: 0.5)
+                AttentionKernels.aggregate(rowStart: op.matrix.rowStart, index: op.matrix.colIndex, entry: nil,
+                                           weights: weights, heads: heads, x: x, xHeadStride: xStride,
+                                           into: &out, outHeadStride: d, width: d, wide: wide)
+                var dx = Matrix(rows: 60, cols: xWidth)
+                AttentionKernels.aggregate(rowStart: op.transpose.rowStart, index: op.transpose.colIndex,
+                                           entry: op.transposeEntry, weights: weights, heads: heads, x: g, xHeadStride: d,
+                                           into: &dx, outHeadStride: xStride, width: d, wide: wide)
+                var da = Matrix(rows: op.nonZeroCount, cols: heads)
+                AttentionKernels.edgeDots(rowStart: op.matrix.rowStart, index: op.matrix.colIndex, g: g, heads: heads,
+                                          width: d, x: x, xHeadStride: xStride, into: &da, wide: wide)
+                forward.append(out); backward.append(dx); dots.append(da)
+            }
+            #expect(forward[0].maxAbsDifference(forward[1]) < 1e-4)
+            #expect(backward[0].maxAbsDifference(backward[1]) < 1e-4)
+            #expect(dots[0].maxAbsDifference(dots[1]) < 1e-4)
+            #expect(forward[0].maxAbsDifference(Matrix(rows: 80, cols: heads * d, repeating: 0.5)) > 0.1)
+            #expect(backward[0].maxAbsDifference(Matrix(rows: 60, cols: xWidth)) > 0.1)
+            #expect(dots[0].maxAbsDifference(Matrix(rows: op.nonZeroCount, cols: heads)) > 0.01)
+        }
+    }
+
     @Test func transposeBookkeepingIsConsistent() {
         let a = GradientCheck.randomCSR(rows: 7, cols: 5, density: 0.5, seed: 9)
         let op = SparseOperator(a)
@@ -96,6 +134,8 @@ import Testing
         var b = m
         b.addRowBroadcast(Matrix([[10, 20]]))
         #expect(b == Matrix([[11, 22], [13, 24], [15, 26]]))
+        #expect(Matrix(rows: 3, repeatingRow: Matrix([[10, 20]])) == Matrix([[10, 20], [10, 20], [10, 20]]))
+        #expect(Matrix(rows: 0, repeatingRow: Matrix([[10, 20]])) == Matrix(rows: 0, cols: 2))
         #expect(m.columnSums() == Matrix([[9, 12]]))
         #expect(GatheredRowDot.forward(m, [0, 2], m, [1, 1]) == Matrix([[11], [39]]))
     }

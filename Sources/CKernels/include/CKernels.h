@@ -1,4 +1,4 @@
-// Wide-vector versions of recsh's sparse row kernel, for CPUs that have them.
+// Wide-vector versions of recsh's sparse row kernels, for CPUs that have them.
 //
 // Swift compiles for the x86-64 baseline (SSE2) unless the whole program is
 // built for a newer CPU, which would make the binary crash on older ones.
@@ -25,5 +25,21 @@ void recsh_accumulate_rows_avx2(const int64_t *rowStart, const int32_t *colIndex
                                 const float *source, int64_t sourceStride,
                                 float *dst, int64_t dstStride, int64_t width,
                                 int64_t rowBegin, int64_t rowEnd);
+
+/// The same with the weight of entry p read at weights[entry[p] * weightStride]
+/// (a transpose walked in its own order with the weights stored in the
+/// original's order); entry NULL reads weights[p * weightStride].
+void recsh_accumulate_rows_indexed_avx2(const int64_t *rowStart, const int32_t *colIndex, const int32_t *entry,
+                                        const float *weights, int64_t weightStride,
+                                        const float *source, int64_t sourceStride,
+                                        float *dst, int64_t dstStride, int64_t width,
+                                        int64_t rowBegin, int64_t rowEnd);
+
+/// For each row r in [rowBegin, rowEnd) and entry p of it:
+///   out[p * outStride] = sum_{j < width} a[r * aStride + j] * b[colIndex[p] * bStride + j]
+/// (a row's gradient against each neighbour's row: an edge weight's gradient).
+void recsh_edge_dots_avx2(const int64_t *rowStart, const int32_t *colIndex,
+                          const float *a, int64_t aStride, const float *b, int64_t bStride, int64_t width,
+                          float *out, int64_t outStride, int64_t rowBegin, int64_t rowEnd);
 
 #endif

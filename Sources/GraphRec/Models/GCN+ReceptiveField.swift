@@ -11,7 +11,15 @@ extension GCN: ReceptiveFieldModel {
     }
 
     public func outputRows(_ states: [Matrix], nodes: [Int], userCount: Int) -> Matrix {
-        let z = states[states.count - 1].gatherRows(nodes)
+        var z = states[states.count - 1].gatherRows(nodes)
+        if combine == .mean {
+            // The mean of the ID part of h(0) (its last columns) and h(1) ... h(L), as `combined`.
+            let h0 = states[0]
+            let ids = input.useIDs ? [h0.gatherRows(nodes).columns((h0.cols - input.idWidth)..<h0.cols)] : []
+            let terms = ids + states.dropFirst().map { $0.gatherRows(nodes) }
+            z = terms.dropFirst().reduce(terms[0]) { $0 + $1 }
+            z.scale(by: 1 / Float(terms.count))
+        }
         guard let bias = weights.itemBias else { return z }
         let column = Matrix(rows: nodes.count, cols: 1, storage: nodes.map { $0 < userCount ? 1 : bias[$0 - userCount, 0] })
         return z.hstack(column)
@@ -34,12 +42,12 @@ extension GCN: ReceptiveFieldModel {
             }
             return h
         }, layer: { k, rows, previous in
-            // z = mean_{w in N(v)} h_w W_k + h_v B_k + b_k, ReLU below the last layer.
+            // z = mean_{w in N(v)} h_w W_k + h_v B_k + b_k, the activation below the last layer.
             let layer = weights.layers[k - 1]
             var z = BLAS.matmul(edit.aggregate(rows: rows, symmetric: false, previous), layer.weight)
             z.add(BLAS.matmul(previous.gatherRows(rows), layer.root))
             z.addRowBroadcast(layer.bias)
-            return k < layers ? z.relu() : z
+            return k < layers && activation == .relu ? z.relu() : z
         })
         return (states, field)
     }

@@ -5,10 +5,11 @@ import Tensors
 ///     h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
 ///
 /// on the shared user-movie node space, `layers` layers (hidden width
-/// `hidden`, output `dim`), ReLU between layers and none after the last.
+/// `hidden`, output `dim`), ReLU between layers (`activation=`) and none after the last.
 /// The bias b_k is PyG's SAGEConv bias; the seed's formula leaves it out.
 /// h(0) comes from `NodeInput` (42-dim shared features and/or ID embeddings).
-/// Score(u, m) = z_u . z_m.
+/// Score(u, m) = z_u . z_m with z = h(L), or with `combine=mean` the mean of
+/// the ID embedding e and h(1) ... h(L) (`LayerCombination`).
 ///
 /// Weights act on row vectors here (h W, N x in times in x out). Mean
 /// aggregation is linear, so `mean(h) W = mean(h W)`: each layer aggregates
@@ -28,18 +29,22 @@ public struct GCN: TrainableModel {
     public let dropout: Float
     /// The bias weights `feature-bias=fixed` keeps at their closed form.
     public let frozen: Set<String>
+    public let combine: LayerCombination
+    public let activation: LayerActivation
 
     /// A fresh model for `graph` from `options.seed`: Glorot weights and zero
     /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
     public init(graph: InteractionGraph, options: TrainOptions) {
         input = NodeInput(graph: graph, options: options)
         dropout = options.dropout
+        combine = options.combine
+        activation = options.activation
         var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
         let ids = input.initialIDs(users: graph.userCount, movies: graph.movieCount, using: &rng)
         var layers: [SAGEWeights<Matrix>] = []
         var width = input.width
         for k in 1...options.layers {
-            let out = k == options.layers ? options.dim : options.hidden
+            let out = k == options.layers || options.combine == .mean ? options.dim : options.hidden
             switch options.initialization {
             case .glorot:
                 layers.append(SAGEWeights(weight: .glorot(rows: width, cols: out, using: &rng),
@@ -94,7 +99,8 @@ public struct GCN: TrainableModel {
 
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
     public func forward(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (users: Variable, items: Variable) {
-        let h = layerStates(tape, context, weights: weights).last!
+        let (states, ids) = propagate(tape, context, weights: weights)
+        let h = combined(tape, states: states, ids: ids)
         let n = h.rows
         let z = ItemBias.append(tape, weights.itemBias,
                                 users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
@@ -105,10 +111,15 @@ public struct GCN: TrainableModel {
     /// activation and without the item and feature biases): what `forward` scores from,
     /// and the states the leave-out shortcut (GCN+LeaveOut) reads.
     func layerStates(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> [Variable] {
+        propagate(tape, context, weights: weights).states
+    }
+
+    /// The layer states and the ID embedding part of h(0) (nil without IDs).
+    func propagate(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (states: [Variable], ids: Variable?) {
         let a = context.mean
-        let (h0, meanH) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,
-                                       meanFeatures: context.meanFeatures, userCount: context.userCount,
-                                       dropout: dropout, idMask: context.idMask)
+        let (h0, meanH, ids) = input.forward(tape, ids: weights.ids, aggregate: a, features: context.features,
+                                            meanFeatures: context.meanFeatures, userCount: context.userCount,
+                                            dropout: dropout, idMask: context.idMask)
         var h = h0, states = [h0]
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1, (w, b, bias) = (layer.weight, layer.root, layer.bias)
@@ -119,10 +130,23 @@ public struct GCN: TrainableModel {
             } else {
                 tape.sageLayer(a, h, aggregated: k == 1 ? meanH : nil, weight: w, root: b, bias: bias)
             }
-            h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
+            h = k < layers ? tape.dropout(activated(tape, z), rate: dropout) : z
             states.append(h)
         }
-        return states
+        return (states, ids)
+    }
+
+    func activated(_ tape: Tape, _ z: Variable) -> Variable {
+        activation == .relu ? tape.relu(z) : z
+    }
+
+    /// What the model scores from, given h(0) ... h(L) (or their rows) and the
+    /// ID embedding: h(L), or the mean of the ID embedding and h(1) ... h(L).
+    func combined(_ tape: Tape, states: [Variable], ids: Variable?) -> Variable {
+        let last = states[states.count - 1]
+        guard combine == .mean else { return last }
+        let terms = (ids.map { [$0] } ?? []) + states.dropFirst()
+        return tape.scale(terms.dropFirst().reduce(terms[0]) { tape.add($0, $1) }, 1 / Float(terms.count))
     }
 
     public var samplesNeighbors: Bool { true }
@@ -141,14 +165,20 @@ public struct GCN: TrainableModel {
             parts.append(tape.dropout(e, rate: dropout))
         }
         var h = parts.count == 1 ? parts[0] : tape.concatColumns(parts)
+        var states = [h]
         for (i, layer) in weights.layers.enumerated() {
             let k = i + 1
             let a = sample.meanBlock(layer: k)
             let z = tape.linearPair(tape.spmm(a, h), layer.weight, tape.sliceRows(h, 0..<a.rows), layer.root,
                                     bias: layer.bias)
-            h = k < layers ? tape.dropout(tape.relu(z), rate: dropout) : z
+            h = k < layers ? tape.dropout(activated(tape, z), rate: dropout) : z
+            states.append(h)
         }
-        return h
+        guard combine == .mean else { return h }
+        // The batch's nodes are the first rows of every hop's states.
+        let first = 0..<h.rows
+        let ids = weights.ids == nil ? nil : parts.last.map { tape.sliceRows($0, first) }
+        return combined(tape, states: states.map { tape.sliceRows($0, first) }, ids: ids)
     }
 }
 
@@ -156,7 +186,8 @@ extension GCN: GraphModelKind {
     public static let name = "gcn"
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
     public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout",
-                                                      "bias", "feature-bias", "cold-share", "sampler", "fanout"])
+                                                      "bias", "feature-bias", "cold-share", "sampler", "fanout",
+                                                      "combine", "activation"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
                                                        edits: .propagates, lossCurve: true, features: .optional)
 }

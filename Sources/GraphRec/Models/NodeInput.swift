@@ -149,12 +149,13 @@ public struct NodeInput: Sendable, Equatable {
         return mask
     }
 
-    /// h(0) and its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1.
+    /// h(0), its mean aggregation `mean_{u in N(v)} h_u(0)` for layer 1 and
+    /// the ID embedding part of h(0) (nil without IDs).
     /// The feature part of the aggregate is the precomputed constant.
     public func forward(_ tape: Tape, ids: IDTables<Variable>?, aggregate: SparseOperator,
                         features: Matrix?, meanFeatures: Matrix?, userCount: Int,
-                        dropout: Float = 0, idMask: Matrix? = nil) -> (h: Variable, mean: Variable) {
-        var h: [Variable] = [], mean: [Variable] = []
+                        dropout: Float = 0, idMask: Matrix? = nil) -> (h: Variable, mean: Variable, ids: Variable?) {
+        var h: [Variable] = [], mean: [Variable] = [], embedded: Variable?
         if let features, let meanFeatures {
             h.append(tape.constant(features))
             mean.append(tape.constant(meanFeatures))
@@ -163,7 +164,8 @@ public struct NodeInput: Sendable, Equatable {
             let e = tape.dropout(idEmbeddings(tape, ids, userCount: userCount, mask: idMask), rate: dropout)
             h.append(e)
             mean.append(tape.spmm(aggregate, e))
+            embedded = e
         }
-        return h.count == 1 ? (h[0], mean[0]) : (tape.concatColumns(h), tape.concatColumns(mean))
+        return h.count == 1 ? (h[0], mean[0], embedded) : (tape.concatColumns(h), tape.concatColumns(mean), embedded)
     }
 }

@@ -50,6 +50,10 @@ public struct TrainOptions: Sendable, Equatable {
     public var featureBias: FeatureBias.Start
     /// Share of each batch's users trained as new users: all their edges hidden from message passing, their ID zeroed.
     public var coldShare: Float
+    /// What GCN scores from: its last layer, or the mean of its ID embedding and every layer (`LayerCombination`).
+    public var combine: LayerCombination
+    /// GCN's nonlinearity between layers (`LayerActivation`).
+    public var activation: LayerActivation
 
     /// Every option of the gradient-trained kinds, with the seed study's defaults (COMMANDS.md).
     public static let declarations: [ModelOption] = [
@@ -107,6 +111,11 @@ public struct TrainOptions: Sendable, Equatable {
         // Not searched: it trades warm accuracy for new users, which a validation set of warm users cannot weigh.
         ModelOption("cold-share", .number(0...0.95), default: .number(0),
                     "share of each batch's users trained as new: edges hidden, ID zeroed"),
+        ModelOption("combine", .choice(LayerCombination.allCases.map(\.rawValue)), default: .word("last"),
+                    "score from the last layer, or the mean of the ID embedding and every layer's output "
+                    + "(every layer then dim wide), as LightGCN", scale: .categorical),
+        ModelOption("activation", .choice(LayerActivation.allCases.map(\.rawValue)), default: .word("relu"),
+                    "nonlinearity between graph layers (none: linear layers, as LightGCN)", scale: .categorical),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
@@ -172,6 +181,8 @@ public struct TrainOptions: Sendable, Equatable {
         itemBias = flag("bias")
         featureBias = FeatureBias.Start(rawValue: word("feature-bias")) ?? .off
         coldShare = float("cold-share")
+        combine = LayerCombination(rawValue: word("combine")) ?? .last
+        activation = LayerActivation(rawValue: word("activation")) ?? .relu
     }
 
     /// Writes the fields a model or `sampler=auto` may change (the input it
@@ -203,6 +214,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["sampler"] = .word(sampler.rawValue); o["fanout"] = .word(fanout.map(String.init).joined(separator: ","))
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
         o["bias"] = .flag(itemBias); o["feature-bias"] = .word(featureBias.rawValue); o["cold-share"] = number(coldShare)
+        o["combine"] = .word(combine.rawValue); o["activation"] = .word(activation.rawValue)
         return o.text
     }
 }
@@ -217,4 +229,25 @@ public struct TrainOptions: Sendable, Equatable {
 /// - glorot: Glorot-uniform W_k and B_k, zero bias (`preset=best` was tuned with it).
 public enum WeightInit: String, Sendable, CaseIterable, Codable {
     case glorot, pyg
+}
+
+/// What a GCN scores from (`combine=`).
+///
+/// - last (default): the last layer's output, as the seed study.
+/// - mean: the mean of the node's ID embedding (when the model has one) and
+///   every layer's output, as LightGCN combines its layers: the score keeps
+///   an unsmoothed term per node beside the propagated ones. Every layer is
+///   `dim` wide so the terms can be added (`hidden` is not used).
+///
+/// Neither choice won everywhere it was tried (README, "Data it was not
+/// tuned on"), so the default stays and `tune` searches both.
+public enum LayerCombination: String, Sendable, CaseIterable {
+    case last, mean
+}
+
+/// The nonlinearity between GCN layers (`activation=`): ReLU as the seed
+/// study, or none, which makes the layers one linear map of the
+/// neighbourhood, as LightGCN. Searched by `tune`; the default stays ReLU.
+public enum LayerActivation: String, Sendable, CaseIterable {
+    case relu, none
 }

@@ -259,7 +259,12 @@ public enum Tuner {
                                                    }
                                                })
             let h = fitted.history
-            trial.curve = kind.capabilities.lossCurve ? monitor.curve : [score(fitted.scorer)]
+            // A kind that trains by epochs without validating each one (ALS) is scored once, at the end,
+            // on the graph it trained on: a scorer on the whole train graph would see a carved share's
+            // positives (ALS solves its user factors from them).
+            let trained = plan.trainGraph.edgeCount == graph.edgeCount ? fitted.scorer
+                : ColdStart.scorer(fitted.recommender, graph: plan.trainGraph)
+            trial.curve = kind.capabilities.lossCurve && !monitor.curve.isEmpty ? monitor.curve : [score(trained)]
             trial.ndcg = trial.curve.max()
             trial.epochs = h.epochs
             trial.bestEpoch = h.bestEpoch

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Inner loops of the attention ops. Swift's baseline x86-64 target has
@@ -79,8 +80,12 @@ enum AttentionKernels {
     /// out[r, k*outHeadStride ..< +width] += sum_{p in row r} w[e(p), k] * x[index[p], k*xHeadStride ..< +width]
     /// for every row r and head k, where e(p) = entry[p] (or p when entry is nil).
     /// Rows are split across the cores; each writes only its own output rows.
+    /// `wide` runs the AVX2 + FMA kernel (CKernels) per head; the Swift loop
+    /// below is the portable path and the reference in tests.
     static func aggregate(rowStart: [Int], index: [Int32], entry: [Int32]?, weights: Matrix, heads: Int,
-                          x: Matrix, xHeadStride: Int, into out: inout Matrix, outHeadStride: Int, width d: Int) {
+                          x: Matrix, xHeadStride: Int, into out: inout Matrix, outHeadStride: Int, width d: Int,
+                          wide: Bool = SparseKernels.wideKernel) {
+        guard !index.isEmpty, d > 0 else { return }
         let rows = rowStart.count - 1, xc = x.cols, oc = out.cols
         let identity: [Int32] = []
         let map = entry ?? identity, mapped = entry != nil
@@ -93,6 +98,17 @@ enum AttentionKernels {
                                 let o0 = SharedPointer(po.baseAddress!)
                                 let x0 = UnsafeRawPointer(px.baseAddress!)
                                 Parallel.forEachChunk(count: rows, work: index.count &* heads &* d, cumulativeWeight: { st[$0] }) { range in
+                                    if wide {
+                                        st.baseAddress!.withMemoryRebound(to: Int64.self, capacity: rows &+ 1) { rs in
+                                            for k in 0..<heads {
+                                                recsh_accumulate_rows_indexed_avx2(
+                                                    rs, ci.baseAddress!, mapped ? em.baseAddress : nil, pw.baseAddress! + k, Int64(heads),
+                                                    px.baseAddress! + k &* xHeadStride, Int64(xc), o0.base + k &* outHeadStride, Int64(oc),
+                                                    Int64(d), Int64(range.lowerBound), Int64(range.upperBound))
+                                            }
+                                        }
+                                        return
+                                    }
                                     for r in range {
                                         let lo = st[r], hi = st[r &+ 1]
                                         if lo == hi { continue }
@@ -141,6 +157,48 @@ enum AttentionKernels {
                                                     for j in c..<d { ob[j] += w * s[j] }
                                                 }
                                             }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out[p * heads + k] = g[r, k*d ..< +d] . x[index[p], k*xHeadStride ..< +d] for every
+    /// row r, entry p of it and head k: each edge weight's gradient in `Tape.aggregate`.
+    /// Rows split across the cores as in `aggregate`; `wide` as there.
+    static func edgeDots(rowStart: [Int], index: [Int32], g: Matrix, heads: Int, width d: Int,
+                         x: Matrix, xHeadStride: Int, into out: inout Matrix, wide: Bool = SparseKernels.wideKernel) {
+        guard !index.isEmpty, d > 0 else { return }
+        let rows = rowStart.count - 1, gc = g.cols, xc = x.cols
+        rowStart.withUnsafeBufferPointer { st in
+            index.withUnsafeBufferPointer { ci in
+                g.storage.withUnsafeBufferPointer { pg in
+                    x.storage.withUnsafeBufferPointer { px in
+                        out.storage.withUnsafeMutableBufferPointer { po in
+                            let o = SharedPointer(po.baseAddress!)
+                            Parallel.forEachChunk(count: rows, work: index.count &* heads &* d, cumulativeWeight: { st[$0] }) { range in
+                                if wide {
+                                    st.baseAddress!.withMemoryRebound(to: Int64.self, capacity: rows &+ 1) { rs in
+                                        for k in 0..<heads {
+                                            recsh_edge_dots_avx2(rs, ci.baseAddress!, pg.baseAddress! + k &* d, Int64(gc),
+                                                                 px.baseAddress! + k &* xHeadStride, Int64(xc), Int64(d),
+                                                                 o.base + k, Int64(heads),
+                                                                 Int64(range.lowerBound), Int64(range.upperBound))
+                                        }
+                                    }
+                                    return
+                                }
+                                for r in range {
+                                    let gr = pg.baseAddress! + r &* gc
+                                    for p in st[r]..<st[r &+ 1] {
+                                        let xu = px.baseAddress! + Int(ci[p]) &* xc
+                                        for k in 0..<heads {
+                                            o.base[p &* heads &+ k] = dot(gr + k &* d, xu + k &* xHeadStride, d)
                                         }
                                     }
                                 }

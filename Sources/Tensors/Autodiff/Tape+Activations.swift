@@ -8,14 +8,17 @@ extension Tape {
     public func relu(_ a: Variable) -> Variable {
         let out = value(a).relu()
         return record(out, inputs: [a]) { t, g in
-            var d = g
-            let n = d.count
-            d.storage.withUnsafeMutableBufferPointer { pd in
-                out.storage.withUnsafeBufferPointer { po in
-                    if n > 0 { RowKernels.maskNonPositive(pd.baseAddress!, by: po.baseAddress!, n) }
+            // Masked straight from g into a new buffer: one pass, not a copy of g and then a pass over it.
+            let n = g.count
+            let d = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+                g.storage.withUnsafeBufferPointer { pg in
+                    out.storage.withUnsafeBufferPointer { po in
+                        if n > 0 { RowKernels.maskNonPositive(pg.baseAddress!, by: po.baseAddress!, into: buffer.baseAddress!, n) }
+                    }
                 }
+                count = n
             }
-            t.accumulate(d, into: a)
+            t.accumulate(Matrix(rows: g.rows, cols: g.cols, storage: d), into: a)
         }
     }
 

@@ -223,29 +223,8 @@ extension Tape {
         return record(out, inputs: [weights, x]) { t, g in
             if t.needsGradient(weights) {
                 var da = Matrix(rows: nnz, cols: heads)
-                m.rowStart.withUnsafeBufferPointer { st in
-                    m.colIndex.withUnsafeBufferPointer { ci in
-                        g.storage.withUnsafeBufferPointer { pg in
-                            xv.storage.withUnsafeBufferPointer { px in
-                                da.storage.withUnsafeMutableBufferPointer { pda in
-                                    let o = SharedPointer(pda.baseAddress!), gc = heads &* d, xc = xv.cols
-                                    let xStride = shared ? 0 : d
-                                    Parallel.forEachChunk(count: op.rows, work: nnz &* gc, cumulativeWeight: { st[$0] }) { range in
-                                        for v in range {
-                                            let gv = pg.baseAddress! + v &* gc
-                                            for p in st[v]..<st[v &+ 1] {
-                                                let xu = px.baseAddress! + Int(ci[p]) &* xc
-                                                for k in 0..<heads {
-                                                    o.base[p &* heads &+ k] = AttentionKernels.dot(gv + k &* d, xu + k &* xStride, d)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                AttentionKernels.edgeDots(rowStart: m.rowStart, index: m.colIndex, g: g, heads: heads, width: d,
+                                          x: xv, xHeadStride: shared ? 0 : d, into: &da)
                 t.accumulate(da, into: weights)
             }
             if t.needsGradient(x) {

@@ -28,8 +28,7 @@ extension Tape {
         precondition(x1.rows == x2.rows && x1.cols == w1.rows && x2.cols == w2.rows && w1.cols == w2.cols
                      && bias.cols == w1.cols, "linearPair: shapes do not fit")
         let (v1, m1, v2, m2) = (value(x1), value(w1), value(x2), value(w2))
-        var z = Matrix(rows: x1.rows, cols: w1.cols)
-        z.addRowBroadcast(value(bias))
+        var z = Matrix(rows: x1.rows, repeatingRow: value(bias))
         BLAS.gemm(v1, m1, beta: 1, into: &z)
         BLAS.gemm(v2, m2, beta: 1, into: &z)
         return record(z, inputs: [x1, w1, x2, w2, bias]) { t, g in
@@ -47,7 +46,7 @@ extension Tape {
         let hv = value(h)
         let wb = value(w).hstack(value(b))                           // in x 2out
         let p = BLAS.matmul(hv, wb)                                  // N x 2out: [hW | hB]
-        var z = Matrix(rows: n, cols: out)
+        var z = Matrix(uninitializedRows: n, cols: out)              // every element is written below
         let biasRow = value(bias)
         p.storage.withUnsafeBufferPointer { ps in
             z.storage.withUnsafeMutableBufferPointer { zs in
@@ -65,10 +64,11 @@ extension Tape {
         }
         return record(z, inputs: [h, w, b, bias]) { t, g in
             // G = [Aᵀ g | g]: the gradient with respect to P.
-            var gp = Matrix(rows: n, cols: 2 * out)
+            var gp = Matrix(uninitializedRows: n, cols: 2 * out)   // each row: zeros for Aᵀg to add into, then g
             gp.storage.withUnsafeMutableBufferPointer { gs in
                 g.storage.withUnsafeBufferPointer { src in
                     for r in 0..<n {
+                        (gs.baseAddress! + r &* 2 &* out).initialize(repeating: 0, count: out)
                         (gs.baseAddress! + (r &* 2 &* out &+ out)).update(from: src.baseAddress! + r &* out, count: out)
                     }
                     a.transpose.values.withUnsafeBufferPointer { vals in
@@ -117,8 +117,7 @@ extension Tape {
         let n = blocks.map(\.rows.upperBound).max() ?? 0, out = w.cols
         precondition(bias.rows == 1 && bias.cols == out, "blockLinear: bias must be 1 x \(out)")
         let wv = value(w)
-        var z = Matrix(rows: n, cols: out)
-        z.addRowBroadcast(value(bias))
+        var z = Matrix(rows: n, repeatingRow: value(bias))
         let selected = blocks.map { wv.gatherRows($0.weightRows) }
         z.storage.withUnsafeMutableBufferPointer { zs in
             for (block, ws) in zip(blocks, selected) where !block.rows.isEmpty && block.input.cols > 0 {

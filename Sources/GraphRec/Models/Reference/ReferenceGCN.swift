@@ -5,25 +5,31 @@ import Tensors
 ///
 ///     A      = D^-1 Adj                      row-normalised adjacency: row v averages over N(v)
 ///     H(0)   = [X | E]                       node features, then ID embeddings when the model has them
-///     H(k+1) = act(A H(k) W_k + H(k) B_k + b_k)   act = ReLU between layers, none after the last
-///     score(u, m) = H(L)[u] . H(L)[m]
+///     H(k+1) = act(A H(k) W_k + H(k) B_k + b_k)   act = ReLU (or none) between layers, none after the last
+///     Z      = H(L), or with combine=mean (E + H(1) + ... + H(L)) / (L + 1), E the ID embeddings
+///     score(u, m) = Z[u] . Z[m]
 ///
 /// `GCN.forward` computes the same numbers with sparse products, one fused
 /// op per layer that aggregates on the narrower side (`mean(h) W = mean(h W)`)
 /// and a per-type first layer that multiplies no zeros. This one holds the
 /// dense N x N adjacency: small graphs only.
 public enum ReferenceGCN {
-    /// H(L): users' rows first, then movies'.
+    /// Z: users' rows first, then movies'.
     public static func embed(_ model: GCN, _ graph: InteractionGraph) -> Matrix {
         let a = SparseOperator.rowNormalized(graph.adjacency()).matrix.dense()
         var h = ReferenceInput.initial(features: model.input.features(of: graph), ids: model.weights.ids,
                                        nodes: graph.nodeCount)
+        var terms = model.weights.ids.map { [$0.users.vstack($0.movies)] } ?? []
         for (k, layer) in model.weights.layers.enumerated() {
             var z = BLAS.matmul(BLAS.matmul(a, h), layer.weight) + BLAS.matmul(h, layer.root)
             z.addRowBroadcast(layer.bias)
-            h = k + 1 < model.layers ? z.relu() : z
+            h = k + 1 < model.layers && model.activation == .relu ? z.relu() : z
+            terms.append(h)
         }
-        return h
+        guard model.combine == .mean else { return h }
+        var mean = terms.dropFirst().reduce(terms[0], +)
+        mean.scale(by: 1 / Float(terms.count))
+        return mean
     }
 }
 
