@@ -67,9 +67,9 @@ public enum FeatureBias {
     /// `feature-bias=prior` on the train likes of `graph`:
     ///
     ///     b_m  = log p(m)                      (smoothed: (likes_m + 1) / (likes + movies))
-    ///     W_mf = s_f (log p(m | f) - log p(m)),  p(m | f) = (C_fm + a p(m)) / (C_f + a)
+    ///     W_mf = s_f (log p(m | f) - log p(m)),  p(m | f) = (C_mf + a p(m)) / (C_f + a)
     ///
-    /// with C_fm the likes of movie m weighted by the users' wide column f
+    /// with C_mf the likes of movie m weighted by the users' wide column f
     /// and a = `priorPseudoLikes`. The scale s_f keeps the features from
     /// being counted twice: a continuous feature's bumps share one weight
     /// (s = 1 / the mean of a user's bump sum), and a 0/1 column with n
@@ -82,13 +82,9 @@ public enum FeatureBias {
     static func prior(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
         guard let x = graph.userFeatures, let wide = wideFeatures(graph) else { return nil }
         let movies = graph.movieCount, f = wide.cols
-        var likes = [Float](repeating: 0, count: movies)
-        var counts = Matrix(rows: f, cols: movies)
-        for e in graph.edges {
-            let u = Int(e.user), m = Int(e.movie)
-            likes[m] += 1
-            for c in 0..<f { counts[c, m] += wide[u, c] }
-        }
+        // C (movies x features): each movie's likes weighted by its users' wide rows, one sparse product.
+        let counts = graph.userItems.transposeTimes(wide)
+        let likes = (0..<movies).map { Float(graph.degree(movie: $0)) }
         let total = likes.reduce(0, +)
         let logP = likes.map { log(($0 + 1) / (total + Float(movies))) }
         // Each wide column's scale, from the users with likes.
@@ -109,10 +105,10 @@ public enum FeatureBias {
         }
         var w = Matrix(rows: movies, cols: f)
         for c in 0..<f {
-            let columnTotal = (0..<movies).reduce(Float(0)) { $0 + counts[c, $1] }
+            let columnTotal = (0..<movies).reduce(Float(0)) { $0 + counts[$1, c] }
             for m in 0..<movies {
                 let p = exp(logP[m])
-                let given = (counts[c, m] + priorPseudoLikes * p) / (columnTotal + priorPseudoLikes)
+                let given = (counts[m, c] + priorPseudoLikes * p) / (columnTotal + priorPseudoLikes)
                 w[m, c] = scale[c] * (log(given) - logP[m])
             }
         }
