@@ -9,7 +9,8 @@ import Tensors
     @Test(arguments: [["ids": "off"], ["ids": "on"], ["features": "off"], ["layers": "3", "hidden": "3"],
                       ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean"],
                       ["ids": "off", "combine": "mean", "layers": "3"], ["activation": "none", "layers": "3"],
-                      ["ids": "on", "score": "cosine", "temperature": "0.2"], ["features": "off", "combine": "mean", "score": "cosine"]])
+                      ["ids": "on", "score": "cosine", "temperature": "0.2"], ["features": "off", "combine": "mean", "score": "cosine"],
+                      ["norm": "sym"], ["ids": "on", "norm": "sym", "layers": "3"], ["features": "off", "norm": "sym", "combine": "mean"]])
     func gcnMatchesTheDenseFormula(options: [String: String]) {
         var model = GCN(graph: graph, options: TinyGraph.options(options))
         var rng = SeededGenerator(seed: 5)

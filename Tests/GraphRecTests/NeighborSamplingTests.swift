@@ -225,6 +225,11 @@ import Tensors
         #expect(throws: RecError.self) {
             _ = try Trainer(options: TinyGraph.options(["sampler": "neighbors", "edge-dropout": "0.2"])).train(&gcn, on: graph)
         }
+        let symmetric = #expect(throws: RecError.self) {
+            _ = try Trainer(options: TinyGraph.options(["sampler": "neighbors", "norm": "sym"])).train(&gcn, on: graph)
+        }
+        #expect(symmetric?.message.contains("norm=sym") == true)
+        #expect(throws: RecError.self) { try GCN.parse(["norm": "max"]) }
         #expect(throws: RecError.self) { try GCN.parse(["fanout": "15,x"]) }
         #expect(throws: RecError.self) { try GCN.parse(["sampler": "some"]) }
         #expect(try GCN.parse(["fanout": "7"])["fanout"] == .word("7"))

@@ -55,7 +55,8 @@ import Tensors
 
     @Test(arguments: [["ids": "on"], ["ids": "on", "bias": "on", "layers": "3"], ["ids": "off"], ["features": "off", "ids": "on"],
                       ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean", "layers": "3"],
-                      ["ids": "off", "combine": "mean", "bias": "on"], ["ids": "on", "score": "cosine", "bias": "on"]])
+                      ["ids": "off", "combine": "mean", "bias": "on"], ["ids": "on", "score": "cosine", "bias": "on"],
+                      ["ids": "on", "norm": "sym"], ["features": "off", "norm": "sym", "layers": "3", "bias": "on"], ["ids": "off", "norm": "sym"]])
     func gcnMatchesTheFullForwardPass(options: [String: String]) throws {
         let graph = TinyGraph.make(users: 20, movies: 25)
         var model = GCN(graph: graph, options: TinyGraph.options(options))

@@ -1,7 +1,8 @@
 import Tensors
 
 /// A what-if edit through the GCN's receptive field (`ReceptiveField`):
-/// mean aggregation, so only the endpoints' rows of the operator change; the
+/// mean aggregation, so only the endpoints' rows of the operator change
+/// (`norm=sym`: their neighbours' rows too, as LightGCN's); the
 /// user's layer-0 state changes too when the edit takes its edges to none or
 /// from none (its ID row is zeroed without edges, `NodeInput.coldUserMask`).
 extension GCN: ReceptiveFieldModel {
@@ -30,7 +31,10 @@ extension GCN: ReceptiveFieldModel {
         let u = edit.user
         let coldToggles = input.useIDs && (edit.graph.degree(user: u) == 0) != edit.movies.isEmpty
         let inputs = coldToggles ? [u] : []
-        let field = ReceptiveField(edit: edit, layers: layers, inputs: inputs, operatorRows: edit.endpoints, targets: targets)
+        // Under norm=sym an edge's weight reads both ends' degrees: the endpoints' neighbours' rows change too.
+        var operatorRows = Set(edit.endpoints)
+        if norm == .sym { for v in edit.endpoints { edit.forEachNeighbor(v) { operatorRows.insert($0) } } }
+        let field = ReceptiveField(edit: edit, layers: layers, inputs: inputs, operatorRows: operatorRows.sorted(), targets: targets)
         let states = field.propagate(before, inputs: inputs, input: { rows in
             // Features unchanged; the ID part is the user's row, or zeros without edges.
             var h = before[0].gatherRows(rows)
@@ -45,7 +49,7 @@ extension GCN: ReceptiveFieldModel {
         }, layer: { k, rows, previous in
             // z = mean_{w in N(v)} h_w W_k + h_v B_k + b_k, the activation below the last layer.
             let layer = weights.layers[k - 1]
-            var z = BLAS.matmul(edit.aggregate(rows: rows, symmetric: false, previous), layer.weight)
+            var z = BLAS.matmul(edit.aggregate(rows: rows, symmetric: norm == .sym, previous), layer.weight)
             z.add(BLAS.matmul(previous.gatherRows(rows), layer.root))
             z.addRowBroadcast(layer.bias)
             return k < layers && activation == .relu ? z.relu() : z

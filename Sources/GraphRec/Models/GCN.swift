@@ -4,7 +4,8 @@ import Tensors
 ///
 ///     h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
 ///
-/// on the shared user-movie node space, `layers` layers (hidden width
+/// on the shared user-movie node space (with `norm=sym` the mean's 1/d_v
+/// becomes 1/sqrt(d_v d_u), `GraphNormalization`), `layers` layers (hidden width
 /// `hidden`, output `dim`), ReLU between layers (`activation=`) and none after the last.
 /// The bias b_k is PyG's SAGEConv bias; the seed's formula leaves it out.
 /// h(0) comes from `NodeInput` (42-dim shared features and/or ID embeddings).
@@ -31,6 +32,7 @@ public struct GCN: TrainableModel {
     public let frozen: Set<String>
     public let combine: LayerCombination
     public let activation: LayerActivation
+    public let norm: GraphNormalization
     /// With `score=cosine`, what each L2-normalised output row is scaled by (sqrt(1 / temperature)); nil for dot.
     public let rowScale: Float?
 
@@ -41,6 +43,7 @@ public struct GCN: TrainableModel {
         dropout = options.dropout
         combine = options.combine
         activation = options.activation
+        norm = options.norm
         rowScale = EmbeddingScore.rowScale(options.score, temperature: options.temperature)
         var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
         let ids = input.initialIDs(users: graph.userCount, movies: graph.movieCount, using: &rng)
@@ -70,8 +73,8 @@ public struct GCN: TrainableModel {
         input.effective(options, featureBias: weights.featureBias != nil)
     }
 
-    /// The mean-aggregation operator and the (constant) input features with
-    /// their mean; for a feature-only input, layer 1's compact per-type form.
+    /// The aggregation operator (the mean, or `norm=sym`'s) and the (constant)
+    /// input features aggregated by it; for a feature-only input, layer 1's compact per-type form.
     public struct Context {
         public let mean: SparseOperator
         public let features: Matrix?
@@ -87,7 +90,7 @@ public struct GCN: TrainableModel {
     public func makeContext(_ graph: InteractionGraph) -> Context { batchContext(graph, coldFrom: graph) }
 
     public func batchContext(_ graph: InteractionGraph, coldFrom: InteractionGraph) -> Context {
-        let mean = SparseOperator.rowNormalized(NodeInput.messageAdjacency(graph, coldFrom: coldFrom))
+        let mean = norm.aggregation(NodeInput.messageAdjacency(graph, coldFrom: coldFrom))
         let x = input.features(of: graph)
         let meanX = x.map { mean.times($0) }
         var typed: TypedLayerInput?
@@ -201,7 +204,7 @@ extension GCN: GraphModelKind {
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
     public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout",
                                                       "bias", "feature-bias", "cold-share", "sampler", "fanout",
-                                                      "combine", "activation", "score", "temperature"])
+                                                      "combine", "activation", "score", "temperature", "norm"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
                                                        edits: .propagates, lossCurve: true, features: .optional)
 }

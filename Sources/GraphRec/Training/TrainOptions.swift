@@ -1,3 +1,5 @@
+import Tensors
+
 /// The hyperparameters of the gradient-trained kinds (gcn, gat, lightgcn,
 /// mf), typed, for the models' architecture fields (layers, hidden, dim,
 /// heads, features, ids, init, dropout) and the `Trainer` (the rest).
@@ -54,6 +56,8 @@ public struct TrainOptions: Sendable, Equatable {
     public var combine: LayerCombination
     /// GCN's nonlinearity between layers (`LayerActivation`).
     public var activation: LayerActivation
+    /// How GCN weighs a neighbour's message (`GraphNormalization`).
+    public var norm: GraphNormalization
     /// How GCN compares a user's and a movie's output rows (`EmbeddingScore`).
     public var score: EmbeddingScore
     /// The temperature of `score=cosine`: scores are cos / temperature.
@@ -120,6 +124,9 @@ public struct TrainOptions: Sendable, Equatable {
                     + "(every layer then dim wide), as LightGCN", scale: .categorical),
         ModelOption("activation", .choice(LayerActivation.allCases.map(\.rawValue)), default: .word("relu"),
                     "nonlinearity between graph layers (none: linear layers, as LightGCN)", scale: .categorical),
+        ModelOption("norm", .choice(GraphNormalization.allCases.map(\.rawValue)), default: .word("mean"),
+                    "neighbour weights: mean 1/d_v, or sym 1/sqrt(d_v d_u) as LightGCN (full graph only)",
+                    scale: .categorical),
         ModelOption("score", .choice(EmbeddingScore.allCases.map(\.rawValue)), default: .word("dot"),
                     "score a user and a movie by the dot product of their output rows, or by their cosine "
                     + "divided by temperature=", scale: .categorical),
@@ -193,6 +200,7 @@ public struct TrainOptions: Sendable, Equatable {
         coldShare = float("cold-share")
         combine = LayerCombination(rawValue: word("combine")) ?? .last
         activation = LayerActivation(rawValue: word("activation")) ?? .relu
+        norm = GraphNormalization(rawValue: word("norm")) ?? .mean
         score = EmbeddingScore(rawValue: word("score")) ?? .dot
         temperature = float("temperature")
     }
@@ -227,6 +235,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
         o["bias"] = .flag(itemBias); o["feature-bias"] = .word(featureBias.rawValue); o["cold-share"] = number(coldShare)
         o["combine"] = .word(combine.rawValue); o["activation"] = .word(activation.rawValue)
+        o["norm"] = .word(norm.rawValue)
         o["score"] = .word(score.rawValue); o["temperature"] = number(temperature)
         return o.text
     }
@@ -263,6 +272,21 @@ public enum LayerCombination: String, Sendable, CaseIterable {
 /// neighbourhood, as LightGCN. Searched by `tune`; the default stays ReLU.
 public enum LayerActivation: String, Sendable, CaseIterable {
     case relu, none
+}
+
+/// How a GCN layer weighs the messages of v's neighbours (`norm=`):
+///
+/// - mean (default): 1 / d_v, the seed's mean aggregation.
+/// - sym: 1 / sqrt(d_v d_u), LightGCN's D^-1/2 A D^-1/2, so a popular
+///   neighbour u speaks more softly. Needs every neighbour's full degree,
+///   which a sampled neighbourhood does not hold: full graph only.
+public enum GraphNormalization: String, Sendable, CaseIterable {
+    case mean, sym
+
+    /// The aggregation operator of `adjacency` under this normalisation.
+    public func aggregation(_ adjacency: CSRMatrix) -> SparseOperator {
+        self == .mean ? .rowNormalized(adjacency) : .symmetricNormalized(adjacency)
+    }
 }
 
 /// How GCN scores a (user, movie) pair from their output rows z_u, z_m (`score=`).

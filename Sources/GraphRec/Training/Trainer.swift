@@ -169,6 +169,10 @@ public struct Trainer {
         if options.itemBias || options.featureBias != .off || options.coldShare > 0 {
             throw RecError("bias=, feature-bias= and cold-share= train on the full graph only (use sampler=full)")
         }
+        if options.norm == .sym {
+            throw RecError("norm=sym weighs each message by both ends' full degrees, which a sampled neighbourhood "
+                + "does not hold (use sampler=full, or norm=mean)")
+        }
         if options.edgeDropout > 0 {
             throw RecError("edge-dropout: not used with sampler=neighbors, which samples each batch's edges already "
                 + "(use sampler=full, or drop edge-dropout)")

@@ -4,6 +4,7 @@ import Tensors
 /// path against (the tests compare the two on small graphs):
 ///
 ///     A      = D^-1 Adj                      row-normalised adjacency: row v averages over N(v)
+///                (norm=sym: D^-1/2 Adj D^-1/2, each message 1/sqrt(d_v d_u))
 ///     H(0)   = [X | E]                       node features, then ID embeddings when the model has them
 ///     H(k+1) = act(A H(k) W_k + H(k) B_k + b_k)   act = ReLU (or none) between layers, none after the last
 ///     Z      = H(L), or with combine=mean (E + H(1) + ... + H(L)) / (L + 1), E the ID embeddings
@@ -16,7 +17,7 @@ import Tensors
 public enum ReferenceGCN {
     /// Z: users' rows first, then movies'.
     public static func embed(_ model: GCN, _ graph: InteractionGraph) -> Matrix {
-        let a = SparseOperator.rowNormalized(graph.adjacency()).matrix.dense()
+        let a = model.norm.aggregation(graph.adjacency()).matrix.dense()
         var h = ReferenceInput.initial(features: model.input.features(of: graph), ids: model.weights.ids,
                                        nodes: graph.nodeCount)
         var terms = model.weights.ids.map { [$0.users.vstack($0.movies)] } ?? []
