@@ -91,12 +91,7 @@ public enum FeatureBias {
         guard !active.isEmpty else { return start }
         let movies = graph.movieCount
         let x = wide.gatherRows(active)
-        var likes = Matrix(rows: active.count, cols: movies)
-        var count = [Float](repeating: 0, count: active.count)
-        for (i, u) in active.enumerated() {
-            for m in graph.movies(ofUser: u) { likes[i, Int(m)] = 1 }
-            count[i] = Float(graph.degree(user: u))
-        }
+        let count = active.map { Float(graph.degree(user: $0)) }
         let perLike = 1 / count.reduce(0, +)
         var parameters = ["b": start.item, "w": start.feature]
         var adam = Adam(learningRate: priorStepSize)
@@ -105,16 +100,15 @@ public enum FeatureBias {
             var g = BLAS.matmul(x, parameters["w"]!, transposeB: true)
             let b = parameters["b"]!.storage
             g.storage.withUnsafeMutableBufferPointer { l in
-                likes.storage.withUnsafeBufferPointer { a in
-                    for i in 0..<active.count {
-                        let row = i * movies
-                        var top = -Float.infinity
-                        for m in 0..<movies { l[row + m] += b[m]; top = max(top, l[row + m]) }
-                        var z: Float = 0
-                        for m in 0..<movies { l[row + m] = exp(l[row + m] - top); z += l[row + m] }
-                        let scale = count[i] / z
-                        for m in 0..<movies { l[row + m] = (scale * l[row + m] - a[row + m]) * perLike }
-                    }
+                for (i, u) in active.enumerated() {
+                    let row = i * movies
+                    var top = -Float.infinity
+                    for m in 0..<movies { l[row + m] += b[m]; top = max(top, l[row + m]) }
+                    var z: Float = 0
+                    for m in 0..<movies { l[row + m] = exp(l[row + m] - top); z += l[row + m] }
+                    let scale = count[i] * perLike / z
+                    for m in 0..<movies { l[row + m] *= scale }
+                    for m in graph.movies(ofUser: u) { l[row + Int(m)] -= perLike }
                 }
             }
             var gw = BLAS.matmul(g, transposeA: true, x)
