@@ -25,6 +25,18 @@ struct ColdStartEndToEndTests {
         #expect(r.stderr.contains("ease: \(users) users by popularity"))
     }
 
+    @Test func trainingOnColdValidationUsersSaysWhoScoredThem() throws {
+        let r = try Recsh.run(["--format", "json", "-c",
+                               "\(Self.load); split cold seed=1; train mf epochs=2 dim=8; train gcn epochs=1 hidden=8 dim=4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let mf = r.objects[r.objects.count - 2], gcn = r.objects[r.objects.count - 1]
+        // MF has no vector for a user without edges: its epochs scored untrained rows, and the note says so.
+        let note = try #require(mf["input_note"] as? String, "\(mf)")
+        #expect(note.contains("of the") && note.contains("validation users have no train edges and mf cannot score them"))
+        // The feature GCN scores them from their features: no such note.
+        #expect((gcn["input_note"] as? String)?.contains("cannot score them") != true)
+    }
+
     @Test func newuserWithoutLikesSaysHowItRanked() throws {
         let r = try Recsh.run(["--format", "json", "-c",
                                "\(Self.load); split warm; train ease; newuser age=25 gender=F occupation=student model=ease; "

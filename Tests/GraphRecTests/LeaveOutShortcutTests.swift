@@ -21,6 +21,7 @@ import Tensors
         ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "layers": "1"], true),
         ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "bias": "on", "feature-bias": "on"], true),
         ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "layers": "3"], false),
+        ("gcn", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "score": "cosine"], false),
         ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3"], true),
         ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "ids": "on", "bias": "on"], true),
         ("gat", ["hidden": "8", "dim": "4", "epochs": "2", "batch": "64", "negatives": "3", "heads": "3"], true),

@@ -8,7 +8,8 @@ import Tensors
 
     @Test(arguments: [["ids": "off"], ["ids": "on"], ["features": "off"], ["layers": "3", "hidden": "3"],
                       ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean"],
-                      ["ids": "off", "combine": "mean", "layers": "3"], ["activation": "none", "layers": "3"]])
+                      ["ids": "off", "combine": "mean", "layers": "3"], ["activation": "none", "layers": "3"],
+                      ["ids": "on", "score": "cosine", "temperature": "0.2"], ["features": "off", "combine": "mean", "score": "cosine"]])
     func gcnMatchesTheDenseFormula(options: [String: String]) {
         var model = GCN(graph: graph, options: TinyGraph.options(options))
         var rng = SeededGenerator(seed: 5)
@@ -27,6 +28,22 @@ import Tensors
         #expect(throws: RecError.self) { try TrainOptions(OptionValues(["combine": "sum"])) }
         #expect(throws: RecError.self) { try TrainOptions(OptionValues(["activation": "tanh"])) }
         #expect(try TrainOptions(OptionValues(["combine": "mean", "activation": "none"])).asDictionary["combine"] == "mean")
+    }
+
+    @Test func gcnCosineScoresAreCosinesOverTheTemperature() throws {
+        let cosine = GCN(graph: graph, options: TinyGraph.options(["ids": "on", "score": "cosine", "temperature": "0.25"]))
+        let dot = GCN(graph: graph, options: TinyGraph.options(["ids": "on"]))
+        let (c, d) = (cosine.embed(graph), dot.embed(graph))
+        // Same weights (same seed): each cosine row is the dot row, L2-normalised and scaled by sqrt(1 / 0.25) = 2.
+        for r in 0..<d.users.rows {
+            let row = (0..<d.dimension).map { d.users[r, $0] }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for j in 0..<d.dimension { #expect(abs(c.users[r, j] - 2 * row[j] / norm) < 1e-5) }
+        }
+        // So every score is at most 1 / temperature.
+        #expect(BLAS.matmul(c.users, c.items, transposeB: true).storage.allSatisfy { abs($0) <= 4 + 1e-4 })
+        #expect(throws: RecError.self) { try TrainOptions(OptionValues(["score": "euclid"])) }
+        #expect(throws: RecError.self) { try TrainOptions(OptionValues(["temperature": "0"])) }
     }
 
     @Test func gcnInputLayoutFollowsTheOptionsAndTheGraph() {

@@ -113,7 +113,8 @@ import Tensors
     }
 
     @Test(arguments: [["ids": "off"], ["ids": "on"], ["ids": "on", "features": "off", "loss": "margin"],
-                      ["ids": "on", "combine": "mean", "activation": "none"], ["ids": "off", "combine": "mean"]])
+                      ["ids": "on", "combine": "mean", "activation": "none"], ["ids": "off", "combine": "mean"],
+                      ["ids": "on", "score": "cosine", "temperature": "0.2"]])
     func gcnWithWholeNeighbourhoodsTrainsExactlyAsTheFullGraphWithHoldout(options: [String: String]) throws {
         let (full, sampled) = pair(options)
         var a = GCN(graph: graph, options: full), b = GCN(graph: graph, options: sampled)

@@ -55,7 +55,7 @@ import Tensors
 
     @Test(arguments: [["ids": "on"], ["ids": "on", "bias": "on", "layers": "3"], ["ids": "off"], ["features": "off", "ids": "on"],
                       ["ids": "on", "combine": "mean", "activation": "none"], ["features": "off", "combine": "mean", "layers": "3"],
-                      ["ids": "off", "combine": "mean", "bias": "on"]])
+                      ["ids": "off", "combine": "mean", "bias": "on"], ["ids": "on", "score": "cosine", "bias": "on"]])
     func gcnMatchesTheFullForwardPass(options: [String: String]) throws {
         let graph = TinyGraph.make(users: 20, movies: 25)
         var model = GCN(graph: graph, options: TinyGraph.options(options))

@@ -216,6 +216,17 @@ let mutatingSpecs: [CommandSpec] = [
         #expect(!completer.complete("eval k=5 ").candidates.contains("k="))
     }
 
+    @Test func modelOptionsFollowTheModelKind() {
+        // gcn takes preset= but not NCF's pretrain=; ncf takes pretrain= only.
+        #expect(completer.complete("train gcn pre").candidates == ["preset="])
+        #expect(completer.complete("train ncf pre").candidates == ["pretrain="])
+        #expect(!completer.complete("train ease ").candidates.contains("hidden="))
+        #expect(completer.complete("train ease ").candidates.contains("lambda="))
+        // tune keeps its own options beside the kind's.
+        #expect(completer.complete("tune gcn tri").candidates == ["trials="])
+        #expect(completer.complete("tune ease hid").candidates.isEmpty)
+    }
+
     @Test func modelNames() {
         #expect(completer.complete("eval gc").candidates == ["gcn", "gcn-ids"])
         #expect(completer.complete("eval gc").commonPrefix == "gcn")

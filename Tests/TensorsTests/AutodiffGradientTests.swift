@@ -35,6 +35,22 @@ import Testing
         check([x(5, 3, 5), x(1, 3, 6)]) { t, v in t.addRowBias(v[0], v[1]) }
     }
 
+    @Test(arguments: [Float(1), 3.2])
+    func rowNormalized(scale: Float) {
+        check([x(5, 4, 9)]) { t, v in t.rowNormalized(v[0], scale: scale) }
+        // Composed with a product, as the GCN's cosine scores use it.
+        check([x(3, 6, 10), x(4, 6, 11)]) { t, v in
+            t.matmul(t.rowNormalized(v[0], scale: scale), transposeA: false, t.rowNormalized(v[1], scale: scale), transposeB: true)
+        }
+    }
+
+    @Test func rowNormalizedValues() {
+        let tape = Tape()
+        let y = tape.value(tape.rowNormalized(tape.constant(Matrix(rows: 2, cols: 2, storage: [3, 4, 0, 0])), scale: 2))
+        // |(3, 4)| = 5: (0.6, 0.8) * 2; a zero row stays zero.
+        #expect(y.maxAbsDifference(Matrix(rows: 2, cols: 2, storage: [1.2, 1.6, 0, 0])) < 1e-6)
+    }
+
     @Test func concatColumns() {
         check([x(4, 2, 7), x(4, 3, 8)]) { t, v in t.concatColumns([v[0], v[1]]) }
     }

@@ -1,6 +1,6 @@
 import Tensors
 
-/// Leave-out deltas of a 1- or 2-layer GCN (ReLU, scored from the last layer) without a forward pass per group.
+/// Leave-out deltas of a 1- or 2-layer GCN (ReLU, dot scores from the last layer) without a forward pass per group.
 ///
 /// Removing the likes S of u changes the mean aggregation of u (|S|
 /// neighbours fewer) and of each j in S; nothing else. For a movie m that u
@@ -16,7 +16,7 @@ import Tensors
 /// GEMMs, and the deltas (z_u - z_u(-S)) . z_m are one GEMM; the item and feature biases cancel.
 extension GCN: LeaveOutShortcut {
     public func leaveOut(user u: Int, likes: [Int], groups: [[Int]], movies: [Int], graph: InteractionGraph) -> (scores: [Float], deltas: Matrix)? {
-        guard layers <= 2, combine == .last, activation == .relu, u < graph.userCount, LeaveOut.graphShortcutApplies(likes: likes, groups: groups, movies: movies) else { return nil }
+        guard layers <= 2, combine == .last, activation == .relu, rowScale == nil, u < graph.userCount, LeaveOut.graphShortcutApplies(likes: likes, groups: groups, movies: movies) else { return nil }
         let tape = Tape()
         let states = layerStates(tape, makeContext(graph), weights: weights.bind { tape.constant($1) }).map { tape.value($0) }
         let likeRows = likes.map { graph.userCount + $0 }

@@ -20,6 +20,7 @@ extension GCN: ReceptiveFieldModel {
             z = terms.dropFirst().reduce(terms[0]) { $0 + $1 }
             z.scale(by: 1 / Float(terms.count))
         }
+        z = scored(z)
         guard let bias = weights.itemBias else { return z }
         let column = Matrix(rows: nodes.count, cols: 1, storage: nodes.map { $0 < userCount ? 1 : bias[$0 - userCount, 0] })
         return z.hstack(column)

@@ -31,6 +31,8 @@ public struct GCN: TrainableModel {
     public let frozen: Set<String>
     public let combine: LayerCombination
     public let activation: LayerActivation
+    /// With `score=cosine`, what each L2-normalised output row is scaled by (sqrt(1 / temperature)); nil for dot.
+    public let rowScale: Float?
 
     /// A fresh model for `graph` from `options.seed`: Glorot weights and zero
     /// biases, or PyG's default init with `init=pyg` (`WeightInit`).
@@ -39,6 +41,7 @@ public struct GCN: TrainableModel {
         dropout = options.dropout
         combine = options.combine
         activation = options.activation
+        rowScale = EmbeddingScore.rowScale(options.score, temperature: options.temperature)
         var rng = SeededGenerator(seed: options.seed, stream: "gcn.init")
         let ids = input.initialIDs(users: graph.userCount, movies: graph.movieCount, using: &rng)
         var layers: [SAGEWeights<Matrix>] = []
@@ -100,7 +103,7 @@ public struct GCN: TrainableModel {
     // h_v(k+1) = act(W_k * mean_{u in N(v)} h_u(k) + B_k * h_v(k) + b_k)
     public func forward(_ tape: Tape, _ context: Context, weights: GCNWeights<Variable>) -> (users: Variable, items: Variable) {
         let (states, ids) = propagate(tape, context, weights: weights)
-        let h = combined(tape, states: states, ids: ids)
+        let h = scored(tape, combined(tape, states: states, ids: ids))
         let n = h.rows
         let z = ItemBias.append(tape, weights.itemBias,
                                 users: tape.sliceRows(h, 0..<context.userCount), items: tape.sliceRows(h, context.userCount..<n))
@@ -174,11 +177,22 @@ public struct GCN: TrainableModel {
             h = k < layers ? tape.dropout(activated(tape, z), rate: dropout) : z
             states.append(h)
         }
-        guard combine == .mean else { return h }
+        guard combine == .mean else { return scored(tape, h) }
         // The batch's nodes are the first rows of every hop's states.
         let first = 0..<h.rows
         let ids = weights.ids == nil ? nil : parts.last.map { tape.sliceRows($0, first) }
-        return combined(tape, states: states.map { tape.sliceRows($0, first) }, ids: ids)
+        return scored(tape, combined(tape, states: states.map { tape.sliceRows($0, first) }, ids: ids))
+    }
+
+    /// The rows scores are dot products of: `combined`'s, or with `score=cosine`
+    /// the same rows L2-normalised and scaled by sqrt(1 / temperature) (`EmbeddingScore`).
+    func scored(_ tape: Tape, _ z: Variable) -> Variable {
+        rowScale.map { tape.rowNormalized(z, scale: $0) } ?? z
+    }
+
+    /// `scored` for rows outside a tape (what-if, the reference).
+    func scored(_ z: Matrix) -> Matrix {
+        rowScale.map { z.rowsNormalized(scale: $0).rows } ?? z
     }
 }
 
@@ -187,7 +201,7 @@ extension GCN: GraphModelKind {
     public static let summary = "the seed study's GraphSAGE GCN over features (ID embeddings optional)"
     public static let options = TrainOptions.options(["layers", "hidden", "dim", "features", "ids", "init", "preset", "dropout",
                                                       "bias", "feature-bias", "cold-share", "sampler", "fanout",
-                                                      "combine", "activation"])
+                                                      "combine", "activation", "score", "temperature"])
     public static let capabilities = ModelCapabilities(inductive: true, coldUsers: .init(noEdges: .features, fewLikes: .graph),
                                                        edits: .propagates, lossCurve: true, features: .optional)
 }

@@ -54,6 +54,10 @@ public struct TrainOptions: Sendable, Equatable {
     public var combine: LayerCombination
     /// GCN's nonlinearity between layers (`LayerActivation`).
     public var activation: LayerActivation
+    /// How GCN compares a user's and a movie's output rows (`EmbeddingScore`).
+    public var score: EmbeddingScore
+    /// The temperature of `score=cosine`: scores are cos / temperature.
+    public var temperature: Float
 
     /// Every option of the gradient-trained kinds, with the seed study's defaults (COMMANDS.md).
     public static let declarations: [ModelOption] = [
@@ -116,6 +120,12 @@ public struct TrainOptions: Sendable, Equatable {
                     + "(every layer then dim wide), as LightGCN", scale: .categorical),
         ModelOption("activation", .choice(LayerActivation.allCases.map(\.rawValue)), default: .word("relu"),
                     "nonlinearity between graph layers (none: linear layers, as LightGCN)", scale: .categorical),
+        ModelOption("score", .choice(EmbeddingScore.allCases.map(\.rawValue)), default: .word("dot"),
+                    "score a user and a movie by the dot product of their output rows, or by their cosine "
+                    + "divided by temperature=", scale: .categorical),
+        ModelOption("temperature", .number(0.001...10), default: .number(0.1),
+                    "with score=cosine, scores are cos / temperature (smaller: sharper)", scale: .log(0.03...0.5),
+                    searchedWith: ["score": "cosine"]),
     ]
 
     /// The options every gradient-trained kind reads through the `Trainer`.
@@ -183,6 +193,8 @@ public struct TrainOptions: Sendable, Equatable {
         coldShare = float("cold-share")
         combine = LayerCombination(rawValue: word("combine")) ?? .last
         activation = LayerActivation(rawValue: word("activation")) ?? .relu
+        score = EmbeddingScore(rawValue: word("score")) ?? .dot
+        temperature = float("temperature")
     }
 
     /// Writes the fields a model or `sampler=auto` may change (the input it
@@ -215,6 +227,7 @@ public struct TrainOptions: Sendable, Equatable {
         o["init"] = .word(initialization.rawValue); o["preset"] = .word(preset ?? "none")
         o["bias"] = .flag(itemBias); o["feature-bias"] = .word(featureBias.rawValue); o["cold-share"] = number(coldShare)
         o["combine"] = .word(combine.rawValue); o["activation"] = .word(activation.rawValue)
+        o["score"] = .word(score.rawValue); o["temperature"] = number(temperature)
         return o.text
     }
 }
@@ -250,4 +263,22 @@ public enum LayerCombination: String, Sendable, CaseIterable {
 /// neighbourhood, as LightGCN. Searched by `tune`; the default stays ReLU.
 public enum LayerActivation: String, Sendable, CaseIterable {
     case relu, none
+}
+
+/// How GCN scores a (user, movie) pair from their output rows z_u, z_m (`score=`).
+///
+/// - dot (default): z_u . z_m, unbounded.
+/// - cosine: cos(z_u, z_m) / temperature. Each output row is L2-normalised
+///   and scaled by sqrt(1 / temperature) before the item and feature bias
+///   columns are appended, so the score is still a dot product of two rows
+///   and every consumer (evaluation, recommend, what-if, LSH, explanations)
+///   reads it unchanged. With a sampled softmax, a bounded score with a
+///   temperature sets how sharply the loss concentrates on hard negatives.
+public enum EmbeddingScore: String, Sendable, CaseIterable {
+    case dot, cosine
+
+    /// What each output row is multiplied by after normalising (nil: not normalised).
+    public static func rowScale(_ score: EmbeddingScore, temperature: Float) -> Float? {
+        score == .cosine ? (1 / temperature).squareRoot() : nil
+    }
 }

@@ -27,7 +27,7 @@ public enum ModelCommands {
             arguments: [ArgumentSpec("MODEL", "model kind", values: modelKinds),
                         ArgumentSpec("NAME", "name for the trained model", required: false, keyword: "as")],
             options: modelOptionSpecs, usageOptions: 0, requires: [.dataset, .split],
-            example: "train gcn as gcn-margin loss=margin epochs=15", handler: train),
+            example: "train gcn as gcn-margin loss=margin epochs=15", handler: train).optionsApplying(kindTakes),
         CommandSpec(name: "models",
             summary: "Trained models with their settings and last metrics.",
             example: "models", handler: models),
@@ -54,6 +54,14 @@ public enum ModelCommands {
                        o.name == "preset" ? o.help + "; or a preset made by 'tune ... as NAME'" : o.help,
                        values: o.type.words, closed: o.name == "preset" ? false : nil)
         }
+    }
+
+    /// Whether `option` applies to model kind `kind`: a model option only when
+    /// the kind declares it; any other option (`trials=` of `tune`) always.
+    @Sendable static func kindTakes(_ kind: String, _ option: String) -> Bool {
+        guard let declared = try? ModelRegistry.kind(kind).options,
+              ModelRegistry.sharedOptions.contains(where: { $0.name == option }) else { return true }
+        return declared.contains { $0.name == option }
     }
 
     /// One line per kind: its name, what it is and the options it takes.

@@ -28,7 +28,7 @@ public enum TuneCommand {
                       OptionSpec("minutes", "X", default: "30", "no trial starts after X minutes; the running one stops there")]
                 + ModelCommands.modelOptionSpecs,
             usageOptions: 2, requires: [.dataset, .split],
-            example: "tune lightgcn trials=12 minutes=20", handler: tune),
+            example: "tune lightgcn trials=12 minutes=20", handler: tune).optionsApplying(ModelCommands.kindTakes),
     ])
 
     static func tune(_ session: inout Session, _ command: ParsedCommand, _ context: Context) throws -> CommandResult {

@@ -207,6 +207,10 @@ public struct CommandSpec: Sendable {
     /// The first word's name in errors and help ("KIND" in "KIND=sideways is not one of ...").
     public var subcommandLabel: String
     public var options: [OptionSpec]
+    /// Whether an option applies once the first argument is `MODEL`-like
+    /// (`train gcn` takes `hidden=`, not `pretrain=`): completion offers only
+    /// those. nil: every option always applies.
+    public var optionApplies: (@Sendable (_ firstArgument: String, _ option: String) -> Bool)?
     /// How many options the usage line lists before `[key=value ...]`; nil: all, or three when there are many.
     public var usageOptions: Int?
     /// What the session must hold before the handler runs.
@@ -245,6 +249,13 @@ public struct CommandSpec: Sendable {
                   arguments: arguments, subcommands: subcommands, defaultSubcommand: defaultSubcommand,
                   subcommandLabel: subcommandLabel, options: options, usageOptions: usageOptions, requires: requires,
                   example: example, action: .handler(handler))
+    }
+
+    /// This spec with `optionApplies` set.
+    public func optionsApplying(_ applies: @escaping @Sendable (_ firstArgument: String, _ option: String) -> Bool) -> CommandSpec {
+        var spec = self
+        spec.optionApplies = applies
+        return spec
     }
 
     /// One family's commands, each filed under `group` in `help`.

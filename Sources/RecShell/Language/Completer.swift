@@ -81,7 +81,10 @@ public struct Completer: Sendable {
             candidates += values(argument.values, argument.completion, typed: unquoted(current))
         }
         if !current.hasPrefix("\"") {
-            candidates += spec.options.map(\.name).filter { !usedOptions.contains($0) && $0.hasPrefix(current) }
+            let firstArgument = previous.first { optionKey(of: $0) == nil }
+            candidates += spec.options.map(\.name)
+                .filter { !usedOptions.contains($0) && $0.hasPrefix(current) }
+                .filter { name in firstArgument.map { spec.optionApplies?($0, name) ?? true } ?? true }
                 .map { $0 + "=" }
         }
         return Completion(word: current, candidates: Array(Set(candidates)).sorted())

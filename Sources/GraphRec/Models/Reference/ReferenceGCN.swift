@@ -7,7 +7,7 @@ import Tensors
 ///     H(0)   = [X | E]                       node features, then ID embeddings when the model has them
 ///     H(k+1) = act(A H(k) W_k + H(k) B_k + b_k)   act = ReLU (or none) between layers, none after the last
 ///     Z      = H(L), or with combine=mean (E + H(1) + ... + H(L)) / (L + 1), E the ID embeddings
-///     score(u, m) = Z[u] . Z[m]
+///     score(u, m) = Z[u] . Z[m], or with score=cosine cos(Z[u], Z[m]) / temperature
 ///
 /// `GCN.forward` computes the same numbers with sparse products, one fused
 /// op per layer that aggregates on the narrower side (`mean(h) W = mean(h W)`)
@@ -26,10 +26,17 @@ public enum ReferenceGCN {
             h = k + 1 < model.layers && model.activation == .relu ? z.relu() : z
             terms.append(h)
         }
-        guard model.combine == .mean else { return h }
-        var mean = terms.dropFirst().reduce(terms[0], +)
-        mean.scale(by: 1 / Float(terms.count))
-        return mean
+        var z = h
+        if model.combine == .mean {
+            z = terms.dropFirst().reduce(terms[0], +)
+            z.scale(by: 1 / Float(terms.count))
+        }
+        guard let s = model.rowScale else { return z }
+        for i in 0..<z.rows {
+            let norm = max((0..<z.cols).reduce(Float(0)) { $0 + z[i, $1] * z[i, $1] }.squareRoot(), 1e-8)
+            for j in 0..<z.cols { z[i, j] *= s / norm }
+        }
+        return z
     }
 }
 

@@ -156,9 +156,26 @@ public enum ModelRegistry {
         if plan.source == .none, kind.capabilities.lossCurve, options.values["patience"].map({ $0 != .off }) == true {
             notes.append("patience: no validation edges to stop on (the split and train are too small to carve); trained every epoch")
         }
+        if let note = coldValidationNote(result, kind: kind, plan: plan, graph: graph) { notes.append(note) }
         return Fitted(recommender: result.recommender, history: result.history, options: result.options,
                       scorer: scorer, validation: validation, validationSource: plan.source,
                       seconds: Date().timeIntervalSince(started), notes: notes)
+    }
+
+    /// Epoch validation scores the model's own rows, but validation users
+    /// without train edges that the model cannot score are ranked by
+    /// popularity in the kept model's figures: the epoch column then read
+    /// untrained rows for them, and the note says so.
+    static func coldValidationNote(_ result: FitResult, kind: any ModelKind.Type, plan: ValidationPlan,
+                                   graph: InteractionGraph) -> String? {
+        guard !result.history.validationNDCG.isEmpty, kind.name != Popularity.name,
+              let users = plan.splitValidator?.set.users,
+              ColdStart.coldUsers(of: result.recommender, graph: graph).noEdges == .popularity else { return nil }
+        let cold = ColdStart.usersWithoutEdges(graph, among: users)
+        guard cold > 0 else { return nil }
+        let why = kind.capabilities.coldUsers.noEdges == .features ? " (it reads no user features here)" : ""
+        return "cold users: \(cold) of the \(users.count) validation users have no train edges and \(kind.name) cannot "
+            + "score them\(why); the epoch column read its untrained rows for them, val@10 and eval rank them by popularity"
     }
 
     // MARK: Restore
