@@ -54,7 +54,7 @@ struct PresetEndToEndTests {
     @Test func presetColdTrainsOnAColdSplitAndRecordsItsSettings() throws {
         let r = try Recsh.run(["--format", "json", "-c",
                                "load ml-100k path=\"\(ModelE2E.data)\"; split cold seed=0; train pop; "
-                                   + "train gcn as cold preset=cold epochs=3 hidden=32 dim=16; eval pop cold on=val; "
+                                   + "train gcn as cold preset=cold epochs=3 hidden=32 dim=8; eval pop cold on=val; "
                                    + "train gat preset=cold epochs=1 hidden=8 dim=4"])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         let objects = r.objects
@@ -64,7 +64,7 @@ struct PresetEndToEndTests {
         let options = try #require(objects[3]["options"] as? [String: Any])
         let declared = try #require(TrainPreset.cold.options(for: "gcn"))
         #expect(options["preset"] as? String == "cold")
-        for (key, value) in declared where !["epochs"].contains(key) {
+        for (key, value) in declared where !["epochs", "dim"].contains(key) {
             let recorded = options[key.replacingOccurrences(of: "-", with: "_")]
             let same = switch value {
             case "on", "off": (recorded as? Bool) == (value == "on")
@@ -73,7 +73,7 @@ struct PresetEndToEndTests {
             #expect(same, "\(key): recorded \(String(describing: recorded)), preset \(value)")
         }
         // Explicit options win over the preset's.
-        #expect(options["epochs"] as? Int == 3 && options["hidden"] as? Int == 32 && options["dim"] as? Int == 16)
+        #expect(options["epochs"] as? Int == 3 && options["hidden"] as? Int == 32 && options["dim"] as? Int == 8)
         let results = try #require(objects[4]["results"] as? [[String: Any]])
         let byModel = Dictionary(uniqueKeysWithValues: results.compactMap { o in (o["model"] as? String).map { ($0, o) } })
         let pop = try #require(byModel["pop"]?["ndcg"] as? Double), cold = try #require(byModel["cold"]?["ndcg"] as? Double)

@@ -122,9 +122,9 @@ import Tensors
                                 movieFeatures: Matrix(rows: 4, cols: 1, repeating: 1))
     }()
 
-    @Test func priorIsLogPopularityPlusDemographicLogRatios() throws {
+    @Test func naiveBayesIsLogPopularityPlusDemographicLogRatios() throws {
         let g = Self.demographic
-        let prior = try #require(FeatureBias.prior(g))
+        let prior = try #require(FeatureBias.naiveBayes(g))
         let likes: [Float] = [6, 6, 8, 0], total: Float = 20
         for m in 0..<4 { #expect(abs(prior.item[m, 0] - log((likes[m] + 1) / (total + 4))) < 1e-5) }
         // The F column (wide column `bumps`): the 4 F users liked movie 0 4 times, 1 twice, 2 4 times (C = 10).
@@ -144,7 +144,56 @@ import Tensors
         #expect(youngWoman[0] > youngWoman[1] && youngWoman[3] == youngWoman.min())
         #expect(oldMan[1] > oldMan[0] && oldMan[3] == oldMan.min())
         // Without edges there is nothing to count: uniform b, zero W.
-        let empty = try #require(FeatureBias.prior(g.withoutEdges))
+        let empty = try #require(FeatureBias.naiveBayes(g.withoutEdges))
+        #expect(Set(empty.item.storage).count == 1 && empty.feature.storage.allSatisfy { $0 == 0 })
+    }
+
+    /// p(m | x_u) = softmax_m(b_m + x_u . w_m) for every user with likes (rows), as `prior` models it.
+    static func likeProbabilities(_ g: InteractionGraph, _ prior: (item: Matrix, feature: Matrix)) throws -> [(user: Int, p: [Double])] {
+        let x = try #require(FeatureBias.wideFeatures(g))
+        return (0..<g.userCount).filter { g.degree(user: $0) > 0 }.map { u in
+            let logits = (0..<g.movieCount).map { m in
+                Double(prior.item[m, 0]) + (0..<x.cols).reduce(0.0) { $0 + Double(x[u, $1] * prior.feature[m, $1]) }
+            }
+            let top = logits.max() ?? 0
+            let e = logits.map { exp($0 - top) }, z = e.reduce(0, +)
+            return (u, e.map { $0 / z })
+        }
+    }
+
+    /// Mean negative log-likelihood per train like under `prior`'s model.
+    static func likeLoss(_ g: InteractionGraph, _ prior: (item: Matrix, feature: Matrix)) throws -> Double {
+        let rows = try likeProbabilities(g, prior)
+        let total = rows.reduce(0.0) { sum, r in sum - g.movies(ofUser: r.user).reduce(0.0) { $0 + log(r.p[Int($1)]) } }
+        return total / Double(g.edgeCount)
+    }
+
+    @Test func priorIsTheFittedMultinomialModelOfTheLikes() throws {
+        for g in [Self.demographic, Self.graph] {
+            let start = try #require(FeatureBias.naiveBayes(g)), fit = try #require(FeatureBias.prior(g))
+            // The fit explains the train likes better than its naive-Bayes start.
+            #expect(try Self.likeLoss(g, fit) < Self.likeLoss(g, start) - 1e-3)
+            // At the optimum b's gradient is zero: the expected likes of each movie,
+            // sum_u n_u p(m | x_u), match its train likes.
+            var expected = [Double](repeating: 0, count: g.movieCount)
+            for row in try Self.likeProbabilities(g, fit) {
+                for m in 0..<g.movieCount { expected[m] += Double(g.degree(user: row.user)) * row.p[m] }
+            }
+            for m in 0..<g.movieCount {
+                #expect(abs(expected[m] - Double(g.degree(movie: m))) <= 0.05 * Double(g.edgeCount) / Double(g.movieCount),
+                        "movie \(m): \(expected[m]) expected likes against \(g.degree(movie: m))")
+            }
+            // No randomness: the same graph, the same prior.
+            let again = try #require(FeatureBias.prior(g))
+            #expect(again.item == fit.item && again.feature == fit.feature)
+        }
+        // Demographics still order the movies: young women movie 0 over 1, old men 1 over 0, unliked movie 3 last.
+        let fit = try #require(FeatureBias.prior(Self.demographic))
+        let p = try Self.likeProbabilities(Self.demographic, fit)
+        let youngWoman = try #require(p.first { $0.user == 0 }), oldMan = try #require(p.first { $0.user == 7 })
+        #expect(youngWoman.p[0] > youngWoman.p[1] && oldMan.p[1] > oldMan.p[0])
+        #expect(youngWoman.p[3] == youngWoman.p.min() && oldMan.p[3] == oldMan.p.min())
+        let empty = try #require(FeatureBias.prior(Self.demographic.withoutEdges))
         #expect(Set(empty.item.storage).count == 1 && empty.feature.storage.allSatisfy { $0 == 0 })
     }
 

@@ -9,7 +9,7 @@ import Tensors
 ///
 /// x_u is the user's wide feature row (`FeatureBias.wideFeatures`) and W
 /// (movies x features) is popularity per demographic: learned with the rest
-/// from zero, or from its closed form (`prior`), or kept at that form. A
+/// from zero, or from its fit to the train likes (`prior`), or kept there. A
 /// user without edges has little else to go by, and the GNN's z_u, a small
 /// MLP of the same features, tends to fit the training users' own tastes
 /// instead of this simple per-group popularity.
@@ -29,10 +29,10 @@ public enum FeatureBias {
     ///
     /// - off: no feature bias.
     /// - on: W = 0, so training starts from the plain score.
-    /// - prior: W (and b with `bias=on`) at demographic popularity in closed
-    ///   form (`prior`): a new user is ranked by what users like them liked
-    ///   before the first step, and training moves it from there.
-    /// - fixed: the same closed form, never trained (`frozen`): the GNN
+    /// - prior: W (and b with `bias=on`) at demographic popularity fitted
+    ///   to the train likes (`prior`): a new user is ranked by what users
+    ///   like them liked before the first step, and training moves it from there.
+    /// - fixed: the same fit, never trained (`frozen`): the GNN
     ///   learns what the prior leaves. On ML-100K cold users, training W
     ///   and b from the prior lost most of what the prior alone gained.
     public enum Start: String, Sendable, CaseIterable {
@@ -46,7 +46,7 @@ public enum FeatureBias {
 
     /// The score's bias weights a GNN starts from on `graph`: one per movie
     /// (`bias=on`) and one per movie and user feature (`feature-bias=on|prior|fixed`;
-    /// none on data without user features), zero, or the closed form of `prior`.
+    /// none on data without user features), zero, or the fit of `prior`.
     static func initial(_ options: TrainOptions, graph: InteractionGraph) -> (item: Matrix?, feature: Matrix?) {
         let wide = options.featureBias != .off ? width(graph) : 0
         var item = options.itemBias ? Matrix(rows: graph.movieCount, cols: 1) : nil
@@ -58,13 +58,71 @@ public enum FeatureBias {
         return (item, feature)
     }
 
-    /// Pseudo-likes each feature's counts are smoothed with, spread over the movies by popularity.
+    /// Pseudo-likes each feature's counts are smoothed with, spread over the movies by popularity (`naiveBayes`).
     static let priorPseudoLikes: Float = 10
-    /// Training users at which a 0/1 column's weights count half (`prior`).
+    /// Training users at which a 0/1 column's weights count half (`naiveBayes`).
     static let priorHalfUsers: Float = 200
 
-    /// Demographic popularity as a naive-Bayes log-linear score, the start of
-    /// `feature-bias=prior` on the train likes of `graph`:
+    /// L2 on W, per training like, in `prior`'s fit.
+    static let priorL2: Float = 0.0015
+    /// Full-batch Adam steps, and their size, of `prior`'s fit from the naive-Bayes start.
+    static let priorSteps = 100
+    static let priorStepSize: Float = 0.05
+
+    /// Demographic popularity, the start of `feature-bias=prior|fixed` on the
+    /// train likes of `graph`: a multinomial logistic model of which movie a
+    /// user with wide row x likes,
+    ///
+    ///     p(m | x) = softmax_m(b_m + x . w_m),
+    ///
+    /// fitted to the training users' likes (mean log-likelihood per like,
+    /// L2 `priorL2` on W, b free) by `priorSteps` full-batch Adam steps from
+    /// the naive-Bayes form (`naiveBayes`). Naive Bayes counts each feature
+    /// as if the others were unknown, so age and the occupations that go
+    /// with it count twice (it needs ad hoc shrinkage); the fit weighs them
+    /// jointly. No randomness: the same graph gives the same prior.
+    /// Measured outside recsh on the validation users of `split cold`
+    /// seed 0: NDCG@10 0.5414 against naive Bayes' 0.5388 and popularity's
+    /// 0.5007 (seeds 1-4: mean 0.4841 against 0.4817 and 0.4526).
+    /// Nil without user features; on a graph without edges b is uniform and W is 0.
+    static func prior(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
+        guard var start = naiveBayes(graph), let wide = wideFeatures(graph) else { return nil }
+        let active = (0..<graph.userCount).filter { graph.degree(user: $0) > 0 }
+        guard !active.isEmpty else { return start }
+        let movies = graph.movieCount
+        let x = wide.gatherRows(active)
+        let count = active.map { Float(graph.degree(user: $0)) }
+        let perLike = 1 / count.reduce(0, +)
+        var parameters = ["b": start.item, "w": start.feature]
+        var adam = Adam(learningRate: priorStepSize)
+        for _ in 0..<priorSteps {
+            // G = (n_u softmax(L_u) - likes_u) / likes, the gradient of the mean negative log-likelihood in L.
+            var g = BLAS.matmul(x, parameters["w"]!, transposeB: true)
+            let b = parameters["b"]!.storage
+            g.storage.withUnsafeMutableBufferPointer { l in
+                for (i, u) in active.enumerated() {
+                    let row = i * movies
+                    var top = -Float.infinity
+                    for m in 0..<movies { l[row + m] += b[m]; top = max(top, l[row + m]) }
+                    var z: Float = 0
+                    for m in 0..<movies { l[row + m] = exp(l[row + m] - top); z += l[row + m] }
+                    let scale = count[i] * perLike / z
+                    for m in 0..<movies { l[row + m] *= scale }
+                    for m in graph.movies(ofUser: u) { l[row + Int(m)] -= perLike }
+                }
+            }
+            var gw = BLAS.matmul(g, transposeA: true, x)
+            gw.addScaled(parameters["w"]!, priorL2)
+            let gb = g.columnSums().reshaped(rows: movies, cols: 1)
+            adam.step(&parameters, gradients: ["b": gb, "w": gw])
+        }
+        start.item = parameters["b"]!
+        start.feature = parameters["w"]!
+        return start
+    }
+
+    /// Demographic popularity as a naive-Bayes log-linear score on the train
+    /// likes of `graph`, where `prior`'s fit starts:
     ///
     ///     b_m  = log p(m)                      (smoothed: (likes_m + 1) / (likes + movies))
     ///     W_mf = s_f (log p(m | f) - log p(m)),  p(m | f) = (C_mf + a p(m)) / (C_f + a)
@@ -76,10 +134,10 @@ public enum FeatureBias {
     /// training users counts n / (n + `priorHalfUsers`), so a small category
     /// (a rare occupation, often also a narrow age band) moves the list little.
     /// Measured outside recsh on ML-100K cold users (20 user draws): log
-    /// popularity plus this prior beat popularity by 6.3% NDCG@10; with
+    /// popularity plus this form beat popularity by 6.3% NDCG@10; with
     /// every 0/1 column at full weight it lost 0.8%.
     /// Nil without user features; on a graph without edges b is uniform and W is 0.
-    static func prior(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
+    static func naiveBayes(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
         guard let x = graph.userFeatures, let wide = wideFeatures(graph) else { return nil }
         let movies = graph.movieCount, f = wide.cols
         // C (movies x features): each movie's likes weighted by its users' wide rows, one sparse product.
