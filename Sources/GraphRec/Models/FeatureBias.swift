@@ -68,6 +68,12 @@ public enum FeatureBias {
     /// Full-batch Adam steps, and their size, of `prior`'s fit from the naive-Bayes start.
     static let priorSteps = 100
     static let priorStepSize: Float = 0.05
+    /// Floats of one users x movies block of the fit (64 MB), so memory stays flat at any size.
+    static let priorBlock = 16 << 20
+    /// Users x movies above which the fit (`priorSteps` passes over every
+    /// pair) would take minutes: the naive-Bayes form is kept instead
+    /// (ML-1M, 22.4M pairs, fits in seconds; synthetic-10m's 700M do not).
+    static let priorFitLimit = 50_000_000
 
     /// Demographic popularity, the start of `feature-bias=prior|fixed` on the
     /// train likes of `graph`: a multinomial logistic model of which movie a
@@ -84,37 +90,45 @@ public enum FeatureBias {
     /// Measured outside recsh on the validation users of `split cold`
     /// seed 0: NDCG@10 0.5414 against naive Bayes' 0.5388 and popularity's
     /// 0.5007 (seeds 1-4: mean 0.4841 against 0.4817 and 0.4526).
+    /// Above `priorFitLimit` users x movies it is the naive-Bayes form.
     /// Nil without user features; on a graph without edges b is uniform and W is 0.
-    static func prior(_ graph: InteractionGraph) -> (item: Matrix, feature: Matrix)? {
+    static func prior(_ graph: InteractionGraph, block: Int = priorBlock) -> (item: Matrix, feature: Matrix)? {
         guard var start = naiveBayes(graph), let wide = wideFeatures(graph) else { return nil }
         let active = (0..<graph.userCount).filter { graph.degree(user: $0) > 0 }
-        guard !active.isEmpty else { return start }
+        guard !active.isEmpty, active.count * graph.movieCount <= priorFitLimit else { return start }
         let movies = graph.movieCount
-        let x = wide.gatherRows(active)
         let count = active.map { Float(graph.degree(user: $0)) }
         let perLike = 1 / count.reduce(0, +)
+        // Users a step scores at once: a users x movies block of at most `priorBlock` floats.
+        let users = max(1, block / movies)
+        let chunks = stride(from: 0, to: active.count, by: users).map { $0..<min($0 + users, active.count) }
+        let x = chunks.map { wide.gatherRows(Array(active[$0])) }
         var parameters = ["b": start.item, "w": start.feature]
         var adam = Adam(learningRate: priorStepSize)
         for _ in 0..<priorSteps {
-            // G = (n_u softmax(L_u) - likes_u) / likes, the gradient of the mean negative log-likelihood in L.
-            var g = BLAS.matmul(x, parameters["w"]!, transposeB: true)
-            let b = parameters["b"]!.storage
-            g.storage.withUnsafeMutableBufferPointer { l in
-                for (i, u) in active.enumerated() {
-                    let row = i * movies
-                    var top = -Float.infinity
-                    for m in 0..<movies { l[row + m] += b[m]; top = max(top, l[row + m]) }
-                    var z: Float = 0
-                    for m in 0..<movies { l[row + m] = exp(l[row + m] - top); z += l[row + m] }
-                    let scale = count[i] * perLike / z
-                    for m in 0..<movies { l[row + m] *= scale }
-                    for m in graph.movies(ofUser: u) { l[row + Int(m)] -= perLike }
+            var gw = Matrix(rows: movies, cols: wide.cols)
+            var gb = Matrix(rows: 1, cols: movies)
+            for (c, users) in chunks.enumerated() {
+                // G = (n_u softmax(L_u) - likes_u) / likes, the gradient of the mean negative log-likelihood in L.
+                var g = BLAS.matmul(x[c], parameters["w"]!, transposeB: true)
+                let b = parameters["b"]!.storage
+                g.storage.withUnsafeMutableBufferPointer { l in
+                    for (row, i) in users.enumerated() {
+                        let at = row * movies
+                        var top = -Float.infinity
+                        for m in 0..<movies { l[at + m] += b[m]; top = max(top, l[at + m]) }
+                        var z: Float = 0
+                        for m in 0..<movies { l[at + m] = exp(l[at + m] - top); z += l[at + m] }
+                        let scale = count[i] * perLike / z
+                        for m in 0..<movies { l[at + m] *= scale }
+                        for m in graph.movies(ofUser: active[i]) { l[at + Int(m)] -= perLike }
+                    }
                 }
+                gw.add(BLAS.matmul(g, transposeA: true, x[c]))
+                gb.add(g.columnSums())
             }
-            var gw = BLAS.matmul(g, transposeA: true, x)
             gw.addScaled(parameters["w"]!, priorL2)
-            let gb = g.columnSums().reshaped(rows: movies, cols: 1)
-            adam.step(&parameters, gradients: ["b": gb, "w": gw])
+            adam.step(&parameters, gradients: ["b": gb.reshaped(rows: movies, cols: 1), "w": gw])
         }
         start.item = parameters["b"]!
         start.feature = parameters["w"]!
