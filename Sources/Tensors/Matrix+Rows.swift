@@ -1,3 +1,5 @@
+import Foundation
+
 /// Row-wise operations: scatter-add (the adjoint of `gatherRows`), row dots,
 /// and the fused "gathered row dot" that scores (user, movie) pairs without
 /// materialising the gathered rows.
@@ -56,6 +58,27 @@ extension Matrix {
             }
         }
         return out
+    }
+
+    /// Each row replaced by its softmax times `scales[i]`,
+    ///
+    ///     y_ij = scales[i] e^(x_ij - max_j x_ij) / sum_j e^(x_ij - max_j x_ij),
+    ///
+    /// shifted by the row's maximum so no exponent overflows.
+    public mutating func softmaxRows(scaledBy scales: [Float]) {
+        precondition(scales.count == rows, "softmaxRows needs one scale per row (\(rows)), got \(scales.count)")
+        let (r, c) = (rows, cols)
+        storage.withUnsafeMutableBufferPointer { d in
+            for i in 0..<r where c > 0 {
+                let o = i &* c
+                var top = -Float.infinity
+                for j in 0..<c { top = Swift.max(top, d[o &+ j]) }
+                var z: Float = 0
+                for j in 0..<c { d[o &+ j] = exp(d[o &+ j] - top); z += d[o &+ j] }
+                let s = scales[i] / z
+                for j in 0..<c { d[o &+ j] *= s }
+            }
+        }
     }
 
     /// Each row scaled by the matching entry of the n x 1 column `factors`.

@@ -1,8 +1,17 @@
+import Foundation
 import Testing
 @testable import Tensors
 
 @Suite(.serialized) struct TensorKernelTests {
     func dense(_ m: CSRMatrix) -> Matrix { m.dense() }
+
+    @Test func softmaxRowsIsTheScaledSoftmaxOfEachRow() {
+        // Row 0: e^0, e^ln2, e^ln3 over 6, times 2; row 1: huge equal entries do not overflow; row 2 scale 0.
+        var m = Matrix(rows: 3, cols: 3, storage: [0, log(2), log(3), 1e4, 1e4, 1e4, 5, -5, 0])
+        m.softmaxRows(scaledBy: [2, 1, 0])
+        let expected: [Float] = [2.0 / 6, 4.0 / 6, 6.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 3, 0, 0, 0]
+        #expect(m.maxAbsDifference(Matrix(rows: 3, cols: 3, storage: expected)) < 1e-6)
+    }
 
     @Test func csrProductsMatchDenseOnBothThreadCounts() {
         let a = GradientCheck.randomCSR(rows: 300, cols: 200, density: 0.05, seed: 7)

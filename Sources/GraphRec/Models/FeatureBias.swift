@@ -99,6 +99,7 @@ public enum FeatureBias {
         let movies = graph.movieCount
         let count = active.map { Float(graph.degree(user: $0)) }
         let perLike = 1 / count.reduce(0, +)
+        let share = count.map { $0 * perLike }     // each user's share of the likes
         // Users a step scores at once: a users x movies block of at most `priorBlock` floats.
         let users = max(1, block / movies)
         let chunks = stride(from: 0, to: active.count, by: users).map { $0..<min($0 + users, active.count) }
@@ -111,18 +112,10 @@ public enum FeatureBias {
             for (c, users) in chunks.enumerated() {
                 // G = (n_u softmax(L_u) - likes_u) / likes, the gradient of the mean negative log-likelihood in L.
                 var g = BLAS.matmul(x[c], parameters["w"]!, transposeB: true)
-                let b = parameters["b"]!.storage
-                g.storage.withUnsafeMutableBufferPointer { l in
-                    for (row, i) in users.enumerated() {
-                        let at = row * movies
-                        var top = -Float.infinity
-                        for m in 0..<movies { l[at + m] += b[m]; top = max(top, l[at + m]) }
-                        var z: Float = 0
-                        for m in 0..<movies { l[at + m] = exp(l[at + m] - top); z += l[at + m] }
-                        let scale = count[i] * perLike / z
-                        for m in 0..<movies { l[at + m] *= scale }
-                        for m in graph.movies(ofUser: active[i]) { l[at + Int(m)] -= perLike }
-                    }
+                g.addRowBroadcast(parameters["b"]!.reshaped(rows: 1, cols: movies))
+                g.softmaxRows(scaledBy: Array(share[users]))
+                for (row, i) in users.enumerated() {
+                    for m in graph.movies(ofUser: active[i]) { g[row, Int(m)] -= perLike }
                 }
                 gw.add(BLAS.matmul(g, transposeA: true, x[c]))
                 gb.add(g.columnSums())
