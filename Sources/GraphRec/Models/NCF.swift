@@ -66,7 +66,7 @@ public struct NCFOptions: Sendable, Equatable {
 
     /// "64,32,16,8" (or "64-32-16-8") -> widths; the first must be even.
     static func parseWidths(_ text: String) throws -> [Int] {
-        guard case .word(let normal) = try declared.first { $0.name == "mlp" }!.parse(text) else { return [] }
+        guard case .word(let normal) = try declared.first(where: { $0.name == "mlp" })!.parse(text) else { return [] }
         let widths = normal.split(separator: ",").compactMap { Int($0) }
         guard widths[0] % 2 == 0 else {
             throw RecError("mlp: the first width is the concatenated user and movie embedding, so it must be even, got \(widths[0])")

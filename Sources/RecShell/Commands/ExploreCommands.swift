@@ -25,6 +25,7 @@ public enum ExploreCommands {
                            per 4 likes, at most 10)
                   like     each like alone (for a user with many likes, each moves little: a mean over 100
                            likes barely changes without one)
+
                 Each group names its member whose removal alone costs the movie most. JSON keeps the single
                 likes in 'because' and the groups in 'because_groups'. A model with fixed user vectors falls
                 back to embedding cosine.
